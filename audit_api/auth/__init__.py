@@ -1,0 +1,1 @@
+"""Passwords, tokens, sessions, and the role and scope policy."""

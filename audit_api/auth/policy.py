@@ -1,0 +1,80 @@
+"""The roles table of DESIGN.md section 3 and the scope filters: the one place access is decided."""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, Select, false, or_, select
+
+from audit_api.errors import Forbidden
+from audit_api.locations.models import Location
+from audit_api.regions.models import Region
+from audit_api.users.models import Role, User, scope_locations, scope_regions
+
+HQ, MANAGER, AUDITOR = Role.HQ_ADMIN, Role.MANAGER, Role.AUDITOR
+
+# action -> roles allowed to attempt it; objects are then filtered by org and scope.
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    "org:write": frozenset({HQ}),  # users, regions, locations
+    "checklists:write": frozenset({HQ}),
+    "users:read": frozenset({HQ, MANAGER}),
+    "regions:read": frozenset({HQ, MANAGER}),
+    "locations:read": frozenset({HQ, MANAGER, AUDITOR}),
+    "checklists:read": frozenset({HQ, MANAGER, AUDITOR}),
+    "assignments:create": frozenset({HQ, MANAGER}),
+    "audits:fill": frozenset({HQ, MANAGER, AUDITOR}),
+    "audits:read": frozenset({HQ, MANAGER, AUDITOR}),
+    "audits:review": frozenset({HQ, MANAGER}),
+    "disputes:create": frozenset({MANAGER}),
+    "disputes:resolve": frozenset({HQ}),
+    "scores:read": frozenset({HQ, MANAGER}),
+    "exports:read": frozenset({HQ, MANAGER}),
+}
+
+
+def check(user: User, action: str) -> None:
+    """Raise 403 when the user's role may not perform `action` at all."""
+    if Role(user.role) not in PERMISSIONS[action]:
+        raise Forbidden(f"The {user.role} role may not perform {action}.")
+
+
+def region_subtree(roots: Select[tuple[int]]) -> Select[tuple[int]]:
+    """Ids of the regions in `roots` and all their descendants (recursive CTE)."""
+    tree = select(Region.id).where(Region.id.in_(roots)).cte("region_tree", recursive=True)
+    tree = tree.union_all(select(Region.id).where(Region.parent_id == tree.c.id))
+    return select(tree.c.id)
+
+
+def _scope_region_roots(user: User) -> Select[tuple[int]]:
+    return select(scope_regions.c.region_id).where(scope_regions.c.user_id == user.id)
+
+
+def visible_regions(user: User) -> ColumnElement[bool]:
+    """Filter of the regions a user may read: the org for HQ, the scope subtrees for managers."""
+    in_org = Region.org_id == user.org_id
+    if user.role == HQ:
+        return in_org
+    if user.role == MANAGER:
+        return in_org & Region.id.in_(region_subtree(_scope_region_roots(user)))
+    return false()
+
+
+def visible_locations(user: User) -> ColumnElement[bool]:
+    """Filter of the locations a user may read (DESIGN.md section 3)."""
+    in_org = Location.org_id == user.org_id
+    if user.role == HQ:
+        return in_org
+    if user.role == MANAGER:
+        single = select(scope_locations.c.location_id).where(scope_locations.c.user_id == user.id)
+        by_region = Location.region_id.in_(region_subtree(_scope_region_roots(user)))
+        return in_org & or_(Location.id.in_(single), by_region)
+    # Auditors see the locations of their own assignments; none until assignments exist.
+    return false()
+
+
+def visible_users(user: User) -> ColumnElement[bool]:
+    """Filter of the users a user may read: HQ all, managers the auditors (to assign) and self."""
+    in_org = User.org_id == user.org_id
+    if user.role == HQ:
+        return in_org
+    if user.role == MANAGER:
+        return in_org & or_(User.role == AUDITOR, User.id == user.id)
+    return in_org & (User.id == user.id)

@@ -1,0 +1,84 @@
+"""HTTP endpoints of /api/v1/auth: token, refresh, logout."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from audit_api.auth import service
+from audit_api.auth.guard import current_session_id, requires
+from audit_api.auth.schemas import LoginIn, LogoutIn, RefreshIn, TokenOut
+from audit_api.extensions import limiter
+
+blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Sign-in and tokens.")
+PUBLIC = {"security": []}
+
+
+def _account_key() -> str:
+    """Rate-limit key of the account a login names (whatever the address it comes from)."""
+    body = request.get_json(silent=True)
+    email = body.get("email") if isinstance(body, dict) else None
+    return f"account:{str(email).strip().lower()}" if email else "account:-"
+
+
+def _address_limit() -> str:
+    return str(current_app.config["LOGIN_LIMIT_PER_ADDRESS"])
+
+
+def _account_limit() -> str:
+    return str(current_app.config["LOGIN_LIMIT_PER_ACCOUNT"])
+
+
+@blp.route("/token")
+class Token(MethodView):
+    """Sign in."""
+
+    @limiter.limit(_address_limit, scope="login-address")
+    # Only failures count per account, so a user signing in on many phones is never locked.
+    @limiter.limit(
+        _account_limit,
+        key_func=_account_key,
+        scope="login-account",
+        deduct_when=lambda response: response.status_code == 401,
+    )
+    @blp.arguments(LoginIn)
+    @blp.response(200, TokenOut)
+    @blp.doc(**PUBLIC)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Exchange e-mail and password for an access and a refresh token."""
+        return service.login(data["email"], data["password"])
+
+
+@blp.route("/refresh")
+class Refresh(MethodView):
+    """Rotate a refresh token."""
+
+    @blp.arguments(RefreshIn)
+    @blp.response(200, TokenOut)
+    @blp.doc(**PUBLIC)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Trade a refresh token for a new pair; reusing an old one revokes the session."""
+        return service.refresh(data["refresh_token"])
+
+
+@blp.route("/logout")
+class Logout(MethodView):
+    """Sign out."""
+
+    @blp.arguments(LogoutIn)
+    @blp.response(204)
+    @blp.doc(**PUBLIC)
+    def post(self, data: dict[str, Any]) -> None:
+        """Revoke the session of the refresh token given, else of the bearer token."""
+        if "refresh_token" in data:
+            service.logout_by_refresh(data["refresh_token"])
+        else:
+            _logout_bearer()
+
+
+@requires()
+def _logout_bearer() -> None:
+    service.logout(current_session_id())

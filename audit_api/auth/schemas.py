@@ -1,0 +1,33 @@
+"""Request and response schemas of sign-in, refresh and sign-out."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+
+class LoginIn(Schema):
+    """E-mail and password."""
+
+    email = fields.String(required=True, validate=validate.Length(min=3, max=320))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(1, 256))
+
+
+class RefreshIn(Schema):
+    """A refresh token to rotate."""
+
+    refresh_token = fields.String(required=True, validate=validate.Length(1, 200))
+
+
+class LogoutIn(Schema):
+    """Optionally the refresh token whose session to end (when no access token is at hand)."""
+
+    refresh_token = fields.String(validate=validate.Length(1, 200))
+
+
+class TokenOut(Schema):
+    """A token pair."""
+
+    access_token = fields.String()
+    refresh_token = fields.String()
+    token_type = fields.String()
+    expires_in = fields.Integer(metadata={"description": "access token lifetime, seconds"})

@@ -1,0 +1,154 @@
+"""Sign-in, refresh-token rotation with reuse detection, sign-out, and request authentication."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from audit_api.auth import tokens
+from audit_api.auth.models import AuthSession, RefreshToken
+from audit_api.auth.passwords import hash_password, needs_rehash, verify_password
+from audit_api.db import db, utcnow
+from audit_api.errors import Unauthorized
+from audit_api.users.models import User
+
+BAD_LOGIN = "Invalid email or password."
+
+
+@dataclass(frozen=True)
+class TokenPair:
+    """What a successful sign-in or refresh returns."""
+
+    access_token: str
+    refresh_token: str
+    expires_in: int
+    token_type: str = "Bearer"
+
+
+def _seconds(name: str) -> int:
+    return int(current_app.config[name])
+
+
+def _secret() -> str:
+    return str(current_app.config["SECRET_KEY"])
+
+
+def _pair(user_id: int, session_id: str, refresh_id: str, now: datetime) -> TokenPair:
+    secret, ttl = _secret(), _seconds("ACCESS_TOKEN_TTL")
+    return TokenPair(
+        access_token=tokens.encode_access(secret, user_id, session_id, now, ttl),
+        refresh_token=tokens.refresh_token_for(secret, refresh_id),
+        expires_in=ttl,
+    )
+
+
+def _new_refresh(session_id: str, now: datetime) -> RefreshToken:
+    ttl = _seconds("REFRESH_TOKEN_TTL")
+    token = RefreshToken(
+        id=tokens.new_refresh_id(), session_id=session_id, expires_at=now + timedelta(seconds=ttl)
+    )
+    db.session.add(token)
+    return token
+
+
+def login(email: str, password: str) -> TokenPair:
+    """Check the credentials and open a new session; every failure answers the same."""
+    now = utcnow()
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    ok = verify_password(user.password_hash if user else None, password)
+    if user is None or not ok or not user.active:
+        raise Unauthorized(BAD_LOGIN)
+    # A Core UPDATE: signing in must not bump the user's version (its ETag).
+    values: dict[str, object] = {"last_login_at": now}
+    if needs_rehash(user.password_hash):
+        values["password_hash"] = hash_password(password)
+    db.session.execute(update(User).where(User.id == user.id).values(**values))
+    auth_session = AuthSession(id=str(uuid.uuid4()), user_id=user.id, created_at=now)
+    db.session.add(auth_session)
+    refresh = _new_refresh(auth_session.id, now)
+    db.session.commit()
+    return _pair(user.id, auth_session.id, refresh.id, now)
+
+
+def refresh(refresh_token: str) -> TokenPair:
+    """Rotate a refresh token; a retry within the grace window gets the same successor."""
+    now = utcnow()
+    token_id = tokens.refresh_id_from(_secret(), refresh_token)
+    stmt = select(RefreshToken).where(RefreshToken.id == token_id).with_for_update()
+    token = db.session.scalar(stmt)
+    if token is None:
+        raise Unauthorized("Invalid refresh token.")
+    auth_session = token.session
+    if auth_session.revoked_at is not None:
+        raise Unauthorized("Session revoked.")
+    if not auth_session.user.active:
+        raise Unauthorized("Account deactivated.")
+    if token.expires_at <= now:
+        raise Unauthorized("Refresh token expired.")
+    if token.replaced_by_id is None:
+        successor = _new_refresh(auth_session.id, now)
+        token.rotated_at, token.replaced_by_id = now, successor.id
+    else:
+        successor = db.session.get(RefreshToken, token.replaced_by_id)
+        grace = timedelta(seconds=_seconds("REFRESH_REUSE_GRACE"))
+        retried = token.rotated_at is not None and now - token.rotated_at <= grace
+        if successor is None or not retried or successor.replaced_by_id is not None:
+            # An old token used again after its successor took over: assume it was stolen.
+            _revoke(auth_session, now, "refresh_token_reused")
+            db.session.commit()
+            raise Unauthorized("Refresh token reused; the session has been revoked.")
+    db.session.commit()
+    return _pair(auth_session.user_id, auth_session.id, successor.id, now)
+
+
+def _revoke(auth_session: AuthSession, now: datetime, reason: str) -> None:
+    if auth_session.revoked_at is None:
+        auth_session.revoked_at, auth_session.revoked_reason = now, reason
+
+
+def logout(session_id: str) -> None:
+    """Revoke a session: its access and refresh tokens stop working at once."""
+    auth_session = db.session.get(AuthSession, session_id)
+    if auth_session is not None:
+        _revoke(auth_session, utcnow(), "logout")
+        db.session.commit()
+
+
+def logout_by_refresh(refresh_token: str) -> None:
+    """Revoke the session a refresh token belongs to."""
+    token_id = tokens.refresh_id_from(_secret(), refresh_token)
+    token = db.session.get(RefreshToken, token_id)
+    if token is None:
+        raise Unauthorized("Invalid refresh token.")
+    logout(token.session_id)
+
+
+def revoke_all_sessions(user_id: int, reason: str) -> None:
+    """Revoke every open session of a user (no commit: part of the caller's change)."""
+    db.session.execute(
+        update(AuthSession)
+        .where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow(), revoked_reason=reason)
+    )
+
+
+def authenticate(access_token: str) -> tuple[User, str]:
+    """The active user and session id behind an access token, checked against the database."""
+    claims = tokens.decode_access(_secret(), access_token)
+    row = db.session.execute(
+        select(User, AuthSession.revoked_at)
+        .join(AuthSession, AuthSession.user_id == User.id)
+        .where(AuthSession.id == claims.session_id, User.id == claims.user_id)
+    ).first()
+    if row is None:
+        raise Unauthorized("Invalid access token.")
+    user, revoked_at = row
+    if revoked_at is not None:
+        raise Unauthorized("Session revoked.")
+    if not user.active:
+        raise Unauthorized("Account deactivated.")
+    return user, claims.session_id

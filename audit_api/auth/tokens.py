@@ -1,0 +1,69 @@
+"""Access tokens (signed JWTs) and refresh tokens (`<id>.<HMAC of id>`)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import jwt
+
+from audit_api.errors import Unauthorized
+
+ALGORITHM = "HS256"
+
+
+@dataclass(frozen=True)
+class AccessClaims:
+    """What an access token says: who, which sign-in session, until when."""
+
+    user_id: int
+    session_id: str
+
+
+def encode_access(secret: str, user_id: int, session_id: str, now: datetime, ttl: int) -> str:
+    """Sign an access token for a user's session, valid for `ttl` seconds from `now`."""
+    claims = {
+        "sub": str(user_id),
+        "sid": session_id,
+        "typ": "access",
+        "iat": int(now.timestamp()),
+        "exp": int((now + timedelta(seconds=ttl)).timestamp()),
+    }
+    return jwt.encode(claims, secret, algorithm=ALGORITHM)
+
+
+def decode_access(secret: str, token: str) -> AccessClaims:
+    """Check an access token's signature, expiry and type."""
+    try:
+        claims = jwt.decode(
+            token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "sub", "sid"]}
+        )
+    except jwt.ExpiredSignatureError:
+        raise Unauthorized("Access token expired.") from None
+    except jwt.InvalidTokenError:
+        raise Unauthorized("Invalid access token.") from None
+    if claims.get("typ") != "access" or not str(claims["sub"]).isdigit():
+        raise Unauthorized("Invalid access token.")
+    return AccessClaims(user_id=int(claims["sub"]), session_id=str(claims["sid"]))
+
+
+def new_refresh_id() -> str:
+    """A fresh random refresh-token id."""
+    return str(uuid.uuid4())
+
+
+def refresh_token_for(secret: str, token_id: str) -> str:
+    """The refresh token string of an id; derivable again, so a retried refresh gets the same."""
+    mac = hmac.new(secret.encode(), f"refresh:{token_id}".encode(), hashlib.sha256).hexdigest()
+    return f"{token_id}.{mac}"
+
+
+def refresh_id_from(secret: str, token: str) -> str:
+    """The id inside a refresh token, after checking its MAC."""
+    token_id, _, _mac = token.partition(".")
+    if not token_id or not hmac.compare_digest(refresh_token_for(secret, token_id), token):
+        raise Unauthorized("Invalid refresh token.")
+    return token_id

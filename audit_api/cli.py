@@ -1,0 +1,82 @@
+"""Flask CLI: create-org, demo, settings and the db migration commands."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from audit_api import migrate
+from audit_api.config import settings_table
+from audit_api.errors import DomainError
+
+db_cli = AppGroup("db", help="Database migrations (Alembic).")
+
+
+@db_cli.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Apply migrations up to REVISION (default head)."""
+    migrate.upgrade(current_app._get_current_object(), revision)  # type: ignore[attr-defined]
+    click.echo(f"database at {revision}")
+
+
+@db_cli.command("downgrade")
+@click.argument("revision")
+def db_downgrade(revision: str) -> None:
+    """Revert migrations down to REVISION (e.g. base)."""
+    migrate.downgrade(current_app._get_current_object(), revision)  # type: ignore[attr-defined]
+    click.echo(f"database at {revision}")
+
+
+def _fail(error: DomainError) -> None:
+    click.echo(f"error: {error.message}", err=True)
+    for field, messages in error.errors.items():
+        click.echo(f"  {field}: {'; '.join(messages)}", err=True)
+    sys.exit(2)
+
+
+@click.command("create-org")
+@click.argument("name")
+@click.option("--admin-email", required=True, help="e-mail of the first hq_admin")
+@click.option("--admin-name", default="HQ admin", show_default=True)
+def create_org_command(name: str, admin_email: str, admin_name: str) -> None:
+    """Create organization NAME and its first hq_admin; prints the org id."""
+    from audit_api.orgs.service import create_org
+
+    password = os.environ.get("AUDIT_ADMIN_PASSWORD") or click.prompt(
+        "Password for the hq_admin", hide_input=True, confirmation_prompt=True
+    )
+    try:
+        org, admin = create_org(
+            name, {"email": admin_email, "name": admin_name, "password": password}
+        )
+    except DomainError as error:
+        _fail(error)
+        return
+    # The id alone on stdout, so scripts can capture it; the message on stderr.
+    click.echo(f"organization {org.id} '{org.name}' created; hq_admin {admin.email}", err=True)
+    click.echo(org.id)
+
+
+@click.command("demo")
+def demo_command() -> None:
+    """Seed a demo brand (regions, locations, users) and print its logins."""
+    from audit_api.demo import seed
+
+    seed(click.echo)
+
+
+@click.command("settings")
+def settings_command() -> None:
+    """Print the environment settings as a Markdown table."""
+    click.echo(settings_table())
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands on the app."""
+    for command in (db_cli, create_org_command, demo_command, settings_command):
+        app.cli.add_command(command)

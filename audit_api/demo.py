@@ -1,0 +1,258 @@
+"""A realistic demo brand: regions, a dozen locations across Spain and Latin America, users."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from marshmallow import Schema
+from sqlalchemy import select
+
+from audit_api.db import db
+from audit_api.locations.schemas import LocationIn
+from audit_api.locations.service import create_location
+from audit_api.orgs.service import create_org, find_org
+from audit_api.regions.schemas import RegionIn
+from audit_api.regions.service import create_region
+from audit_api.users.models import User
+from audit_api.users.schemas import UserIn
+from audit_api.users.service import create_user
+
+BRAND = "Café Andino (demo)"
+DOMAIN = "cafeandino.example"
+PASSWORDS = {
+    "hq_admin": "andino-hq-2026",
+    "manager": "andino-gerente-2026",
+    "auditor": "andino-auditor-2026",
+}
+
+# region name -> parent name (parents listed first)
+REGIONS = {
+    "Chile": None,
+    "Región Metropolitana": "Chile",
+    "Valparaíso": "Chile",
+    "México": None,
+    "Argentina": None,
+    "Andina": None,
+    "Colombia": "Andina",
+    "Perú": "Andina",
+    "España": None,
+}
+
+# code, name, address, phone, timezone, lat, lon, region
+LOCATIONS = [
+    (
+        "CL-001",
+        "Providencia",
+        "Av. Providencia 2124, Providencia, Santiago",
+        "+56 2 2233 4455",
+        "America/Santiago",
+        -33.4206,
+        -70.6066,
+        "Región Metropolitana",
+    ),
+    (
+        "CL-002",
+        "Las Condes",
+        "Av. Apoquindo 4501, Las Condes, Santiago",
+        "+56 2 2345 6789",
+        "America/Santiago",
+        -33.4126,
+        -70.5830,
+        "Región Metropolitana",
+    ),
+    (
+        "CL-003",
+        "Ñuñoa",
+        "Av. Irarrázaval 3420, Ñuñoa, Santiago",
+        "+56 2 2274 1100",
+        "America/Santiago",
+        -33.4541,
+        -70.5990,
+        "Región Metropolitana",
+    ),
+    (
+        "CL-004",
+        "Viña del Mar",
+        "Av. Libertad 1102, Viña del Mar",
+        "+56 32 268 4400",
+        "America/Santiago",
+        -33.0135,
+        -71.5505,
+        "Valparaíso",
+    ),
+    (
+        "CL-005",
+        "Valparaíso Centro",
+        "Av. Pedro Montt 2050, Valparaíso",
+        "+56 32 221 3300",
+        "America/Santiago",
+        -33.0472,
+        -71.6127,
+        "Valparaíso",
+    ),
+    (
+        "MX-001",
+        "Condesa",
+        "Av. Tamaulipas 95, Condesa, Cuauhtémoc, CDMX",
+        "+52 55 5211 3344",
+        "America/Mexico_City",
+        19.4128,
+        -99.1760,
+        "México",
+    ),
+    (
+        "MX-002",
+        "Coyoacán",
+        "Calle Francisco Sosa 12, Coyoacán, CDMX",
+        "+52 55 5659 2211",
+        "America/Mexico_City",
+        19.3496,
+        -99.1617,
+        "México",
+    ),
+    (
+        "MX-003",
+        "Polanco",
+        "Av. Presidente Masaryk 340, Polanco, CDMX",
+        "+52 55 5280 7788",
+        "America/Mexico_City",
+        19.4326,
+        -99.1950,
+        "México",
+    ),
+    (
+        "AR-001",
+        "Palermo",
+        "Av. Santa Fe 3253, Palermo, Buenos Aires",
+        "+54 11 4822 5566",
+        "America/Argentina/Buenos_Aires",
+        -34.5883,
+        -58.4112,
+        "Argentina",
+    ),
+    (
+        "AR-002",
+        "Córdoba Centro",
+        "Av. Colón 350, Córdoba",
+        "+54 351 422 8899",
+        "America/Argentina/Cordoba",
+        -31.4135,
+        -64.1867,
+        "Argentina",
+    ),
+    (
+        "CO-001",
+        "Chapinero",
+        "Carrera 13 # 63-39, Chapinero, Bogotá",
+        "+57 601 345 6677",
+        "America/Bogota",
+        4.6486,
+        -74.0628,
+        "Colombia",
+    ),
+    (
+        "CO-002",
+        "El Poblado",
+        "Carrera 43A # 7-50, El Poblado, Medellín",
+        "+57 604 311 2233",
+        "America/Bogota",
+        6.2088,
+        -75.5676,
+        "Colombia",
+    ),
+    (
+        "PE-001",
+        "Miraflores",
+        "Av. José Larco 812, Miraflores, Lima",
+        "+51 1 445 6677",
+        "America/Lima",
+        -12.1211,
+        -77.0297,
+        "Perú",
+    ),
+    (
+        "ES-001",
+        "Malasaña",
+        "Calle de Fuencarral 78, Madrid",
+        "+34 915 21 43 21",
+        "Europe/Madrid",
+        40.4250,
+        -3.7010,
+        "España",
+    ),
+]
+
+# local part, name, role, scope regions, scope location codes
+USERS = [
+    ("hq", "Valentina Rojas", "hq_admin", [], []),
+    ("gerente.chile", "Matías Fuentes", "manager", ["Chile"], []),
+    ("gerente.cdmx", "Sofía Hernández", "manager", [], ["MX-001", "MX-002"]),
+    ("camila.soto", "Camila Soto", "auditor", [], []),
+    ("diego.perez", "Diego Pérez", "auditor", [], []),
+    ("lucia.gomez", "Lucía Gómez", "auditor", [], []),
+]
+
+
+def _load(schema: Schema, data: dict) -> dict:
+    return schema.load(data)  # type: ignore[return-value]
+
+
+def seed(echo: Callable[[str], None]) -> None:
+    """Create the demo brand once; on later runs only print the logins again."""
+    if find_org(BRAND) is None:
+        _create(echo)
+    else:
+        echo(f"demo brand '{BRAND}' already exists")
+    echo("\nDemo logins (POST /api/v1/auth/token):")
+    for local, name, role, *_ in USERS:
+        email = f"{local}@{DOMAIN}"
+        echo(f"  {role:9} {email:34} password: {PASSWORDS[role]:21} ({name})")
+
+
+def _create(echo: Callable[[str], None]) -> None:
+    hq_local, hq_name, *_ = USERS[0]
+    _, admin = create_org(
+        BRAND, {"email": f"{hq_local}@{DOMAIN}", "name": hq_name, "password": PASSWORDS["hq_admin"]}
+    )
+    regions: dict[str, int] = {}
+    for name, parent in REGIONS.items():
+        data = _load(RegionIn(), {"name": name, "parent_id": regions.get(parent or "")})
+        regions[name] = create_region(admin, data).id
+    locations: dict[str, int] = {}
+    for code, name, address, phone, tz, lat, lon, region in LOCATIONS:
+        data = _load(
+            LocationIn(),
+            {
+                "code": code,
+                "name": name,
+                "address": address,
+                "phone": phone,
+                "timezone": tz,
+                "latitude": lat,
+                "longitude": lon,
+                "region_id": regions[region],
+            },
+        )
+        locations[code] = create_location(admin, data).id
+    for local, name, role, scope_regions, scope_codes in USERS[1:]:
+        scope = (
+            {
+                "region_ids": [regions[r] for r in scope_regions],
+                "location_ids": [locations[c] for c in scope_codes],
+            }
+            if role == "manager"
+            else None
+        )
+        payload = {
+            "email": f"{local}@{DOMAIN}",
+            "name": name,
+            "role": role,
+            "password": PASSWORDS[role],
+            **({"scope": scope} if scope else {}),
+        }
+        create_user(admin.org_id, _load(UserIn(), payload))
+    count = len(db.session.scalars(select(User.id).where(User.org_id == admin.org_id)).all())
+    echo(
+        f"demo brand '{BRAND}' created: {len(regions)} regions, {len(locations)} locations, "
+        f"{count} users"
+    )

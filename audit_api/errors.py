@@ -1,0 +1,145 @@
+"""Domain errors and the one place that turns every error into the JSON error contract."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from flask import Flask, jsonify
+from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+FieldErrors = dict[str, list[str]]
+
+
+class DomainError(Exception):
+    """Base of the errors services raise; each subclass carries its HTTP status."""
+
+    status = 400
+
+    def __init__(self, message: str, errors: FieldErrors | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or {}
+
+
+class Unauthorized(DomainError):
+    """The caller is not authenticated (missing, bad, expired or revoked credentials)."""
+
+    status = 401
+
+
+class Forbidden(DomainError):
+    """The caller's role may not do this."""
+
+    status = 403
+
+
+class NotFound(DomainError):
+    """No such object, or it lies outside the caller's organization or scope."""
+
+    status = 404
+
+
+class Conflict(DomainError):
+    """The request clashes with the current state (duplicate, in use, immutable)."""
+
+    status = 409
+
+
+class PreconditionFailed(DomainError):
+    """An If-Match header named a stale version."""
+
+    status = 412
+
+
+class Invalid(DomainError):
+    """Well-formed input that the domain rejects; `errors` names the fields."""
+
+    status = 422
+
+
+def field_error(path: str, message: str) -> Invalid:
+    """A 422 naming a single field."""
+    return Invalid(f"Invalid {path}.", {path: [message]})
+
+
+def flatten(errors: Any, prefix: str = "") -> FieldErrors:
+    """Turn marshmallow's nested error dict into {"a.b[0].c": [messages]}."""
+    flat: FieldErrors = {}
+    if isinstance(errors, dict):
+        for key, value in errors.items():
+            if isinstance(key, int) or (isinstance(key, str) and key.isdigit()):
+                path = f"{prefix}[{key}]"
+            elif key == "_schema":
+                path = prefix or "_schema"
+            else:
+                path = f"{prefix}.{key}" if prefix else str(key)
+            for sub_path, messages in flatten(value, path).items():
+                flat.setdefault(sub_path, []).extend(messages)
+    elif isinstance(errors, list) and all(isinstance(m, str) for m in errors):
+        flat[prefix or "_schema"] = list(errors)
+    elif isinstance(errors, list):
+        for item in errors:
+            for sub_path, messages in flatten(item, prefix).items():
+                flat.setdefault(sub_path, []).extend(messages)
+    else:
+        flat[prefix or "_schema"] = [str(errors)]
+    return flat
+
+
+def _payload(status: int, message: str, errors: FieldErrors | None = None) -> dict[str, Any]:
+    return {
+        "code": status,
+        "status": HTTPStatus(status).phrase,
+        "message": message,
+        "errors": errors or {},
+    }
+
+
+def _from_http(error: HTTPException) -> ResponseReturnValue:
+    status = error.code or 500
+    data = getattr(error, "data", None) or {}
+    raw = data.get("errors") or data.get("messages") or {}
+    # webargs nests errors under the request location ("json", "query"); clients want field paths.
+    if isinstance(raw, dict) and set(raw) <= {"json", "query", "form", "headers", "files"}:
+        merged: FieldErrors = {}
+        for part in raw.values():
+            merged.update(flatten(part))
+        errors = merged
+    else:
+        errors = flatten(raw) if raw else {}
+    message = data.get("message") or error.description or HTTPStatus(status).phrase
+    if status == 422 and errors and "message" not in data:
+        message = "Invalid input: " + ", ".join(sorted(errors)) + "."
+    headers = dict(data.get("headers") or {})
+    if status == 401:
+        headers.setdefault("WWW-Authenticate", "Bearer")
+    if status == 405 and error.get_response().headers.get("Allow"):
+        headers["Allow"] = error.get_response().headers["Allow"]
+    retry = getattr(error, "retry_after", None)
+    if retry:
+        headers["Retry-After"] = str(retry)
+    return jsonify(_payload(status, message, errors)), status, headers
+
+
+def _from_domain(error: DomainError) -> ResponseReturnValue:
+    headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else {}
+    return jsonify(_payload(error.status, error.message, error.errors)), error.status, headers
+
+
+def _from_unexpected(error: Exception) -> ResponseReturnValue:
+    if isinstance(error, HTTPException):
+        return _from_http(error)
+    log.exception("unhandled error", exc_info=error)
+    return jsonify(_payload(500, "Internal server error.")), 500
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Every error, routing ones included, answers JSON {code, status, message, errors}."""
+    app.register_error_handler(HTTPException, _from_http)
+    app.register_error_handler(DomainError, _from_domain)
+    app.register_error_handler(Exception, _from_unexpected)

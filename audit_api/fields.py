@@ -1,0 +1,73 @@
+"""Marshmallow fields shared by the schemas: trimmed text, e-mail, IANA timezone, phone."""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import cache
+from typing import Any
+from zoneinfo import available_timezones
+
+import phonenumbers
+from marshmallow import ValidationError, fields, validate
+
+
+class Text(fields.String):
+    """A string with surrounding whitespace removed; blank counts as missing content."""
+
+    def __init__(self, max_length: int = 200, **kwargs: Any) -> None:
+        kwargs.setdefault("validate", validate.Length(min=1, max=max_length))
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        return super()._deserialize(value, attr, data, **kwargs).strip()
+
+
+class Email(fields.Email):
+    """An e-mail address, lower-cased so uniqueness and sign-in ignore case."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        return super()._deserialize(value, attr, data, **kwargs).strip().lower()
+
+
+@cache
+def _zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+class Timezone(fields.String):
+    """An IANA timezone name such as America/Santiago."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        name = super()._deserialize(value, attr, data, **kwargs).strip()
+        if name not in _zones() or name == "localtime":
+            raise ValidationError("Not a known IANA timezone, e.g. America/Santiago.")
+        return name
+
+
+class Phone(fields.String):
+    """A phone number in international form (+country code), stored as E.164."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        raw = super()._deserialize(value, attr, data, **kwargs).strip()
+        try:
+            number = phonenumbers.parse(raw, None)
+        except phonenumbers.NumberParseException:
+            raise ValidationError(
+                "Not a phone number in international form, e.g. +56 2 2345 6789."
+            ) from None
+        if not phonenumbers.is_possible_number(number):
+            raise ValidationError("Not a possible phone number for its country code.")
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def search_key(*parts: str | None) -> str:
+    """Lower-case, accent-free text to search in ('Ñuñoa' is found by 'nunoa')."""
+    text = " ".join(p for p in parts if p)
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def like_pattern(query: str) -> str:
+    """A LIKE pattern matching `query` anywhere, its wildcards taken literally."""
+    escaped = search_key(query).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"

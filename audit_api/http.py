@@ -1,0 +1,29 @@
+"""HTTP helpers shared by the routes: ETag / If-Match and paging."""
+
+from __future__ import annotations
+
+from flask import request
+
+from audit_api.db import Tracked
+from audit_api.errors import PreconditionFailed
+
+MAX_PAGE_SIZE = 100
+
+
+def etag_of(obj: Tracked) -> str:
+    """The ETag of a tracked row: its table, id and version."""
+    return f"{obj.__tablename__}-{obj.id}-v{obj.version}"  # type: ignore[attr-defined]
+
+
+def check_if_match(obj: Tracked) -> None:
+    """A stale If-Match answers 412; without the header the update goes ahead."""
+    if request.if_match and not request.if_match.contains(etag_of(obj)):
+        raise PreconditionFailed(
+            "The resource changed since you read it (If-Match does not match its ETag).",
+            {"If-Match": [f"Current ETag is {etag_of(obj)}."]},
+        )
+
+
+def with_etag(obj: Tracked) -> tuple[Tracked, dict[str, str]]:
+    """A view result with the object's ETag header."""
+    return obj, {"ETag": f'"{etag_of(obj)}"'}

@@ -1,0 +1,1 @@
+"""Locations: the stores and branches that get audited."""

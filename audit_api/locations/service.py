@@ -1,0 +1,91 @@
+"""Location operations: list, read and, for HQ, write the organization's locations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import exists, select
+from sqlalchemy.exc import IntegrityError
+
+from audit_api.auth.policy import region_subtree, visible_locations
+from audit_api.db import db, fetch_page
+from audit_api.errors import Conflict, NotFound
+from audit_api.fields import like_pattern, search_key
+from audit_api.locations.models import Location
+from audit_api.regions.models import Region
+from audit_api.regions.service import org_region
+from audit_api.users.models import User, scope_locations
+
+DUPLICATE_CODE = "A location with this code already exists in the organization."
+
+
+def list_locations(
+    actor: User, *, page: int, page_size: int, region_id: int | None = None, q: str | None = None
+) -> tuple[list[Location], int]:
+    """The locations the actor may read, filtered, a page at a time."""
+    stmt = select(Location).where(visible_locations(actor)).order_by(Location.code)
+    if region_id is not None:
+        stmt = stmt.where(
+            Location.region_id.in_(region_subtree(select(Region.id).where(Region.id == region_id)))
+        )
+    if q:
+        stmt = stmt.where(Location.search_key.like(like_pattern(q), escape="\\"))
+    return fetch_page(stmt, page, page_size)
+
+
+def get_location(actor: User, location_id: int) -> Location:
+    """A location the actor may read; any other answers 404."""
+    location = db.session.scalar(
+        select(Location).where(Location.id == location_id, visible_locations(actor))
+    )
+    if location is None:
+        raise NotFound("Location not found.")
+    return location
+
+
+def _code_taken(org_id: int, code: str, own_id: int | None) -> bool:
+    clause = exists().where(Location.org_id == org_id, Location.code == code)
+    if own_id is not None:
+        clause = clause.where(Location.id != own_id)
+    return bool(db.session.scalar(select(clause)))
+
+
+def _save(location: Location) -> Location:
+    """Commit, turning the unique-code race into the same 409 as the checked case."""
+    location.search_key = search_key(location.code, location.name)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict(DUPLICATE_CODE, {"code": [DUPLICATE_CODE]}) from None
+    return location
+
+
+def create_location(actor: User, data: dict[str, Any]) -> Location:
+    """Add a location to the actor's organization; its code must be new there."""
+    if data.get("region_id") is not None:
+        org_region(actor.org_id, data["region_id"], "region_id")
+    if _code_taken(actor.org_id, data["code"], None):
+        raise Conflict(DUPLICATE_CODE, {"code": [DUPLICATE_CODE]})
+    location = Location(org_id=actor.org_id, **data)
+    db.session.add(location)
+    return _save(location)
+
+
+def update_location(actor: User, location: Location, data: dict[str, Any]) -> Location:
+    """Change a location's fields."""
+    if data.get("region_id") is not None:
+        org_region(actor.org_id, data["region_id"], "region_id")
+    if "code" in data and _code_taken(actor.org_id, data["code"], location.id):
+        raise Conflict(DUPLICATE_CODE, {"code": [DUPLICATE_CODE]})
+    for key, value in data.items():
+        setattr(location, key, value)
+    return _save(location)
+
+
+def delete_location(actor: User, location: Location) -> None:
+    """Delete a location no manager has in scope; otherwise 409."""
+    if db.session.scalar(select(exists().where(scope_locations.c.location_id == location.id))):
+        raise Conflict("The location is in a manager's scope; remove it from there first.")
+    db.session.delete(location)
+    db.session.commit()

@@ -1,0 +1,1 @@
+"""Regions: the tree of regions, districts and so on inside an organization."""

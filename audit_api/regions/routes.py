@@ -1,0 +1,69 @@
+"""HTTP endpoints of /api/v1/regions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from audit_api.auth.guard import current_user, requires
+from audit_api.http import MAX_PAGE_SIZE, check_if_match, with_etag
+from audit_api.regions import service
+from audit_api.regions.schemas import RegionIn, RegionOut, RegionPatch, RegionQuery
+
+blp = Blueprint("regions", __name__, url_prefix="/api/v1/regions", description="Region tree.")
+
+
+@blp.route("")
+class Regions(MethodView):
+    """The region collection."""
+
+    @requires("regions:read")
+    @blp.arguments(RegionQuery, location="query")
+    @blp.response(200, RegionOut(many=True))
+    @blp.paginate(max_page_size=MAX_PAGE_SIZE)
+    def get(self, query: dict[str, Any], pagination_parameters: Any) -> Any:
+        """List the regions in the caller's scope."""
+        items, pagination_parameters.item_count = service.list_regions(
+            current_user(),
+            page=pagination_parameters.page,
+            page_size=pagination_parameters.page_size,
+            **query,
+        )
+        return items
+
+    @requires("org:write")
+    @blp.arguments(RegionIn)
+    @blp.response(201, RegionOut)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Create a region (HQ only)."""
+        return with_etag(service.create_region(current_user(), data))
+
+
+@blp.route("/<int:region_id>")
+class RegionById(MethodView):
+    """One region."""
+
+    @requires("regions:read")
+    @blp.response(200, RegionOut)
+    def get(self, region_id: int) -> Any:
+        """Read a region."""
+        return with_etag(service.get_region(current_user(), region_id))
+
+    @requires("org:write")
+    @blp.arguments(RegionPatch)
+    @blp.response(200, RegionOut)
+    def patch(self, data: dict[str, Any], region_id: int) -> Any:
+        """Rename or move a region (HQ only); honours If-Match."""
+        region = service.get_region(current_user(), region_id)
+        check_if_match(region)
+        return with_etag(service.update_region(current_user(), region, data))
+
+    @requires("org:write")
+    @blp.response(204)
+    def delete(self, region_id: int) -> None:
+        """Delete an empty region (HQ only); honours If-Match."""
+        region = service.get_region(current_user(), region_id)
+        check_if_match(region)
+        service.delete_region(current_user(), region)

@@ -1,0 +1,38 @@
+"""Request and response schemas of regions."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields
+
+from audit_api.fields import Text
+
+
+class RegionIn(Schema):
+    """Create or change a region."""
+
+    name = Text(required=True)
+    parent_id = fields.Integer(allow_none=True, load_default=None, strict=True)
+
+
+class RegionPatch(RegionIn):
+    """Change some fields of a region."""
+
+    class Meta:
+        partial = True
+
+
+class RegionOut(Schema):
+    """A region as returned."""
+
+    id = fields.Integer()
+    name = fields.String()
+    parent_id = fields.Integer(allow_none=True)
+    created_at = fields.AwareDateTime()
+    updated_at = fields.AwareDateTime()
+
+
+class RegionQuery(Schema):
+    """Filters of the region list."""
+
+    parent_id = fields.Integer(metadata={"description": "only the children of this region"})
+    q = fields.String(metadata={"description": "text in the name (accents and case ignored)"})

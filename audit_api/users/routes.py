@@ -1,0 +1,80 @@
+"""HTTP endpoints of /api/v1/users and /api/v1/me."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from audit_api.auth.guard import current_user, requires
+from audit_api.http import MAX_PAGE_SIZE, check_if_match, with_etag
+from audit_api.users import service
+from audit_api.users.schemas import MeOut, UserIn, UserOut, UserPatch, UserQuery
+
+blp = Blueprint("users", __name__, url_prefix="/api/v1", description="Users and their scopes.")
+
+
+@blp.route("/me")
+class Me(MethodView):
+    """The signed-in user."""
+
+    @requires()
+    @blp.response(200, MeOut)
+    def get(self) -> Any:
+        """Who am I: user, role, scope and organization."""
+        return current_user()
+
+
+@blp.route("/users")
+class Users(MethodView):
+    """The user collection."""
+
+    @requires("users:read")
+    @blp.arguments(UserQuery, location="query")
+    @blp.response(200, UserOut(many=True))
+    @blp.paginate(max_page_size=MAX_PAGE_SIZE)
+    def get(self, query: dict[str, Any], pagination_parameters: Any) -> Any:
+        """List users: HQ sees all, a manager the auditors and themselves."""
+        items, pagination_parameters.item_count = service.list_users(
+            current_user(),
+            page=pagination_parameters.page,
+            page_size=pagination_parameters.page_size,
+            **query,
+        )
+        return items
+
+    @requires("org:write")
+    @blp.arguments(UserIn)
+    @blp.response(201, UserOut)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Create a user (HQ only)."""
+        return with_etag(service.create_user(current_user().org_id, data))
+
+
+@blp.route("/users/<int:user_id>")
+class UserById(MethodView):
+    """One user."""
+
+    @requires("users:read")
+    @blp.response(200, UserOut)
+    def get(self, user_id: int) -> Any:
+        """Read a user."""
+        return with_etag(service.get_user(current_user(), user_id))
+
+    @requires("org:write")
+    @blp.arguments(UserPatch)
+    @blp.response(200, UserOut)
+    def patch(self, data: dict[str, Any], user_id: int) -> Any:
+        """Change a user (HQ only); honours If-Match."""
+        user = service.get_user(current_user(), user_id)
+        check_if_match(user)
+        return with_etag(service.update_user(current_user(), user, data))
+
+    @requires("org:write")
+    @blp.response(204)
+    def delete(self, user_id: int) -> None:
+        """Deactivate a user (HQ only): kept for the audit trail, signed out at once."""
+        user = service.get_user(current_user(), user_id)
+        check_if_match(user)
+        service.deactivate_user(current_user(), user)
