@@ -27,13 +27,14 @@ API_SPEC = {
 }
 
 
-def create_app(config: dict[str, Any] | None = None) -> Flask:
+def create_app(config: dict[str, Any] | None = None, *, instance_path: str | None = None) -> Flask:
     """Build the app from environment settings, `config` taking precedence."""
-    app = Flask(__name__, instance_relative_config=True)
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
     app.config.update(API_SPEC)
     app.config.update(load_settings(Path(app.instance_path), config))
     logging.basicConfig(level=app.config["LOG_LEVEL"])
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    # Alembic narrates every start when AUTO_MIGRATE is on; `db upgrade` reports for itself.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     if app.config["PROXY_FIX_X_FOR"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"])  # type: ignore[method-assign]
     _init_extensions(app)

@@ -7,7 +7,7 @@ import sys
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from audit_api import migrate
 from audit_api.config import settings_table
@@ -32,6 +32,13 @@ def db_downgrade(revision: str) -> None:
     click.echo(f"database at {revision}")
 
 
+@db_cli.command("revision")
+@click.option("-m", "--message", required=True, help="what the revision changes")
+def db_revision(message: str) -> None:
+    """Write a new revision by comparing the models with the (up-to-date) database."""
+    migrate.revision(current_app._get_current_object(), message)  # type: ignore[attr-defined]
+
+
 def _fail(error: DomainError) -> None:
     click.echo(f"error: {error.message}", err=True)
     for field, messages in error.errors.items():
@@ -40,6 +47,7 @@ def _fail(error: DomainError) -> None:
 
 
 @click.command("create-org")
+@with_appcontext
 @click.argument("name")
 @click.option("--admin-email", required=True, help="e-mail of the first hq_admin")
 @click.option("--admin-name", default="HQ admin", show_default=True)
@@ -63,6 +71,7 @@ def create_org_command(name: str, admin_email: str, admin_name: str) -> None:
 
 
 @click.command("demo")
+@with_appcontext
 def demo_command() -> None:
     """Seed a demo brand (regions, locations, users) and print its logins."""
     from audit_api.demo import seed

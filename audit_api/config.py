@@ -72,8 +72,9 @@ def _apply_defaults(values: dict[str, Any], instance_path: Path) -> dict[str, An
         values["STORAGE_DIR"] = str(instance_path / "storage")
     if values["SECRET_KEY"] is None:
         values["SECRET_KEY"] = _instance_secret(instance_path)
-    elif len(values["SECRET_KEY"]) < 16:
-        raise SettingsError("invalid settings: SECRET_KEY must be at least 16 characters")
+    elif len(values["SECRET_KEY"]) < 32:
+        # HS256 keys shorter than the hash output weaken the signature (RFC 7518 3.2).
+        raise SettingsError("invalid settings: SECRET_KEY must be at least 32 characters")
     return values
 
 

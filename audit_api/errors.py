@@ -115,6 +115,8 @@ def _from_http(error: HTTPException) -> ResponseReturnValue:
     message = data.get("message") or error.description or HTTPStatus(status).phrase
     if status == 422 and errors and "message" not in data:
         message = "Invalid input: " + ", ".join(sorted(errors)) + "."
+    if status == 429:
+        message = f"Too many requests (limit {error.description}); retry later."
     headers = dict(data.get("headers") or {})
     if status == 401:
         headers.setdefault("WWW-Authenticate", "Bearer")

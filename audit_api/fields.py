@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import available_timezones
 
 import phonenumbers
-from marshmallow import ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 
 class Text(fields.String):
@@ -71,3 +71,11 @@ def like_pattern(query: str) -> str:
     """A LIKE pattern matching `query` anywhere, its wildcards taken literally."""
     escaped = search_key(query).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+class Partial(Schema):
+    """Base of PATCH schemas: every field optional, only the given ones change."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("partial", True)
+        super().__init__(*args, **kwargs)

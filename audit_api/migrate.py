@@ -29,3 +29,8 @@ def upgrade(app: Flask, revision: str = "head") -> None:
 def downgrade(app: Flask, revision: str) -> None:
     """Revert migrations down to `revision`."""
     command.downgrade(alembic_config(app), revision)
+
+
+def revision(app: Flask, message: str) -> None:
+    """Autogenerate a revision from the difference between the models and the database."""
+    command.revision(alembic_config(app), message=message, autogenerate=True)

@@ -69,9 +69,7 @@ def _wipe(app: Flask) -> None:
 
 
 @pytest.fixture
-def app(
-    migrated_url: str, request: pytest.FixtureRequest, tmp_path: Any
-) -> Iterator[Flask]:
+def app(migrated_url: str, request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[Flask]:
     """A fresh app on the migrated database; `@pytest.mark.app_config(...)` overrides settings."""
     marker = request.node.get_closest_marker("app_config")
     overrides = dict(marker.kwargs) if marker else {}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from audit_api.fields import Phone, Text, Timezone
+from audit_api.fields import Partial, Phone, Text, Timezone
 
 CODE = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]*$", error="Letters, digits, '.', '_', '-'.")
 
@@ -23,11 +23,8 @@ class LocationIn(Schema):
     region_id = fields.Integer(allow_none=True, load_default=None, strict=True)
 
 
-class LocationPatch(LocationIn):
+class LocationPatch(Partial, LocationIn):
     """Change some fields of a location."""
-
-    class Meta:
-        partial = True
 
 
 class LocationOut(Schema):

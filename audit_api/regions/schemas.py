@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-from audit_api.fields import Text
+from audit_api.fields import Partial, Text
 
 
 class RegionIn(Schema):
@@ -14,11 +14,8 @@ class RegionIn(Schema):
     parent_id = fields.Integer(allow_none=True, load_default=None, strict=True)
 
 
-class RegionPatch(RegionIn):
+class RegionPatch(Partial, RegionIn):
     """Change some fields of a region."""
-
-    class Meta:
-        partial = True
 
 
 class RegionOut(Schema):

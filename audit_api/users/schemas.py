@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from audit_api.fields import Email, Text
+from audit_api.fields import Email, Partial, Text
 from audit_api.users.models import Role
 
 PASSWORD = validate.Length(min=10, max=256, error="Between 10 and 256 characters.")
@@ -27,13 +27,10 @@ class UserIn(Schema):
     scope = fields.Nested(ScopeSchema)
 
 
-class UserPatch(UserIn):
+class UserPatch(Partial, UserIn):
     """Change some fields of a user; `active: false` signs them out everywhere."""
 
     active = fields.Boolean()
-
-    class Meta:
-        partial = True
 
 
 class UserOut(Schema):

@@ -1,0 +1,142 @@
+"""The app as a whole: error contract, OpenAPI, probes and settings."""
+
+from __future__ import annotations
+
+import pytest
+from openapi_spec_validator import validate
+from sqlalchemy import inspect
+
+from audit_api import create_app
+from audit_api.config import SettingsError, settings_table
+from audit_api.db import db
+
+ERROR_KEYS = {"code", "status", "message", "errors"}
+
+
+def test_unknown_route_is_json_404(client):
+    response = client.get("/api/v1/nothing-here")
+    assert response.status_code == 404
+    body = response.get_json()
+    assert set(body) == ERROR_KEYS
+    assert body["code"] == 404 and body["status"] == "Not Found"
+
+
+def test_wrong_method_is_json_405_with_allow(client):
+    response = client.put("/api/v1/auth/token", json={})
+    assert response.status_code == 405
+    assert set(response.get_json()) == ERROR_KEYS
+    assert "POST" in response.headers["Allow"]
+
+
+@pytest.mark.app_config(MAX_CONTENT_LENGTH=2048)
+def test_body_over_the_limit_is_json_413(client):
+    response = client.post("/api/v1/auth/token", data="x" * 5000, content_type="application/json")
+    assert response.status_code == 413
+    assert set(response.get_json()) == ERROR_KEYS
+
+
+def test_unexpected_exception_is_json_500_without_details(app):
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("secret internals")
+
+    response = app.test_client().get("/boom")
+    assert response.status_code == 500
+    body = response.get_json()
+    assert set(body) == ERROR_KEYS
+    assert "secret" not in body["message"]
+
+
+def test_malformed_json_is_a_4xx_json_error(client):
+    response = client.post("/api/v1/auth/token", data="{not json", content_type="application/json")
+    assert response.status_code in (400, 422)
+    assert set(response.get_json()) == ERROR_KEYS
+
+
+def test_validation_errors_name_each_field(client):
+    response = client.post("/api/v1/auth/token", json={"email": 5, "extra": 1})
+    assert response.status_code == 422
+    errors = response.get_json()["errors"]
+    assert set(errors) == {"email", "password", "extra"}
+
+
+def test_openapi_document_is_valid_and_lists_the_resources(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    spec = response.get_json()
+    validate(spec)
+    paths = set(spec["paths"])
+    for path in (
+        "/api/v1/auth/token",
+        "/api/v1/auth/refresh",
+        "/api/v1/auth/logout",
+        "/api/v1/me",
+        "/api/v1/users",
+        "/api/v1/users/{user_id}",
+        "/api/v1/regions",
+        "/api/v1/regions/{region_id}",
+        "/api/v1/locations",
+        "/api/v1/locations/{location_id}",
+    ):
+        assert path in paths
+    assert spec["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+    assert spec["paths"]["/api/v1/auth/token"]["post"]["security"] == []
+
+
+def test_docs_page_is_served(client):
+    response = client.get("/api/v1/docs")
+    assert response.status_code == 200
+    assert b"swagger" in response.data.lower()
+
+
+def test_health_and_readiness(client):
+    assert client.get("/healthz").get_json() == {"status": "ok"}
+    ready = client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.get_json()["checks"] == {"database": True, "storage": True}
+
+
+def test_readiness_fails_when_storage_is_unwritable(app, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    app.config["STORAGE_DIR"] = str(blocker / "storage")
+    response = app.test_client().get("/readyz")
+    assert response.status_code == 503
+    assert response.get_json()["checks"]["storage"] is False
+
+
+def test_bad_setting_fails_at_start_naming_it(monkeypatch, tmp_path):
+    monkeypatch.setenv("ACCESS_TOKEN_TTL", "soon")
+    monkeypatch.setenv("STORAGE_BACKEND", "floppy")
+    with pytest.raises(SettingsError) as info:
+        create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/x.db", "SECRET_KEY": "k" * 40})
+    assert "ACCESS_TOKEN_TTL" in str(info.value)
+    assert "STORAGE_BACKEND" in str(info.value)
+
+
+def test_short_secret_key_is_refused(monkeypatch, tmp_path):
+    monkeypatch.setenv("SECRET_KEY", "short")
+    with pytest.raises(SettingsError, match="SECRET_KEY"):
+        create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/x.db"})
+
+
+def test_embedded_default_creates_migrates_and_keeps_a_secret(monkeypatch, tmp_path):
+    for name in ("DATABASE_URL", "SECRET_KEY", "AUTO_MIGRATE"):
+        monkeypatch.delenv(name, raising=False)
+    instance = tmp_path / "instance"
+    app = create_app({"ARGON2_MEMORY_COST": 1024}, instance_path=str(instance))
+    assert app.config["DATABASE_URL"] == f"sqlite:///{instance / 'audit_api.sqlite3'}"
+    assert app.config["AUTO_MIGRATE"] is True
+    with app.app_context():
+        tables = set(inspect(db.engine).get_table_names())
+    assert {"organizations", "users", "locations", "alembic_version"} <= tables
+    # The generated secret is kept, so tokens survive a restart.
+    again = create_app({"ARGON2_MEMORY_COST": 1024}, instance_path=str(instance))
+    assert again.config["SECRET_KEY"] == app.config["SECRET_KEY"]
+    assert len(app.config["SECRET_KEY"]) >= 32
+
+
+def test_settings_table_lists_every_setting():
+    table = settings_table()
+    for name in ("DATABASE_URL", "SECRET_KEY", "RATELIMIT_STORAGE_URI", "STORAGE_BACKEND"):
+        assert f"`{name}`" in table

@@ -1,0 +1,205 @@
+"""Sign-in, bearer tokens, refresh rotation with reuse detection, sign-out and rate limits."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import jwt
+import pytest
+
+from audit_api.auth.tokens import encode_access
+from audit_api.db import utcnow
+from tests.helpers import PASSWORD, Caller, login
+
+TOKEN = "/api/v1/auth/token"
+REFRESH = "/api/v1/auth/refresh"
+LOGOUT = "/api/v1/auth/logout"
+
+
+def test_login_returns_the_token_pair_contract(client, world):
+    response = client.post(TOKEN, json={"email": "HQ@A.example ", "password": PASSWORD})
+    assert response.status_code == 200
+    body = response.get_json()
+    assert set(body) == {"access_token", "refresh_token", "token_type", "expires_in"}
+    assert body["token_type"] == "Bearer"
+    assert body["expires_in"] == 900
+    me = Caller(client, body["access_token"]).get("/api/v1/me").get_json()
+    assert me["email"] == "hq@a.example" and me["org"]["name"] == "Brand A"
+    assert me["last_login_at"] is not None
+
+
+def test_unknown_email_and_wrong_password_answer_the_same(client, world):
+    unknown = client.post(TOKEN, json={"email": "nobody@a.example", "password": PASSWORD})
+    wrong = client.post(TOKEN, json={"email": "hq@a.example", "password": "not the password"})
+    assert unknown.status_code == wrong.status_code == 401
+    assert unknown.get_json() == wrong.get_json()
+
+
+def test_deactivated_user_cannot_sign_in_and_is_cut_off_at_once(client, world):
+    auditor = world.auditor
+    assert auditor.get("/api/v1/me").status_code == 200
+    response = world.hq.patch(f"/api/v1/users/{world.ids['auditor']}", json={"active": False})
+    assert response.status_code == 200
+    assert auditor.get("/api/v1/me").status_code == 401
+    again = client.post(TOKEN, json={"email": "auditor@a.example", "password": PASSWORD})
+    assert again.status_code == 401
+    assert again.get_json()["message"] == "Invalid email or password."
+    assert client.post(REFRESH, json={"refresh_token": auditor.refresh_token}).status_code == 401
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["", "Bearer", "Bearer not-a-jwt", "Basic aGk6dGhlcmU=", "Bearer a.b.c"],
+)
+def test_missing_or_bad_bearer_is_401(client, world, header):
+    headers = {"Authorization": header} if header else {}
+    response = client.get("/api/v1/me", headers=headers)
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    assert set(response.get_json()) == {"code", "status", "message", "errors"}
+
+
+def _claims(caller: Caller) -> dict:
+    return jwt.decode(caller.token, options={"verify_signature": False})
+
+
+def test_expired_access_token_is_401(app, client, world):
+    claims = _claims(world.hq)
+    past = utcnow() - timedelta(hours=1)
+    secret = app.config["SECRET_KEY"]
+    token = encode_access(secret, int(claims["sub"]), claims["sid"], past, ttl=60)
+    response = Caller(client, token).get("/api/v1/me")
+    assert response.status_code == 401
+    assert "expired" in response.get_json()["message"]
+
+
+def test_token_signed_with_another_key_is_401(client, world):
+    claims = _claims(world.hq)
+    other_key = "another-key-that-is-long-enough-for-hs256"
+    token = encode_access(other_key, int(claims["sub"]), claims["sid"], utcnow(), 60)
+    assert Caller(client, token).get("/api/v1/me").status_code == 401
+
+
+def test_refresh_rotates_and_the_new_pair_works(client, world):
+    first = login(client, "auditor@a.example")
+    response = client.post(REFRESH, json={"refresh_token": first.refresh_token})
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["refresh_token"] != first.refresh_token
+    second = Caller(client, body["access_token"], body["refresh_token"])
+    assert second.get("/api/v1/me").status_code == 200
+    third = client.post(REFRESH, json={"refresh_token": second.refresh_token})
+    assert third.status_code == 200
+
+
+def test_retry_with_previous_token_within_grace_gets_the_same_successor(client, world):
+    caller = login(client, "auditor@a.example")
+    first = client.post(REFRESH, json={"refresh_token": caller.refresh_token}).get_json()
+    # The phone lost the first response and retries with the old token.
+    retry = client.post(REFRESH, json={"refresh_token": caller.refresh_token})
+    assert retry.status_code == 200
+    assert retry.get_json()["refresh_token"] == first["refresh_token"]
+    # The chain goes on from the successor, and nothing was revoked.
+    onward = client.post(REFRESH, json={"refresh_token": first["refresh_token"]})
+    assert onward.status_code == 200
+    assert caller.get("/api/v1/me").status_code == 200
+
+
+@pytest.mark.app_config(REFRESH_REUSE_GRACE=0)
+def test_reuse_after_grace_revokes_the_whole_family(client, world):
+    caller = login(client, "auditor@a.example")
+    first = client.post(REFRESH, json={"refresh_token": caller.refresh_token}).get_json()
+    reused = client.post(REFRESH, json={"refresh_token": caller.refresh_token})
+    assert reused.status_code == 401
+    assert "reused" in reused.get_json()["message"]
+    # Every token of the family is dead: the successor and both access tokens.
+    assert client.post(REFRESH, json={"refresh_token": first["refresh_token"]}).status_code == 401
+    assert Caller(client, first["access_token"]).get("/api/v1/me").status_code == 401
+    assert caller.get("/api/v1/me").status_code == 401
+    # Other sessions of the same user are untouched.
+    assert world.auditor.get("/api/v1/me").status_code == 200
+
+
+def test_reuse_of_a_token_two_rotations_back_revokes_even_within_grace(client, world):
+    caller = login(client, "auditor@a.example")
+    first = client.post(REFRESH, json={"refresh_token": caller.refresh_token}).get_json()
+    client.post(REFRESH, json={"refresh_token": first["refresh_token"]})
+    # The successor has itself been rotated: the old token is no lost-response retry.
+    assert client.post(REFRESH, json={"refresh_token": caller.refresh_token}).status_code == 401
+    assert caller.get("/api/v1/me").status_code == 401
+
+
+@pytest.mark.parametrize("token", ["garbage", "abc.def", "", "x" * 201])
+def test_malformed_refresh_token_is_refused(client, world, token):
+    response = client.post(REFRESH, json={"refresh_token": token})
+    assert response.status_code in (401, 422)
+
+
+def test_refresh_token_of_another_secret_is_401(client, world):
+    forged = "7f1c8a52-4f55-4e6f-9a35-8a8d1f7e6b10.0000"
+    assert client.post(REFRESH, json={"refresh_token": forged}).status_code == 401
+
+
+def test_logout_with_bearer_revokes_access_and_refresh(client, world):
+    caller = login(client, "manager_north@a.example")
+    assert caller.post(LOGOUT).status_code == 204
+    assert caller.get("/api/v1/me").status_code == 401
+    response = client.post(REFRESH, json={"refresh_token": caller.refresh_token})
+    assert response.status_code == 401
+
+
+def test_logout_with_refresh_token_only(client, world):
+    caller = login(client, "manager_north@a.example")
+    assert client.post(LOGOUT, json={"refresh_token": caller.refresh_token}).status_code == 204
+    assert caller.get("/api/v1/me").status_code == 401
+
+
+def test_logout_without_credentials_is_401(client, world):
+    assert client.post(LOGOUT).status_code == 401
+
+
+def test_password_change_signs_the_user_out(client, world):
+    auditor = world.auditor
+    response = world.hq.patch(
+        f"/api/v1/users/{world.ids['auditor']}", json={"password": "a brand new password"}
+    )
+    assert response.status_code == 200
+    assert auditor.get("/api/v1/me").status_code == 401
+    fresh = login(client, "auditor@a.example", "a brand new password")
+    assert fresh.get("/api/v1/me").status_code == 200
+
+
+@pytest.mark.app_config(LOGIN_LIMIT_PER_ACCOUNT="3 per minute")
+def test_failed_logins_are_limited_per_account(client, world):
+    for _ in range(3):
+        bad = client.post(TOKEN, json={"email": "hq@a.example", "password": "wrong password"})
+        assert bad.status_code == 401
+    blocked = client.post(TOKEN, json={"email": "hq@a.example", "password": PASSWORD})
+    assert blocked.status_code == 429
+    assert set(blocked.get_json()) == {"code", "status", "message", "errors"}
+    assert int(blocked.headers["Retry-After"]) > 0
+    # Another account from the same address is not affected.
+    other = client.post(TOKEN, json={"email": "hq@b.example", "password": PASSWORD})
+    assert other.status_code == 200
+
+
+@pytest.mark.app_config(LOGIN_LIMIT_PER_ACCOUNT="2 per minute")
+def test_successful_logins_do_not_lock_the_account(client, world):
+    for _ in range(4):
+        ok = client.post(TOKEN, json={"email": "hq@a.example", "password": PASSWORD})
+        assert ok.status_code == 200
+
+
+@pytest.mark.app_config(LOGIN_LIMIT_PER_ADDRESS="6 per minute")
+def test_logins_are_limited_per_address(client, world):
+    def attempt(email, address):
+        body = {"email": email, "password": PASSWORD}
+        return client.post(TOKEN, json=body, environ_base={"REMOTE_ADDR": address})
+
+    # Any account, right or wrong password: it is the address that is counted.
+    for email in ("hq@a.example", "hq@b.example", "nobody@x.example") * 2:
+        assert attempt(email, "10.1.1.1").status_code in (200, 401)
+    blocked = attempt("hq@a.example", "10.1.1.1")
+    assert blocked.status_code == 429
+    assert "limit" in blocked.get_json()["message"]
+    assert attempt("hq@a.example", "10.1.1.2").status_code == 200
