@@ -30,6 +30,7 @@ API_SPEC = {
 def create_app(config: dict[str, Any] | None = None, *, instance_path: str | None = None) -> Flask:
     """Build the app from environment settings, `config` taking precedence."""
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # "Ñuñoa", not "\u00d1u\u00f1oa"
     app.config.update(API_SPEC)
     app.config.update(load_settings(Path(app.instance_path), config))
     logging.basicConfig(level=app.config["LOG_LEVEL"])
