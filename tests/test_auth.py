@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import uuid
 from datetime import timedelta
 
 import jwt
 import pytest
+import redis
 
+from audit_api import create_app
 from audit_api.auth.tokens import encode_access
 from audit_api.db import utcnow
 from tests.helpers import PASSWORD, Caller, login
@@ -203,3 +207,25 @@ def test_logins_are_limited_per_address(client, world):
     assert blocked.status_code == 429
     assert "limit" in blocked.get_json()["message"]
     assert attempt("hq@a.example", "10.1.1.2").status_code == 200
+
+
+@pytest.mark.skipif(
+    not os.environ.get("AUDIT_TEST_REDIS_URL"), reason="set AUDIT_TEST_REDIS_URL (CI does)"
+)
+def test_login_limits_are_shared_through_redis(app, world):
+    # Two app instances (two workers) counting against one Redis.
+    settings = {
+        **app.config,
+        "RATELIMIT_STORAGE_URI": os.environ["AUDIT_TEST_REDIS_URL"],
+        "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        "LOGIN_LIMIT_PER_ACCOUNT": "2 per minute",
+    }
+    worker_a = create_app(settings).test_client()
+    worker_b = create_app(settings).test_client()
+    body = {"email": "hq@a.example", "password": "wrong password"}
+    assert worker_a.post(TOKEN, json=body).status_code == 401
+    assert worker_b.post(TOKEN, json=body).status_code == 401
+    assert worker_a.post(TOKEN, json=body).status_code == 429
+    # The counts live in Redis, where every worker process sees them.
+    keys = redis.Redis.from_url(settings["RATELIMIT_STORAGE_URI"]).keys("*test-*")
+    assert any(settings["RATELIMIT_KEY_PREFIX"].encode() in key for key in keys)
