@@ -6,8 +6,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask, current_app
-from sqlalchemy import DateTime, MetaData, Select, create_engine, event, func, select
+from sqlalchemy import ColumnElement, DateTime, MetaData, Select, create_engine, event, func, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import (
     DeclarativeBase,
     Mapped,
@@ -138,3 +139,31 @@ def fetch_page(stmt: Select[Any], page: int, page_size: int) -> tuple[list[Any],
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     rows = db.session.scalars(stmt.limit(page_size).offset((page - 1) * page_size)).all()
     return list(rows), int(total or 0)
+
+
+def get_visible(model: type[Any], obj_id: int, visible: ColumnElement[bool], label: str) -> Any:
+    """The row with this id that the `visible` filter keeps; anything else answers 404."""
+    from audit_api.errors import NotFound
+
+    obj = db.session.scalar(select(model).where(model.id == obj_id, visible))
+    if obj is None:
+        raise NotFound(f"{label} not found.")
+    return obj
+
+
+def commit_unique(field: str, message: str) -> None:
+    """Commit; losing a race on a unique constraint answers the same 409 as the checked case."""
+    from audit_api.errors import Conflict
+
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict(message, {field: [message]}) from None
+
+
+def text_search(column: Any, query: str) -> ColumnElement[bool]:
+    """`column` (a search_key) contains the query, accents, case and wildcards ignored."""
+    from audit_api.fields import like_pattern
+
+    return column.like(like_pattern(query), escape="\\")

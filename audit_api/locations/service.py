@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import exists, select
-from sqlalchemy.exc import IntegrityError
 
 from audit_api.auth.policy import region_subtree, visible_locations
-from audit_api.db import db, fetch_page
-from audit_api.errors import Conflict, NotFound
-from audit_api.fields import like_pattern, search_key
+from audit_api.db import commit_unique, db, fetch_page, get_visible, text_search
+from audit_api.errors import Conflict
+from audit_api.fields import search_key
 from audit_api.locations.models import Location
 from audit_api.regions.models import Region
 from audit_api.regions.service import org_region
@@ -29,18 +28,13 @@ def list_locations(
             Location.region_id.in_(region_subtree(select(Region.id).where(Region.id == region_id)))
         )
     if q:
-        stmt = stmt.where(Location.search_key.like(like_pattern(q), escape="\\"))
+        stmt = stmt.where(text_search(Location.search_key, q))
     return fetch_page(stmt, page, page_size)
 
 
 def get_location(actor: User, location_id: int) -> Location:
     """A location the actor may read; any other answers 404."""
-    location = db.session.scalar(
-        select(Location).where(Location.id == location_id, visible_locations(actor))
-    )
-    if location is None:
-        raise NotFound("Location not found.")
-    return location
+    return get_visible(Location, location_id, visible_locations(actor), "Location")
 
 
 def _code_taken(org_id: int, code: str, own_id: int | None) -> bool:
@@ -51,13 +45,9 @@ def _code_taken(org_id: int, code: str, own_id: int | None) -> bool:
 
 
 def _save(location: Location) -> Location:
-    """Commit, turning the unique-code race into the same 409 as the checked case."""
+    """Commit the location with its search key; a duplicate code is a 409."""
     location.search_key = search_key(location.code, location.name)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise Conflict(DUPLICATE_CODE, {"code": [DUPLICATE_CODE]}) from None
+    commit_unique("code", DUPLICATE_CODE)
     return location
 
 

@@ -7,9 +7,9 @@ from typing import Any
 from sqlalchemy import exists, select
 
 from audit_api.auth.policy import region_subtree, visible_regions
-from audit_api.db import db, fetch_page
-from audit_api.errors import Conflict, NotFound, field_error
-from audit_api.fields import like_pattern, search_key
+from audit_api.db import db, fetch_page, get_visible, text_search
+from audit_api.errors import Conflict, field_error
+from audit_api.fields import search_key
 from audit_api.locations.models import Location
 from audit_api.regions.models import Region
 from audit_api.users.models import User, scope_regions
@@ -23,16 +23,13 @@ def list_regions(
     if parent_id is not None:
         stmt = stmt.where(Region.parent_id == parent_id)
     if q:
-        stmt = stmt.where(Region.search_key.like(like_pattern(q), escape="\\"))
+        stmt = stmt.where(text_search(Region.search_key, q))
     return fetch_page(stmt, page, page_size)
 
 
 def get_region(actor: User, region_id: int) -> Region:
     """A region the actor may read; any other answers 404."""
-    region = db.session.scalar(select(Region).where(Region.id == region_id, visible_regions(actor)))
-    if region is None:
-        raise NotFound("Region not found.")
-    return region
+    return get_visible(Region, region_id, visible_regions(actor), "Region")
 
 
 def org_region(org_id: int, region_id: int, field: str) -> Region:

@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from audit_api.auth.passwords import hash_password
 from audit_api.auth.policy import visible_users
 from audit_api.auth.service import revoke_all_sessions
-from audit_api.db import db, fetch_page, utcnow
-from audit_api.errors import Conflict, NotFound, field_error
-from audit_api.fields import like_pattern, search_key
+from audit_api.db import commit_unique, db, fetch_page, get_visible, text_search, utcnow
+from audit_api.errors import Conflict, field_error
+from audit_api.fields import search_key
 from audit_api.locations.models import Location
 from audit_api.regions.models import Region
 from audit_api.users.models import Role, User
@@ -36,16 +35,13 @@ def list_users(
     if active is not None:
         stmt = stmt.where(User.active.is_(active))
     if q:
-        stmt = stmt.where(User.search_key.like(like_pattern(q), escape="\\"))
+        stmt = stmt.where(text_search(User.search_key, q))
     return fetch_page(stmt, page, page_size)
 
 
 def get_user(actor: User, user_id: int) -> User:
     """A user the actor may read; any other answers 404."""
-    user = db.session.scalar(select(User).where(User.id == user_id, visible_users(actor)))
-    if user is None:
-        raise NotFound("User not found.")
-    return user
+    return get_visible(User, user_id, visible_users(actor), "User")
 
 
 def _scoped(model: type[Region] | type[Location], org_id: int, ids: list[int], field: str) -> list:
@@ -79,11 +75,7 @@ def _apply_scope(user: User, scope: dict[str, list[int]] | None) -> None:
 
 def _save(user: User) -> User:
     user.search_key = search_key(user.name, user.email)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise Conflict(EMAIL_TAKEN, {"email": [EMAIL_TAKEN]}) from None
+    commit_unique("email", EMAIL_TAKEN)
     return user
 
 
