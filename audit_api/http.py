@@ -1,4 +1,4 @@
-"""HTTP helpers shared by the routes: ETag / If-Match and paging."""
+"""HTTP helpers shared by the routes: ETag and If-Match."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ from sqlalchemy import inspect
 
 from audit_api import create_app
 from audit_api.db import db
-from audit_api.demo import DOMAIN, LOCATIONS, PASSWORDS
+from audit_api.demo_data import DOMAIN, LOCATIONS, PASSWORDS
 from audit_api.models import metadata
 from tests.conftest import TEST_SETTINGS
 from tests.helpers import login
