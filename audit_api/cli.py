@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -22,6 +23,10 @@ def db_upgrade(revision: str) -> None:
     """Apply migrations up to REVISION (default head)."""
     migrate.upgrade(current_app._get_current_object(), revision)  # type: ignore[attr-defined]
     click.echo(f"database at {revision}")
+    if revision == "head":
+        from audit_api.checklists.builtins import sync_builtins
+
+        click.echo(f"built-in checklists: {sync_builtins()} new version(s) published")
 
 
 @db_cli.command("downgrade")
@@ -85,7 +90,38 @@ def settings_command() -> None:
     click.echo(settings_table())
 
 
+checklists_cli = AppGroup("checklists", help="Checklist files.")
+
+
+@checklists_cli.command("validate")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+def checklists_validate(files: tuple[Path, ...]) -> None:
+    """Validate checklist YAML FILES; print each problem with its path, exit 1 if any."""
+    from audit_api.checklists.files import ChecklistFileError, read_file
+
+    failed = False
+    for path in files:
+        try:
+            definition = read_file(path)
+        except ChecklistFileError as error:
+            failed = True
+            click.echo(str(error), err=True)
+            continue
+        click.echo(f"{path}: ok ({definition['key']} v{definition['version']})")
+    if failed:
+        sys.exit(1)
+
+
+@checklists_cli.command("sync")
+def checklists_sync() -> None:
+    """Publish the built-in checklist versions that are not yet in the database."""
+    from audit_api.checklists.builtins import sync_builtins
+
+    click.echo(f"built-in checklists: {sync_builtins()} new version(s) published")
+
+
 def init_app(app: Flask) -> None:
     """Register the commands on the app."""
-    for command in (db_cli, create_org_command, demo_command, settings_command):
+    commands = (db_cli, checklists_cli, create_org_command, demo_command, settings_command)
+    for command in commands:
         app.cli.add_command(command)

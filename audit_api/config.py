@@ -30,6 +30,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("DATABASE_URL", "str", None, "SQLAlchemy URL; default a SQLite file in instance/"),
     Setting("SECRET_KEY", "str", None, "signs tokens; default a random key kept in instance/"),
     Setting("AUTO_MIGRATE", "bool", None, "apply migrations at start; default on for SQLite only"),
+    Setting("SYNC_CHECKLISTS", "bool", True, "publish new built-in checklist versions at start"),
     Setting("ACCESS_TOKEN_TTL", "int", 900, "access token lifetime, s", Range(min=30)),
     Setting("REFRESH_TOKEN_TTL", "int", 30 * 86400, "refresh token lifetime, s", Range(min=60)),
     Setting("REFRESH_REUSE_GRACE", "int", 60, "s a rotated refresh token may be retried", Range(0)),

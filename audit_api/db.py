@@ -127,11 +127,11 @@ class Tracked:
 
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-    version: Mapped[int] = mapped_column(default=1)
+    row_version: Mapped[int] = mapped_column(default=1)
 
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:
-        return {"version_id_col": cls.__table__.c.version}
+        return {"version_id_col": cls.__table__.c.row_version}
 
 
 def fetch_page(stmt: Select[Any], page: int, page_size: int) -> tuple[list[Any], int]:

@@ -10,9 +10,9 @@ from flask import Flask, jsonify
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
-log = logging.getLogger(__name__)
+from audit_api.validation import FieldErrors, flatten
 
-FieldErrors = dict[str, list[str]]
+log = logging.getLogger(__name__)
 
 
 class DomainError(Exception):
@@ -65,30 +65,6 @@ class Invalid(DomainError):
 def field_error(path: str, message: str) -> Invalid:
     """A 422 naming a single field."""
     return Invalid(f"Invalid {path}.", {path: [message]})
-
-
-def flatten(errors: Any, prefix: str = "") -> FieldErrors:
-    """Turn marshmallow's nested error dict into {"a.b[0].c": [messages]}."""
-    flat: FieldErrors = {}
-    if isinstance(errors, dict):
-        for key, value in errors.items():
-            if isinstance(key, int) or (isinstance(key, str) and key.isdigit()):
-                path = f"{prefix}[{key}]"
-            elif key == "_schema":
-                path = prefix or "_schema"
-            else:
-                path = f"{prefix}.{key}" if prefix else str(key)
-            for sub_path, messages in flatten(value, path).items():
-                flat.setdefault(sub_path, []).extend(messages)
-    elif isinstance(errors, list) and all(isinstance(m, str) for m in errors):
-        flat[prefix or "_schema"] = list(errors)
-    elif isinstance(errors, list):
-        for item in errors:
-            for sub_path, messages in flatten(item, prefix).items():
-                flat.setdefault(sub_path, []).extend(messages)
-    else:
-        flat[prefix or "_schema"] = [str(errors)]
-    return flat
 
 
 def _payload(status: int, message: str, errors: FieldErrors | None = None) -> dict[str, Any]:

@@ -12,7 +12,7 @@ MAX_PAGE_SIZE = 100
 
 def etag_of(obj: Tracked) -> str:
     """The ETag of a tracked row: its table, id and version."""
-    return f"{obj.__tablename__}-{obj.id}-v{obj.version}"  # type: ignore[attr-defined]
+    return f"{obj.__tablename__}-{obj.id}-r{obj.row_version}"  # type: ignore[attr-defined]
 
 
 def check_if_match(obj: Tracked) -> None:

@@ -34,7 +34,7 @@ def upgrade() -> None:
         sa.Column("search_key", sa.String(length=400), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("row_version", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["org_id"], ["organizations.id"], name=op.f("fk_regions_org_id_organizations")
         ),
@@ -60,7 +60,7 @@ def upgrade() -> None:
         sa.Column("search_key", sa.String(length=600), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("row_version", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["org_id"], ["organizations.id"], name=op.f("fk_users_org_id_organizations")
         ),
@@ -104,7 +104,7 @@ def upgrade() -> None:
         sa.Column("search_key", sa.String(length=400), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("row_version", sa.Integer(), nullable=False),
         sa.CheckConstraint("geofence_m > 0", name=op.f("ck_locations_geofence_positive")),
         sa.CheckConstraint("latitude BETWEEN -90 AND 90", name=op.f("ck_locations_latitude_range")),
         sa.CheckConstraint(

@@ -1,0 +1,78 @@
+"""The application factory: settings, extensions, blueprints, error handlers."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask_smorest import Api
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from audit_api.config import load_settings
+
+API_SPEC = {
+    "API_TITLE": "audit_api",
+    "API_VERSION": "v1",
+    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_URL_PREFIX": "/api/v1",
+    "OPENAPI_JSON_PATH": "openapi.json",
+    "OPENAPI_SWAGGER_UI_PATH": "docs",
+    "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
+    "API_SPEC_OPTIONS": {
+        "security": [{"bearerAuth": []}],
+        "info": {"description": "Checklists, field audits, photo evidence and scores."},
+    },
+}
+
+
+def build_app(config: dict[str, Any] | None = None, *, instance_path: str | None = None) -> Flask:
+    """Build the app from environment settings, `config` taking precedence."""
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # "Ñuñoa", not "\u00d1u\u00f1oa"
+    app.config.update(API_SPEC)
+    app.config.update(load_settings(Path(app.instance_path), config))
+    logging.basicConfig(level=app.config["LOG_LEVEL"])
+    # Alembic narrates every start when AUTO_MIGRATE is on; `db upgrade` reports for itself.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    if app.config["PROXY_FIX_X_FOR"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"])  # type: ignore[method-assign]
+    _init_extensions(app)
+    with app.app_context():
+        if app.config["AUTO_MIGRATE"]:
+            from audit_api.migrate import upgrade
+
+            upgrade(app)
+        if app.config["SYNC_CHECKLISTS"]:
+            from audit_api.checklists.builtins import sync_at_start
+
+            sync_at_start()
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from audit_api import cli, health
+    from audit_api.auth import passwords
+    from audit_api.auth.routes import blp as auth_blp
+    from audit_api.checklists.routes import blp as checklists_blp
+    from audit_api.db import db
+    from audit_api.errors import register_error_handlers
+    from audit_api.extensions import limiter
+    from audit_api.locations.routes import blp as locations_blp
+    from audit_api.regions.routes import blp as regions_blp
+    from audit_api.users.routes import blp as users_blp
+
+    db.init_app(app)
+    passwords.init_app(app)
+    limiter.init_app(app)
+    api = Api(app)  # one per app: its OpenAPI document is built per app
+    api.spec.components.security_scheme(
+        "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+    )
+    for blueprint in (auth_blp, users_blp, regions_blp, locations_blp, checklists_blp):
+        api.register_blueprint(blueprint)
+    app.register_blueprint(health.bp)
+    # Registered after the Api's own handler, so ours answers every error.
+    register_error_handlers(app)
+    cli.init_app(app)

@@ -1,0 +1,1 @@
+"""Checklists: the definition format, built-ins, versions and publishing."""

@@ -1,0 +1,158 @@
+"""HTTP endpoints of /api/v1/checklists."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from audit_api.auth.guard import current_user, requires
+from audit_api.checklists import service
+from audit_api.checklists.schemas import (
+    ChecklistOut,
+    ChecklistQuery,
+    DefinitionIn,
+    LangQuery,
+    ScoreIn,
+    ScoreOut,
+    VersionOut,
+    VersionSummary,
+)
+from audit_api.checklists.views import checklist_view, score_view, version_summary, version_view
+from audit_api.errors import field_error
+from audit_api.http import MAX_PAGE_SIZE, check_if_match, etag_of
+
+blp = Blueprint("checklists", __name__, url_prefix="/api/v1/checklists", description="Checklists.")
+
+
+def pick_language(languages: list[str]) -> str | None:
+    """`?lang=` (or 'all', giving None), else the best Accept-Language match, else the first."""
+    asked = request.args.get("lang")
+    if asked == "all":
+        return None
+    if asked:
+        if asked not in languages:
+            raise field_error("lang", f"one of {', '.join(languages)} or all")
+        return asked
+    return request.accept_languages.best_match(languages) or languages[0]
+
+
+def _lang_of(checklist: Any) -> str | None:
+    return pick_language(checklist.versions[-1].definition["languages"])
+
+
+def _version_response(row: Any, status: int = 200) -> Any:
+    lang = pick_language(row.definition["languages"])
+    headers = {
+        "ETag": f'"{etag_of(row)}"',
+        "Content-Language": lang or ", ".join(row.definition["languages"]),
+    }
+    return version_view(row, lang), status, headers
+
+
+@blp.route("")
+class Checklists(MethodView):
+    """Built-in checklists and the organization's own."""
+
+    @requires("checklists:read")
+    @blp.arguments(ChecklistQuery, location="query")
+    @blp.response(200, ChecklistOut(many=True))
+    @blp.paginate(max_page_size=MAX_PAGE_SIZE)
+    def get(self, query: dict[str, Any], pagination_parameters: Any) -> Any:
+        """List the checklists the caller's organization can use."""
+        items, pagination_parameters.item_count = service.list_checklists(
+            current_user(),
+            page=pagination_parameters.page,
+            page_size=pagination_parameters.page_size,
+            kind=query.get("kind"),
+        )
+        return [
+            checklist_view(c, pick_language(c.versions[-1].definition["languages"])) for c in items
+        ]
+
+    @requires("checklists:write")
+    @blp.arguments(DefinitionIn)
+    @blp.response(201, VersionOut)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Create a checklist (HQ only): the definition becomes draft version 1."""
+        return _version_response(service.create_checklist(current_user(), data), 201)
+
+
+@blp.route("/<key>")
+class ChecklistByKey(MethodView):
+    """One checklist."""
+
+    @requires("checklists:read")
+    @blp.arguments(LangQuery, location="query")
+    @blp.response(200, ChecklistOut)
+    def get(self, _query: dict[str, Any], key: str) -> Any:
+        """A checklist with the state of every version."""
+        checklist = service.get_checklist(current_user(), key)
+        return checklist_view(
+            checklist, pick_language(checklist.versions[-1].definition["languages"])
+        )
+
+
+@blp.route("/<key>/versions")
+class Versions(MethodView):
+    """The versions of a checklist."""
+
+    @requires("checklists:read")
+    @blp.response(200, VersionSummary(many=True))
+    def get(self, key: str) -> Any:
+        """Every version's number and state."""
+        return [version_summary(v) for v in service.get_checklist(current_user(), key).versions]
+
+    @requires("checklists:write")
+    @blp.arguments(DefinitionIn)
+    @blp.response(201, VersionOut)
+    def post(self, data: dict[str, Any], key: str) -> Any:
+        """Start the next version as a draft (HQ, own checklists only)."""
+        return _version_response(service.create_version(current_user(), key, data), 201)
+
+
+@blp.route("/<key>/versions/<int:version>")
+class VersionByNumber(MethodView):
+    """One version."""
+
+    @requires("checklists:read")
+    @blp.arguments(LangQuery, location="query")
+    @blp.response(200, VersionOut)
+    def get(self, _query: dict[str, Any], key: str, version: int) -> Any:
+        """A version with its definition in the caller's language (or all)."""
+        return _version_response(service.get_version(current_user(), key, version))
+
+    @requires("checklists:write")
+    @blp.arguments(DefinitionIn)
+    @blp.response(200, VersionOut)
+    def put(self, data: dict[str, Any], key: str, version: int) -> Any:
+        """Replace a draft's definition; a published version answers 409. Honours If-Match."""
+        check_if_match(service.get_version(current_user(), key, version))
+        return _version_response(service.replace_draft(current_user(), key, version, data))
+
+
+@blp.route("/<key>/versions/<int:version>/publish")
+class Publish(MethodView):
+    """Publishing."""
+
+    @requires("checklists:write")
+    @blp.response(200, VersionOut)
+    def post(self, key: str, version: int) -> Any:
+        """Publish a draft: from now on it never changes and audits may pin it."""
+        return _version_response(service.publish(current_user(), key, version))
+
+
+@blp.route("/<key>/versions/<int:version>/score")
+class Score(MethodView):
+    """Score preview."""
+
+    @requires("checklists:read")
+    @blp.arguments(ScoreIn)
+    @blp.response(200, ScoreOut)
+    def post(self, data: dict[str, Any], key: str, version: int) -> Any:
+        """Score a set of answers without storing anything (validated as a submit would be)."""
+        row = service.get_version(current_user(), key, version)
+        result = service.preview_score(current_user(), key, version, data["answers"])
+        return score_view(result, pick_language(row.definition["languages"]))

@@ -1,0 +1,89 @@
+"""Presenting checklists and scores: text in one language (or all), scores rounded."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from audit_api.checklists.crosscheck import LOCAL_TEXT
+from audit_api.checklists.models import Checklist, ChecklistVersion
+from audit_api.scoring.engine import ScoreResult
+
+
+def localize(node: Any, lang: str | None) -> Any:
+    """The definition with every localized text reduced to `lang` (None keeps them all)."""
+    if lang is None:
+        return node
+    if isinstance(node, dict):
+        return {
+            key: value.get(lang)
+            if key in LOCAL_TEXT and isinstance(value, dict)
+            else localize(value, lang)
+            for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [localize(value, lang) for value in node]
+    return node
+
+
+def version_view(row: ChecklistVersion, lang: str | None) -> dict[str, Any]:
+    """A version with its definition in the chosen language."""
+    return {
+        "key": row.checklist.key,
+        "version": row.version,
+        "status": row.status,
+        "kind": row.checklist.kind,
+        "builtin": row.checklist.builtin,
+        "published_at": row.published_at,
+        "created_at": row.created_at,
+        "language": lang or "all",
+        "definition": localize(row.definition, lang),
+    }
+
+
+def version_summary(row: ChecklistVersion) -> dict[str, Any]:
+    """A version's number and state."""
+    return {"version": row.version, "status": row.status, "published_at": row.published_at}
+
+
+def checklist_view(checklist: Checklist, lang: str | None) -> dict[str, Any]:
+    """A checklist: its latest title and every version's state."""
+    published = [v for v in checklist.versions if v.published]
+    shown = published[-1] if published else checklist.versions[-1]
+    return {
+        "key": checklist.key,
+        "kind": checklist.kind,
+        "builtin": checklist.builtin,
+        "title": localize({"title": shown.definition["title"]}, lang)["title"],
+        "languages": shown.definition["languages"],
+        "latest_published_version": published[-1].version if published else None,
+        "versions": [version_summary(v) for v in checklist.versions],
+    }
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def score_view(result: ScoreResult, lang: str | None) -> dict[str, Any]:
+    """The score payload of DESIGN.md section 5, numbers rounded to 2 decimals."""
+    grade = result.grade
+    return {
+        "overall": _round(result.overall),
+        "grade": grade.get(lang) if grade and lang else grade,
+        "critical_failures": result.critical_failures,
+        "sections": [
+            {"key": s.key, "pct": _round(s.pct), "weight": _round(s.weight)}
+            for s in result.sections
+        ],
+        "items": [
+            {
+                "key": i.key,
+                "fraction": _round(i.fraction),
+                "applicable": i.applicable,
+                "failed": i.failed,
+            }
+            for i in result.items
+        ],
+        "checklist": {"key": result.checklist_key, "version": result.checklist_version},
+        "rules_version": result.rules_version,
+    }
