@@ -30,6 +30,9 @@ class Caller:
     def post(self, path: str, **kwargs: Any) -> TestResponse:
         return self._call("POST", path, **kwargs)
 
+    def put(self, path: str, **kwargs: Any) -> TestResponse:
+        return self._call("PUT", path, **kwargs)
+
     def patch(self, path: str, **kwargs: Any) -> TestResponse:
         return self._call("PATCH", path, **kwargs)
 
