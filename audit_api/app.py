@@ -53,10 +53,13 @@ def build_app(config: dict[str, Any] | None = None, *, instance_path: str | None
 
 def _init_extensions(app: Flask) -> None:
     from audit_api import cli, health
+    from audit_api.assignments.routes import blp as assignments_blp
+    from audit_api.audits.routes import blp as audits_blp
     from audit_api.auth import passwords
     from audit_api.auth.routes import blp as auth_blp
     from audit_api.checklists.routes import blp as checklists_blp
     from audit_api.db import db
+    from audit_api.disputes.routes import blp as disputes_blp
     from audit_api.errors import register_error_handlers
     from audit_api.extensions import limiter
     from audit_api.locations.routes import blp as locations_blp
@@ -70,7 +73,17 @@ def _init_extensions(app: Flask) -> None:
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
     )
-    for blueprint in (auth_blp, users_blp, regions_blp, locations_blp, checklists_blp):
+    blueprints = (
+        auth_blp,
+        users_blp,
+        regions_blp,
+        locations_blp,
+        checklists_blp,
+        assignments_blp,
+        audits_blp,
+        disputes_blp,
+    )
+    for blueprint in blueprints:
         api.register_blueprint(blueprint)
     app.register_blueprint(health.bp)
     # Registered after the Api's own handler, so ours answers every error.

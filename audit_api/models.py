@@ -1,8 +1,12 @@
 """Imports every model so the metadata is complete (for Alembic and the tests)."""
 
+from audit_api.assignments.models import Assignment
+from audit_api.audits.models import Audit, AuditEvent, AuditItemScore, AuditScore, AuditSectionScore
 from audit_api.auth.models import AuthSession, RefreshToken
 from audit_api.checklists.models import Checklist, ChecklistVersion
 from audit_api.db import Base
+from audit_api.disputes.models import Dispute
+from audit_api.idempotency.models import IdempotencyRecord
 from audit_api.locations.models import Location
 from audit_api.orgs.models import Organization
 from audit_api.regions.models import Region
@@ -11,9 +15,17 @@ from audit_api.users.models import User
 metadata = Base.metadata
 
 __all__ = [
+    "Assignment",
+    "Audit",
+    "AuditEvent",
+    "AuditItemScore",
+    "AuditScore",
+    "AuditSectionScore",
     "AuthSession",
     "Checklist",
     "ChecklistVersion",
+    "Dispute",
+    "IdempotencyRecord",
     "Location",
     "Organization",
     "RefreshToken",

@@ -19,7 +19,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "regions:read": frozenset({HQ, MANAGER}),
     "locations:read": frozenset({HQ, MANAGER, AUDITOR}),
     "checklists:read": frozenset({HQ, MANAGER, AUDITOR}),
-    "assignments:create": frozenset({HQ, MANAGER}),
+    "assignments:read": frozenset({HQ, MANAGER, AUDITOR}),
+    "assignments:write": frozenset({HQ, MANAGER}),
     "audits:fill": frozenset({HQ, MANAGER, AUDITOR}),
     "audits:read": frozenset({HQ, MANAGER, AUDITOR}),
     "audits:review": frozenset({HQ, MANAGER}),
@@ -66,8 +67,11 @@ def visible_locations(user: User) -> ColumnElement[bool]:
         single = select(scope_locations.c.location_id).where(scope_locations.c.user_id == user.id)
         by_region = Location.region_id.in_(region_subtree(_scope_region_roots(user)))
         return in_org & or_(Location.id.in_(single), by_region)
-    # Auditors see the locations of their own assignments; none until assignments exist.
-    return false()
+    # Auditors see the locations of their own assignments.
+    from audit_api.assignments.models import Assignment
+
+    assigned = select(Assignment.location_id).where(Assignment.auditor_id == user.id)
+    return in_org & Location.id.in_(assigned)
 
 
 def visible_users(user: User) -> ColumnElement[bool]:

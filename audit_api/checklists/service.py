@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, or_, select
+from sqlalchemy import ColumnElement, or_, select
 
 from audit_api.auth.policy import HQ, MANAGER
 from audit_api.checklists.definition import DefinitionInvalid, load_definition
@@ -20,10 +20,17 @@ KEY_TAKEN = "A checklist with this key already exists (built-in or your organiza
 
 
 def visible_checklists(actor: User) -> ColumnElement[bool]:
-    """Built-ins and the actor's organization's own; auditors get theirs through assignments."""
+    """Built-ins and the organization's own; auditors see those of their assignments."""
     if actor.role in (HQ, MANAGER):
         return or_(Checklist.org_id.is_(None), Checklist.org_id == actor.org_id)
-    return false()
+    from audit_api.assignments.models import Assignment
+
+    assigned = (
+        select(ChecklistVersion.checklist_id)
+        .join(Assignment, Assignment.checklist_version_id == ChecklistVersion.id)
+        .where(Assignment.auditor_id == actor.id)
+    )
+    return Checklist.id.in_(assigned)
 
 
 def list_checklists(

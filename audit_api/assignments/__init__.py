@@ -1,0 +1,1 @@
+"""Assignments: scheduled audits of a location with a checklist, for an auditor."""

@@ -1,0 +1,65 @@
+"""Request and response schemas of assignments."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from audit_api.fields import Partial
+
+KINDS = validate.OneOf(("visit", "call"))
+STATUSES = ("open", "done", "cancelled")
+
+
+class AssignmentIn(Schema):
+    """Schedule an audit."""
+
+    location_id = fields.Integer(required=True, strict=True)
+    checklist_key = fields.String(required=True, validate=validate.Length(1, 60))
+    checklist_version = fields.Integer(required=True, strict=True, validate=validate.Range(1))
+    kind = fields.String(required=True, validate=KINDS)
+    auditor_id = fields.Integer(required=True, strict=True)
+    due_from = fields.AwareDateTime(required=True)
+    due_to = fields.AwareDateTime(required=True)
+
+    @validates_schema
+    def _window(self, data: dict, **_: object) -> None:
+        if "due_from" in data and "due_to" in data and data["due_to"] <= data["due_from"]:
+            raise ValidationError("must be after due_from", "due_to")
+
+
+class AssignmentPatch(Partial, Schema):
+    """Reschedule, reassign or cancel an open assignment."""
+
+    auditor_id = fields.Integer(strict=True)
+    due_from = fields.AwareDateTime()
+    due_to = fields.AwareDateTime()
+    status = fields.String(validate=validate.OneOf(("open", "cancelled")))
+
+
+class AssignmentOut(Schema):
+    """An assignment; `checklist` carries the whole version so the phone can work offline."""
+
+    id = fields.Integer()
+    location_id = fields.Integer()
+    location = fields.Dict(metadata={"description": "code, name, address, phone, timezone, ..."})
+    checklist_key = fields.String()
+    checklist_version = fields.Integer()
+    kind = fields.String()
+    auditor_id = fields.Integer()
+    due_from = fields.AwareDateTime()
+    due_to = fields.AwareDateTime()
+    status = fields.String()
+    audit_id = fields.String(allow_none=True)
+    checklist = fields.Dict(metadata={"description": "the pinned definition (with ?embed)"})
+    created_at = fields.AwareDateTime()
+
+
+class AssignmentQuery(Schema):
+    """Filters of the assignment list."""
+
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    location_id = fields.Integer()
+    auditor_id = fields.Integer()
+    due_after = fields.AwareDateTime(metadata={"description": "window ends after this time"})
+    due_before = fields.AwareDateTime(metadata={"description": "window starts before this time"})
+    lang = fields.String()

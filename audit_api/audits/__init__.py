@@ -1,0 +1,1 @@
+"""Audits: drafts, submission, scores, review, comments and the event log."""

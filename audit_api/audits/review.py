@@ -1,0 +1,88 @@
+"""Review (approve, return, reject) and append-only comments."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from audit_api.audits.models import Audit, AuditEvent
+from audit_api.audits.service import get_audit, record
+from audit_api.db import db, utcnow
+from audit_api.errors import Conflict, Forbidden, field_error
+from audit_api.users.models import User
+
+OUTCOME = {"approve": "approved", "return": "draft", "reject": "rejected"}
+ACTION = {"approve": "approved", "return": "returned", "reject": "rejected"}
+
+
+def review(actor: User, audit_id: str, decision: str, note: str | None) -> Audit:
+    """Decide on a submitted audit; repeating the decision just made changes nothing."""
+    audit = get_audit(actor, audit_id, lock=True)
+    if audit.auditor_id == actor.id:
+        raise Forbidden("Nobody reviews their own audit.")
+    if audit.status != "submitted":
+        last = _last_review(audit)
+        if (
+            last is not None
+            and last.data
+            and last.data.get("decision") == decision
+            and (audit.status == OUTCOME[decision])
+        ):
+            return audit  # a retried review
+        raise Conflict(f"The audit is {audit.status}; only submitted audits are reviewed.")
+    if decision == "return" and not note:
+        raise field_error("note", "Say what the auditor must fix.")
+    audit.status = OUTCOME[decision]
+    if decision == "approve":
+        audit.approved_at = utcnow()
+    if decision == "return":
+        _reopen(audit)
+    record(
+        audit,
+        actor,
+        {"approve": "approved", "return": "returned", "reject": "rejected"}[decision],
+        note,
+        decision=decision,
+    )
+    db.session.commit()
+    return audit
+
+
+def _reopen(audit: Audit) -> None:
+    """Back to draft: the score goes (the event log keeps it) and the assignment reopens."""
+    audit.score = None
+    if audit.assignment_id is not None:
+        from audit_api.assignments.models import Assignment
+
+        assignment = db.session.get(Assignment, audit.assignment_id)
+        if assignment is not None:
+            assignment.status = "open"
+
+
+def _last_review(audit: Audit) -> AuditEvent | None:
+    return db.session.scalar(
+        select(AuditEvent)
+        .where(
+            AuditEvent.audit_id == audit.id,
+            AuditEvent.action.in_(("approved", "returned", "rejected")),
+        )
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    )
+
+
+def comment(actor: User, audit_id: str, body: str) -> AuditEvent:
+    """Add a comment; comments are never edited or removed."""
+    audit = get_audit(actor, audit_id)
+    event = AuditEvent(audit_id=audit.id, actor_id=actor.id, action="commented", note=body)
+    db.session.add(event)
+    db.session.commit()
+    return event
+
+
+def events(actor: User, audit_id: str, actions: tuple[str, ...] | None = None) -> list[AuditEvent]:
+    """The audit's log, oldest first (only some actions when asked)."""
+    audit = get_audit(actor, audit_id)
+    stmt = select(AuditEvent).where(AuditEvent.audit_id == audit.id)
+    if actions:
+        stmt = stmt.where(AuditEvent.action.in_(actions))
+    return list(db.session.scalars(stmt.order_by(AuditEvent.id)))

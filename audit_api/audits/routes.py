@@ -1,0 +1,170 @@
+"""HTTP endpoints of /api/v1/audits."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from flask import request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from audit_api.audits import review, service, submission
+from audit_api.audits.models import Audit
+from audit_api.audits.schemas import (
+    AuditIn,
+    AuditOut,
+    AuditQuery,
+    CommentIn,
+    EventOut,
+    ReviewIn,
+)
+from audit_api.audits.views import audit_view, stored_result
+from audit_api.auth.guard import current_user, requires
+from audit_api.checklists.routes import pick_language
+from audit_api.checklists.schemas import ScoreOut
+from audit_api.checklists.views import score_view
+from audit_api.db import db
+from audit_api.disputes.schemas import DisputeIn, DisputeOut
+from audit_api.disputes.service import open_dispute
+from audit_api.errors import NotFound
+from audit_api.http import MAX_PAGE_SIZE, check_if_match, etag_of
+from audit_api.idempotency.service import idempotent
+
+blp = Blueprint("audits", __name__, url_prefix="/api/v1/audits", description="Field audits.")
+
+
+def _lang(audit: Audit) -> str | None:
+    return pick_language(audit.checklist_version.definition["languages"])
+
+
+def _one(audit: Audit, status: int = 200) -> Any:
+    return audit_view(audit, _lang(audit)), status, {"ETag": f'"{etag_of(audit)}"'}
+
+
+@blp.route("")
+class Audits(MethodView):
+    """The audit collection."""
+
+    @requires("audits:read")
+    @blp.arguments(AuditQuery, location="query")
+    @blp.response(200, AuditOut(many=True))
+    @blp.paginate(max_page_size=MAX_PAGE_SIZE)
+    def get(self, query: dict[str, Any], pagination_parameters: Any) -> Any:
+        """List audits: HQ all, managers their scope and their own, auditors their own."""
+        items, pagination_parameters.item_count = service.list_audits(
+            current_user(),
+            page=pagination_parameters.page,
+            page_size=pagination_parameters.page_size,
+            **query,
+        )
+        return [audit_view(a, _lang(a)) for a in items]
+
+
+@blp.route("/<uuid:audit_id>")
+class AuditById(MethodView):
+    """One audit, addressed by the client's UUID."""
+
+    @requires("audits:read")
+    @blp.response(200, AuditOut)
+    def get(self, audit_id: UUID) -> Any:
+        """Read an audit."""
+        return _one(service.get_audit(current_user(), str(audit_id)))
+
+    @requires("audits:fill")
+    @blp.arguments(AuditIn)
+    @blp.response(200, AuditOut)
+    @blp.alt_response(201, schema=AuditOut, description="The draft was created.")
+    def put(self, data: dict[str, Any], audit_id: UUID) -> Any:
+        """Create the draft or replace its content; repeating it is harmless. Honours If-Match."""
+        if request.if_match:
+            check_if_match(service.get_audit(current_user(), str(audit_id)))
+        audit, new = service.save_draft(current_user(), str(audit_id), data)
+        db.session.commit()
+        return _one(audit, 201 if new else 200)
+
+
+@blp.route("/<uuid:audit_id>/submit")
+class Submit(MethodView):
+    """Submission."""
+
+    @requires("audits:fill")
+    @idempotent
+    @blp.arguments(AuditIn, required=False)
+    @blp.response(200, AuditOut)
+    def post(self, data: dict[str, Any] | None, audit_id: UUID) -> Any:
+        """Submit (optionally with the final content): validated, scored and stored at once."""
+        device_time = request.date
+        audit = submission.submit(current_user(), str(audit_id), data or None, device_time)
+        return _one(audit)
+
+
+@blp.route("/<uuid:audit_id>/review")
+class Review(MethodView):
+    """Review."""
+
+    @requires("audits:review")
+    @idempotent
+    @blp.arguments(ReviewIn)
+    @blp.response(200, AuditOut)
+    def post(self, data: dict[str, Any], audit_id: UUID) -> Any:
+        """Approve, return to the auditor (with a note) or reject a submitted audit."""
+        audit = review.review(current_user(), str(audit_id), data["decision"], data.get("note"))
+        return _one(audit)
+
+
+@blp.route("/<uuid:audit_id>/comments")
+class Comments(MethodView):
+    """Comments."""
+
+    @requires("audits:read")
+    @blp.response(200, EventOut(many=True))
+    def get(self, audit_id: UUID) -> Any:
+        """The comments on an audit, oldest first."""
+        return review.events(current_user(), str(audit_id), ("commented",))
+
+    @requires("audits:read")
+    @idempotent
+    @blp.arguments(CommentIn)
+    @blp.response(201, EventOut)
+    def post(self, data: dict[str, Any], audit_id: UUID) -> Any:
+        """Comment on an audit (comments are never edited or removed)."""
+        return review.comment(current_user(), str(audit_id), data["body"])
+
+
+@blp.route("/<uuid:audit_id>/disputes")
+class Disputes(MethodView):
+    """Disputes of an audit."""
+
+    @requires("disputes:create")
+    @idempotent
+    @blp.arguments(DisputeIn)
+    @blp.response(201, DisputeOut)
+    def post(self, data: dict[str, Any], audit_id: UUID) -> Any:
+        """Dispute items of an approved audit (a manager in scope, within the window)."""
+        return open_dispute(current_user(), str(audit_id), data["items"], data["reason"])
+
+
+@blp.route("/<uuid:audit_id>/events")
+class Events(MethodView):
+    """The event log."""
+
+    @requires("audits:read")
+    @blp.response(200, EventOut(many=True))
+    def get(self, audit_id: UUID) -> Any:
+        """Every transition and sensitive action, with actor, time and note."""
+        return review.events(current_user(), str(audit_id))
+
+
+@blp.route("/<uuid:audit_id>/score")
+class Score(MethodView):
+    """The stored score."""
+
+    @requires("audits:read")
+    @blp.response(200, ScoreOut)
+    def get(self, audit_id: UUID) -> Any:
+        """The score stored at submit (or at a dispute's rescore)."""
+        audit = service.get_audit(current_user(), str(audit_id))
+        if audit.score is None:
+            raise NotFound("This audit has no score yet (it is not submitted).")
+        return score_view(stored_result(audit.score), _lang(audit))

@@ -1,0 +1,146 @@
+"""Request and response schemas of audits, reviews and comments."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from audit_api.checklists.schemas import AnswerIn, ScoreOut
+
+NON_NEGATIVE = validate.Range(min=0, error="must be 0 or more")
+ANSWERED_BY = ("person", "ivr", "voicemail", "no_answer")
+DECISIONS = ("approve", "return", "reject")
+STATUSES = ("draft", "submitted", "approved", "rejected", "disputed")
+
+
+class CheckinIn(Schema):
+    """Where the phone was when the auditor checked in."""
+
+    latitude = fields.Float(required=True, validate=validate.Range(-90, 90))
+    longitude = fields.Float(required=True, validate=validate.Range(-180, 180))
+    accuracy_m = fields.Float(load_default=None, allow_none=True, validate=NON_NEGATIVE)
+
+
+class VisitIn(Schema):
+    """Visit facts: the first five seconds."""
+
+    seconds_to_acknowledge = fields.Float(required=True, validate=NON_NEGATIVE)
+
+
+class HoldIn(Schema):
+    """One hold during a call."""
+
+    seconds = fields.Float(required=True, validate=NON_NEGATIVE)
+    asked_permission = fields.Boolean(required=True)
+
+
+class TransferIn(Schema):
+    """One transfer during a call."""
+
+    had_to_repeat = fields.Boolean(required=True)
+
+
+class CallIn(Schema):
+    """Self-call facts; the metrics are derived from them, not typed in twice."""
+
+    number_dialled = fields.String(validate=validate.Length(max=32))
+    dialled_at = fields.AwareDateTime()
+    rings_to_answer = fields.Integer(strict=True, validate=NON_NEGATIVE, allow_none=True)
+    seconds_to_answer = fields.Float(validate=NON_NEGATIVE, allow_none=True)
+    answered_by = fields.String(required=True, validate=validate.OneOf(ANSWERED_BY))
+    holds = fields.List(fields.Nested(HoldIn), load_default=list)
+    transfers = fields.List(fields.Nested(TransferIn), load_default=list)
+    reached_right_person = fields.Boolean(allow_none=True)
+    duration_seconds = fields.Float(validate=NON_NEGATIVE, allow_none=True)
+
+
+class AuditIn(Schema):
+    """A draft's whole content (PUT replaces it), or the final content sent with submit."""
+
+    location_id = fields.Integer(required=True, strict=True)
+    checklist_key = fields.String(required=True, validate=validate.Length(1, 60))
+    checklist_version = fields.Integer(required=True, strict=True, validate=validate.Range(1))
+    kind = fields.String(required=True, validate=validate.OneOf(("visit", "call")))
+    assignment_id = fields.Integer(strict=True, allow_none=True, load_default=None)
+    started_at = fields.AwareDateTime(required=True)
+    submitted_at = fields.AwareDateTime(allow_none=True, load_default=None)
+    checkin = fields.Nested(CheckinIn, allow_none=True, load_default=None)
+    visit = fields.Nested(VisitIn, allow_none=True, load_default=None)
+    call = fields.Nested(CallIn, allow_none=True, load_default=None)
+    answers = fields.List(fields.Nested(AnswerIn), load_default=list)
+
+    @validates_schema
+    def _consistent(self, data: dict, **_: object) -> None:
+        started, submitted = data.get("started_at"), data.get("submitted_at")
+        if started and submitted and submitted < started:
+            raise ValidationError("must not be before started_at", "submitted_at")
+        if data.get("kind") == "visit" and data.get("call"):
+            raise ValidationError("only for call audits", "call")
+        if data.get("kind") == "call" and data.get("visit"):
+            raise ValidationError("only for visit audits", "visit")
+
+
+class AuditOut(Schema):
+    """An audit with its paradata, answers and (once submitted) score."""
+
+    id = fields.String()
+    location_id = fields.Integer()
+    checklist = fields.Dict(metadata={"description": "{key, version}"})
+    kind = fields.String()
+    assignment_id = fields.Integer(allow_none=True)
+    auditor_id = fields.Integer()
+    status = fields.String()
+    started_at = fields.AwareDateTime()
+    submitted_at = fields.AwareDateTime(allow_none=True)
+    received_at = fields.AwareDateTime(allow_none=True)
+    clock_skew_s = fields.Float(allow_none=True)
+    visit_date = fields.Date()
+    checkin = fields.Dict(allow_none=True)
+    distance_m = fields.Float(allow_none=True)
+    within_geofence = fields.Boolean(allow_none=True)
+    visit = fields.Dict(allow_none=True)
+    call = fields.Dict(allow_none=True)
+    answers = fields.List(fields.Dict())
+    derived_items = fields.List(fields.String(), metadata={"description": "filled from paradata"})
+    score = fields.Nested(ScoreOut, allow_none=True)
+    approved_at = fields.AwareDateTime(allow_none=True)
+    created_at = fields.AwareDateTime()
+    updated_at = fields.AwareDateTime()
+
+
+class AuditQuery(Schema):
+    """Filters of the audit list."""
+
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    location_id = fields.Integer()
+    region_id = fields.Integer(metadata={"description": "in this region or any below it"})
+    auditor_id = fields.Integer()
+    kind = fields.String(validate=validate.OneOf(("visit", "call")))
+    checklist_key = fields.String()
+    date_from = fields.Date(metadata={"description": "visit date (location's timezone) from"})
+    date_to = fields.Date(metadata={"description": "visit date to, inclusive"})
+
+
+class ReviewIn(Schema):
+    """A review decision; returning an audit needs a note for the auditor."""
+
+    decision = fields.String(
+        required=True, validate=validate.OneOf(("approve", "return", "reject"))
+    )
+    note = fields.String(validate=validate.Length(1, 4000))
+
+
+class CommentIn(Schema):
+    """A comment on an audit."""
+
+    body = fields.String(required=True, validate=validate.Length(1, 4000))
+
+
+class EventOut(Schema):
+    """One entry of an audit's event log."""
+
+    id = fields.Integer()
+    action = fields.String()
+    actor_id = fields.Integer()
+    at = fields.AwareDateTime()
+    note = fields.String(allow_none=True)
+    data = fields.Dict(allow_none=True)

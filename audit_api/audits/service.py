@@ -1,0 +1,210 @@
+"""Audit drafts: who may create and fill them, and how their content and paradata are stored."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, or_, select
+
+from audit_api.assignments.models import Assignment
+from audit_api.assignments.service import get_assignment, published_version
+from audit_api.audits.models import Audit, AuditEvent
+from audit_api.audits.paradata import derive_answers, geofence, local_date
+from audit_api.auth.policy import AUDITOR, HQ, region_subtree, visible_locations
+from audit_api.db import db, fetch_page
+from audit_api.errors import Conflict, Forbidden, Invalid, NotFound, field_error
+from audit_api.locations.models import Location
+from audit_api.regions.models import Region
+from audit_api.scoring.answers import AnswersInvalid, check_answers
+from audit_api.users.models import User
+
+IMMUTABLE = ("location_id", "checklist_key", "checklist_version", "kind", "assignment_id")
+
+
+def visible_audits(actor: User) -> ColumnElement[bool]:
+    """HQ: the organization's; managers: those of locations in scope and their own; auditors:
+    their own."""
+    in_org = Audit.org_id == actor.org_id
+    if actor.role == HQ:
+        return in_org
+    if actor.role == AUDITOR:
+        return in_org & (Audit.auditor_id == actor.id)
+    in_scope = Audit.location_id.in_(select(Location.id).where(visible_locations(actor)))
+    return in_org & or_(in_scope, Audit.auditor_id == actor.id)
+
+
+def get_audit(actor: User, audit_id: str, *, lock: bool = False) -> Audit:
+    """An audit the actor may see (locked for update when asked); any other answers 404."""
+    stmt = select(Audit).where(Audit.id == audit_id, visible_audits(actor))
+    audit = db.session.scalar(stmt.with_for_update(of=Audit) if lock else stmt)
+    if audit is None:
+        raise NotFound("Audit not found.")
+    return audit
+
+
+def list_audits(
+    actor: User, *, page: int, page_size: int, **filters: Any
+) -> tuple[list[Audit], int]:
+    """The audits the actor may see, newest visit first, filtered."""
+    stmt = select(Audit).where(visible_audits(actor))
+    for name in ("status", "location_id", "auditor_id", "kind"):
+        if filters.get(name) is not None:
+            stmt = stmt.where(getattr(Audit, name) == filters[name])
+    if filters.get("region_id") is not None:
+        regions = region_subtree(select(Region.id).where(Region.id == filters["region_id"]))
+        stmt = stmt.where(
+            Audit.location_id.in_(select(Location.id).where(Location.region_id.in_(regions)))
+        )
+    if filters.get("checklist_key"):
+        from audit_api.checklists.models import Checklist, ChecklistVersion
+
+        versions = (
+            select(ChecklistVersion.id)
+            .join(Checklist)
+            .where(Checklist.key == filters["checklist_key"])
+        )
+        stmt = stmt.where(Audit.checklist_version_id.in_(versions))
+    if filters.get("date_from"):
+        stmt = stmt.where(Audit.visit_date >= filters["date_from"])
+    if filters.get("date_to"):
+        stmt = stmt.where(Audit.visit_date <= filters["date_to"])
+    return fetch_page(stmt.order_by(Audit.visit_date.desc(), Audit.id), page, page_size)
+
+
+def record(audit: Audit, actor: User, action: str, note: str | None = None, **data: Any) -> None:
+    """Append an event to the audit's log (committed with the change it records)."""
+    db.session.add(
+        AuditEvent(
+            audit_id=audit.id, actor_id=actor.id, action=action, note=note, data=data or None
+        )
+    )
+
+
+def _jsonable(value: Any) -> Any:
+    """Validated input as plain JSON (times in RFC 3339, UUIDs as text)."""
+    return json.loads(json.dumps(value, default=_encode))
+
+
+def _encode(value: Any) -> str:
+    return value.isoformat() if isinstance(value, datetime | date) else str(value)
+
+
+def content_digest(data: dict[str, Any]) -> str:
+    """sha256 of a draft's content as validated: the same content always gives the same digest."""
+    canonical = json.dumps(data, sort_keys=True, default=_encode, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _assignment_for(actor: User, data: dict[str, Any]) -> Assignment | None:
+    if data["assignment_id"] is None:
+        if actor.role == AUDITOR:
+            raise Forbidden("Auditors audit their assignments: give assignment_id.")
+        return None
+    try:
+        assignment = get_assignment(actor, data["assignment_id"])
+    except NotFound:
+        raise NotFound("Assignment not found.", {"assignment_id": ["Not found."]}) from None
+    if actor.role == AUDITOR and assignment.auditor_id != actor.id:
+        raise NotFound("Assignment not found.", {"assignment_id": ["Not found."]})
+    if assignment.status != "open":
+        raise Conflict(f"The assignment is {assignment.status}.")
+    row = assignment.checklist_version
+    pinned = {
+        "location_id": assignment.location_id,
+        "kind": assignment.kind,
+        "checklist_key": row.checklist.key,
+        "checklist_version": row.version,
+    }
+    for name, value in pinned.items():
+        if data[name] != value:
+            raise field_error(name, f"must be {value}, as in the assignment")
+    return assignment
+
+
+def _new_audit(actor: User, audit_id: str, data: dict[str, Any]) -> Audit:
+    assignment = _assignment_for(actor, data)
+    if assignment is not None:
+        location: Location | None = assignment.location
+    else:  # a self-audit of a location in the actor's scope
+        location = db.session.scalar(
+            select(Location).where(Location.id == data["location_id"], visible_locations(actor))
+        )
+        if location is None:
+            raise NotFound("Location not found.", {"location_id": ["Location not found."]})
+    row = published_version(actor, data["checklist_key"], data["checklist_version"], data["kind"])
+    audit = Audit(
+        id=audit_id,
+        org_id=actor.org_id,
+        location=location,
+        checklist_version=row,
+        kind=data["kind"],
+        assignment_id=data["assignment_id"],
+        auditor_id=actor.id,
+        status="draft",
+        started_at=data["started_at"],
+        visit_date=local_date(data["started_at"], location.timezone),
+    )
+    db.session.add(audit)
+    db.session.flush()
+    record(audit, actor, "created")
+    return audit
+
+
+def _check_editable(actor: User, audit: Audit, data: dict[str, Any]) -> None:
+    if audit.auditor_id != actor.id:
+        raise Forbidden("Only the auditor who started this audit can change it.")
+    if audit.status != "draft":
+        raise Conflict(f"The audit is {audit.status}; only drafts can change.")
+    current = {
+        "location_id": audit.location_id,
+        "kind": audit.kind,
+        "assignment_id": audit.assignment_id,
+        "checklist_key": audit.checklist_version.checklist.key,
+        "checklist_version": audit.checklist_version.version,
+    }
+    for name in IMMUTABLE:
+        if data[name] != current[name]:
+            raise Conflict(
+                f"{name} cannot change once the audit exists.",
+                {name: [f"is {current[name]} for this audit"]},
+            )
+
+
+def apply_content(audit: Audit, data: dict[str, Any], *, complete: bool) -> None:
+    """Validate and store answers and paradata; fill the items the paradata answers."""
+    definition = audit.checklist_version.definition
+    raw = [{**a, "photo_ids": [str(p) for p in a.get("photo_ids", [])]} for a in data["answers"]]
+    paradata = {part: _jsonable(data[part]) for part in ("checkin", "visit", "call") if data[part]}
+    answers, derived = derive_answers(definition, paradata, raw)
+    try:
+        check_answers(definition, answers, complete=complete)
+    except AnswersInvalid as exc:
+        raise Invalid("Invalid answers.", exc.errors) from None
+    location = audit.location
+    audit.answers, audit.paradata = answers, {**paradata, "derived_items": derived}
+    audit.started_at, audit.device_submitted_at = data["started_at"], data["submitted_at"]
+    audit.visit_date = local_date(data["started_at"], location.timezone)
+    audit.distance_m, audit.within_geofence = geofence(
+        data["checkin"], location.latitude, location.longitude, location.geofence_m
+    )
+    audit.content_digest = content_digest(data)
+
+
+def save_draft(actor: User, audit_id: str, data: dict[str, Any]) -> tuple[Audit, bool]:
+    """Create the draft or replace its content (no commit); the same content again is a no-op."""
+    existing = db.session.scalar(
+        select(Audit).where(Audit.id == audit_id).with_for_update(of=Audit)
+    )
+    if existing is not None:
+        audit = get_audit(actor, audit_id)
+        _check_editable(actor, audit, data)
+        if audit.content_digest != content_digest(data):
+            apply_content(audit, data, complete=False)
+            record(audit, actor, "updated")
+        return audit, False
+    audit = _new_audit(actor, audit_id, data)
+    apply_content(audit, data, complete=False)
+    return audit, True

@@ -1,0 +1,132 @@
+"""Submitting an audit: complete answers, evidence, score with provenance, all in one commit."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from audit_api.audits.models import Audit, AuditItemScore, AuditScore, AuditSectionScore
+from audit_api.audits.service import content_digest, get_audit, record, save_draft
+from audit_api.db import db, utcnow
+from audit_api.errors import Conflict, Forbidden, Invalid
+from audit_api.scoring.answers import AnswersInvalid, check_answers
+from audit_api.scoring.engine import Answer, ScoreResult, iter_items, score, visibility
+from audit_api.users.models import User
+
+DONE = ("submitted", "approved", "disputed", "rejected")
+
+
+def missing_evidence(definition: dict, answers: dict[str, Answer], result: ScoreResult):
+    """`answers.<item>.photo_ids` errors where the checklist asks for photo evidence."""
+    shown = visibility(definition, answers)
+    failed = {i.key for i in result.items if i.failed}
+    errors: dict[str, list[str]] = {}
+    for _, item in iter_items(definition):
+        key, rule = item["key"], item.get("evidence", "none")
+        needed = rule == "required" or (rule == "required_on_fail" and key in failed)
+        answer = answers.get(key)
+        has_photo = answer is not None and bool(answer.photo_ids)
+        if needed and shown[key] and not (answer is not None and answer.na) and not has_photo:
+            why = (
+                "a photo is required" if rule == "required" else "a photo is required when it fails"
+            )
+            errors[f"answers.{key}.photo_ids"] = [why]
+    return errors
+
+
+def score_answers(audit: Audit, stored: list[dict[str, Any]]) -> ScoreResult:
+    """Validate complete answers and evidence against the pinned version and score them."""
+    definition = audit.checklist_version.definition
+    try:
+        answers = check_answers(definition, stored, complete=True)
+    except AnswersInvalid as exc:
+        raise Invalid("The audit is not complete.", exc.errors) from None
+    result = score(definition, answers)
+    errors = missing_evidence(definition, answers, result)
+    if errors:
+        raise Invalid("Photo evidence is missing.", errors)
+    return result
+
+
+def store_score(audit: Audit, result: ScoreResult) -> None:
+    """Replace the audit's stored score: overall, grade, sections and items, with provenance."""
+    if audit.score is not None:
+        audit.score = None
+        db.session.flush()  # the old rows go before the new ones reuse their keys
+    audit.score = AuditScore(
+        overall=result.overall,
+        grade=dict(result.grade) if result.grade else None,
+        critical_failures=result.critical_failures,
+        checklist_key=result.checklist_key,
+        checklist_version=result.checklist_version,
+        rules_version=result.rules_version,
+        sections=[
+            AuditSectionScore(section_key=s.key, position=n, pct=s.pct, weight=s.weight)
+            for n, s in enumerate(result.sections)
+        ],
+        items=[
+            AuditItemScore(
+                item_key=i.key,
+                section_key=i.section,
+                position=n,
+                fraction=i.fraction,
+                applicable=i.applicable,
+                failed=i.failed,
+            )
+            for n, i in enumerate(result.items)
+        ],
+    )
+
+
+def _finish(actor: User, audit: Audit, device_time: datetime | None) -> None:
+    result = score_answers(audit, audit.answers)
+    now = utcnow()
+    audit.status, audit.submitted_at, audit.received_at = "submitted", now, now
+    reference = device_time or audit.device_submitted_at
+    audit.clock_skew_s = (now - reference).total_seconds() if reference else None
+    store_score(audit, result)
+    if audit.assignment_id is not None:
+        from audit_api.assignments.models import Assignment
+
+        assignment = db.session.get(Assignment, audit.assignment_id)
+        if assignment is not None:
+            assignment.status = "done"
+    record(
+        audit,
+        actor,
+        "submitted",
+        overall=result.overall,
+        critical_failures=result.critical_failures,
+    )
+
+
+def _submit_once(actor: User, audit_id: str, data: dict | None, device_time: datetime | None):
+    locked = select(Audit).where(Audit.id == audit_id).with_for_update(of=Audit)
+    existing = db.session.scalar(locked)
+    if existing is not None and existing.status in DONE:
+        audit = get_audit(actor, audit_id)
+        if data is not None and content_digest(data) != audit.content_digest:
+            raise Conflict(f"The audit is already {audit.status} with other content.")
+        return audit  # a retry: same content, same result
+    if data is not None:
+        audit, _ = save_draft(actor, audit_id, data)
+    else:
+        audit = get_audit(actor, audit_id)
+        if audit.auditor_id != actor.id:
+            raise Forbidden("Only the auditor who started this audit can submit it.")
+    _finish(actor, audit, device_time)
+    db.session.commit()
+    return audit
+
+
+def submit(actor: User, audit_id: str, data: dict | None, device_time: datetime | None) -> Audit:
+    """Submit a draft (or create and submit it from `data`); a retried submit is harmless."""
+    try:
+        return _submit_once(actor, audit_id, data, device_time)
+    except IntegrityError:
+        # Another request created the same audit at the same moment: take its result.
+        db.session.rollback()
+        return _submit_once(actor, audit_id, data, device_time)

@@ -1,0 +1,1 @@
+"""Disputes: managers appeal items of approved audits; HQ resolves them."""

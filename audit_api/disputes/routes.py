@@ -1,0 +1,50 @@
+"""HTTP endpoints of /api/v1/disputes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from audit_api.auth.guard import current_user, requires
+from audit_api.disputes import service
+from audit_api.disputes.schemas import DisputeOut, DisputeQuery, ResolveIn
+from audit_api.http import MAX_PAGE_SIZE
+from audit_api.idempotency.service import idempotent
+
+blp = Blueprint("disputes", __name__, url_prefix="/api/v1/disputes", description="Disputes.")
+
+
+@blp.route("")
+class Disputes(MethodView):
+    """The dispute collection."""
+
+    @requires("audits:review")
+    @blp.arguments(DisputeQuery, location="query")
+    @blp.response(200, DisputeOut(many=True))
+    @blp.paginate(max_page_size=MAX_PAGE_SIZE)
+    def get(self, query: dict[str, Any], pagination_parameters: Any) -> Any:
+        """Disputes of the audits in the caller's reach."""
+        items, pagination_parameters.item_count = service.list_disputes(
+            current_user(),
+            page=pagination_parameters.page,
+            page_size=pagination_parameters.page_size,
+            **query,
+        )
+        return items
+
+
+@blp.route("/<int:dispute_id>/resolve")
+class Resolve(MethodView):
+    """Resolution."""
+
+    @requires("disputes:resolve")
+    @idempotent
+    @blp.arguments(ResolveIn)
+    @blp.response(200, DisputeOut)
+    def post(self, data: dict[str, Any], dispute_id: int) -> Any:
+        """Uphold a dispute, or overturn it with corrected answers (the audit is rescored)."""
+        return service.resolve(
+            current_user(), dispute_id, data["outcome"], data.get("note"), data["answers"]
+        )

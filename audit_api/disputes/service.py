@@ -1,0 +1,112 @@
+"""Disputes: a manager in scope appeals items of an approved audit; HQ upholds or overturns."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import ColumnElement, select
+
+from audit_api.audits.models import Audit
+from audit_api.audits.service import get_audit, record, visible_audits
+from audit_api.audits.submission import score_answers, store_score
+from audit_api.db import db, fetch_page, get_visible, utcnow
+from audit_api.disputes.models import Dispute
+from audit_api.errors import Conflict, field_error
+from audit_api.scoring.engine import iter_items
+from audit_api.users.models import User
+
+
+def visible_disputes(actor: User) -> ColumnElement[bool]:
+    """Disputes of the audits the actor may see."""
+    return Dispute.audit_id.in_(select(Audit.id).where(visible_audits(actor)))
+
+
+def list_disputes(actor: User, *, page: int, page_size: int, **filters: Any):
+    """Disputes in the actor's reach, newest first."""
+    stmt = select(Dispute).where(visible_disputes(actor))
+    for name in ("status", "audit_id"):
+        if filters.get(name):
+            stmt = stmt.where(getattr(Dispute, name) == filters[name])
+    return fetch_page(stmt.order_by(Dispute.id.desc()), page, page_size)
+
+
+def open_dispute(actor: User, audit_id: str, items: list[str], reason: str) -> Dispute:
+    """Dispute items of an approved audit within the window; the audit becomes disputed."""
+    audit = get_audit(actor, audit_id, lock=True)
+    if audit.status != "approved":
+        raise Conflict(f"Only approved audits can be disputed; this one is {audit.status}.")
+    window = timedelta(days=int(current_app.config["DISPUTE_WINDOW_DAYS"]))
+    if audit.approved_at is None or utcnow() - audit.approved_at > window:
+        raise Conflict(f"The dispute window ({window.days} days after approval) has closed.")
+    known = {item["key"] for _, item in iter_items(audit.checklist_version.definition)}
+    for index, key in enumerate(items):
+        if key not in known:
+            raise field_error(f"items[{index}]", f"No item '{key}' in this checklist.")
+    dispute = Dispute(
+        org_id=audit.org_id,
+        audit_id=audit.id,
+        raised_by_id=actor.id,
+        items=list(dict.fromkeys(items)),
+        reason=reason,
+    )
+    db.session.add(dispute)
+    audit.status = "disputed"
+    record(audit, actor, "disputed", reason, items=dispute.items)
+    db.session.commit()
+    return dispute
+
+
+def _score_summary(audit: Audit) -> dict[str, Any]:
+    score = audit.score
+    if score is None:
+        return {}
+    return {
+        "overall": score.overall,
+        "grade": score.grade,
+        "critical_failures": list(score.critical_failures),
+    }
+
+
+def resolve(
+    actor: User, dispute_id: int, outcome: str, note: str | None, answers: list[dict[str, Any]]
+) -> Dispute:
+    """Uphold (nothing changes) or overturn (corrected answers, rescored); the audit is approved."""
+    dispute = get_visible(Dispute, dispute_id, visible_disputes(actor), "Dispute")
+    if dispute.status != "open":
+        raise Conflict(f"The dispute is already {dispute.status}.")
+    audit = get_audit(actor, dispute.audit_id, lock=True)
+    if outcome == "overturned":
+        _overturn(actor, audit, dispute, answers, note)
+    elif answers:
+        raise field_error("answers", "Only an overturned dispute corrects answers.")
+    else:
+        record(audit, actor, "dispute_upheld", note, dispute_id=dispute.id)
+    dispute.status, dispute.resolved_by_id = outcome, actor.id
+    dispute.resolved_at, dispute.resolution_note = utcnow(), note
+    audit.status = "approved"
+    db.session.commit()
+    return dispute
+
+
+def _overturn(actor: User, audit: Audit, dispute: Dispute, answers: list[dict], note: str | None):
+    if not answers:
+        raise field_error("answers", "Give the corrected answers of the disputed items.")
+    corrected = [{**a, "photo_ids": [str(p) for p in a.get("photo_ids", [])]} for a in answers]
+    for answer in corrected:
+        if answer["item"] not in dispute.items:
+            raise field_error(f"answers.{answer['item']}", "This item is not disputed.")
+    keys = {a["item"] for a in corrected}
+    merged = [a for a in audit.answers if a["item"] not in keys] + corrected
+    before = _score_summary(audit)
+    result = score_answers(audit, merged)
+    audit.answers = merged
+    store_score(audit, result)
+    after = {
+        "overall": result.overall,
+        "grade": dict(result.grade) if result.grade else None,
+        "critical_failures": result.critical_failures,
+    }
+    dispute.corrected_answers = corrected
+    record(audit, actor, "rescored", note, dispute_id=dispute.id, before=before, after=after)
