@@ -55,7 +55,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def migrated_url(database_url: str) -> str:
     """The test database with every migration applied (the migrations are the schema)."""
-    app = create_app({**TEST_SETTINGS, "DATABASE_URL": database_url})
+    app = create_app({**TEST_SETTINGS, "DATABASE_URL": database_url, "SYNC_CHECKLISTS": False})
     with app.app_context():
         upgrade(app)
     app.extensions["audit_db_engine"].dispose()

@@ -49,3 +49,59 @@ def test_simultaneous_creates_of_one_code_make_one_location(app, world):
     assert statuses == [201] + [409] * (THREADS - 1)
     listed = world.hq.get("/api/v1/locations", query_string={"q": "RACE-1"}).get_json()
     assert len(listed) == 1
+
+
+def test_the_same_submission_many_times_makes_one_audit_and_one_score(app, world):
+    from audit_api.audits.models import Audit, AuditScore
+    from tests.audit_helpers import assign, call_audit, new_id
+
+    audit_id = new_id()
+    body = call_audit(world, assign(world))
+    token = world.auditor.token
+
+    def submit(_: int) -> tuple[int, float | None]:
+        response = app.test_client().post(
+            f"/api/v1/audits/{audit_id}/submit",
+            json=body,
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        score = (response.get_json().get("score") or {}).get("overall")
+        return response.status_code, score
+
+    sequential = [submit(n) for n in range(3)]
+    with ThreadPoolExecutor(THREADS) as pool:
+        parallel = list(pool.map(submit, range(THREADS * 2)))
+    results = sequential + parallel
+    assert {status for status, _ in results} == {200}
+    assert len({overall for _, overall in results}) == 1
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Audit)) == 1
+        assert db.session.scalar(select(func.count()).select_from(AuditScore)) == 1
+
+
+def test_racing_first_submissions_of_a_new_audit(app, world):
+    from audit_api.audits.models import Audit, AuditEvent
+    from tests.audit_helpers import call_audit, new_id
+
+    audit_id = new_id()
+    body = call_audit(world)
+    token = world.manager_north.token
+
+    def submit(_: int) -> int:
+        return (
+            app.test_client()
+            .post(
+                f"/api/v1/audits/{audit_id}/submit",
+                json=body,
+                headers={"Authorization": f"Bearer {token}"},
+            )
+            .status_code
+        )
+
+    with ThreadPoolExecutor(THREADS) as pool:
+        statuses = list(pool.map(submit, range(THREADS)))
+    assert set(statuses) == {200}
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Audit)) == 1
+        submitted = select(func.count()).where(AuditEvent.action == "submitted")
+        assert db.session.scalar(submitted) == 1

@@ -8,6 +8,7 @@ from uuid import UUID
 from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from marshmallow import ValidationError
 
 from audit_api.audits import review, service, submission
 from audit_api.audits.models import Audit
@@ -27,11 +28,32 @@ from audit_api.checklists.views import score_view
 from audit_api.db import db
 from audit_api.disputes.schemas import DisputeIn, DisputeOut
 from audit_api.disputes.service import open_dispute
-from audit_api.errors import NotFound
+from audit_api.errors import Invalid, NotFound
 from audit_api.http import MAX_PAGE_SIZE, check_if_match, etag_of
 from audit_api.idempotency.service import idempotent
+from audit_api.validation import flatten
 
 blp = Blueprint("audits", __name__, url_prefix="/api/v1/audits", description="Field audits.")
+
+
+OPTIONAL_AUDIT_BODY = {
+    "required": False,
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AuditIn"}}},
+}
+
+
+def _optional_body() -> dict[str, Any] | None:
+    """The audit content sent with a submit, validated like a PUT; None when there is none."""
+    raw = request.get_json(silent=True)
+    if not raw:
+        return None
+    try:
+        return AuditIn().load(raw)
+    except ValidationError as exc:
+        raise Invalid(
+            "Invalid input: " + ", ".join(sorted(flatten(exc.messages))) + ".",
+            flatten(exc.messages),
+        ) from None
 
 
 def _lang(audit: Audit) -> str | None:
@@ -90,12 +112,15 @@ class Submit(MethodView):
 
     @requires("audits:fill")
     @idempotent
-    @blp.arguments(AuditIn, required=False)
+    @blp.doc(requestBody=OPTIONAL_AUDIT_BODY)
     @blp.response(200, AuditOut)
-    def post(self, data: dict[str, Any] | None, audit_id: UUID) -> Any:
-        """Submit (optionally with the final content): validated, scored and stored at once."""
-        device_time = request.date
-        audit = submission.submit(current_user(), str(audit_id), data or None, device_time)
+    def post(self, audit_id: UUID) -> Any:
+        """Submit the draft, or send the final content along (an offline phone's one request).
+
+        Answers are validated against the pinned version, scored and stored at once. The
+        device's clock skew is measured against the request's `Date` header when it has one.
+        """
+        audit = submission.submit(current_user(), str(audit_id), _optional_body(), request.date)
         return _one(audit)
 
 

@@ -38,16 +38,24 @@ def missing_evidence(definition: dict, answers: dict[str, Answer], result: Score
 
 
 def score_answers(audit: Audit, stored: list[dict[str, Any]]) -> ScoreResult:
-    """Validate complete answers and evidence against the pinned version and score them."""
+    """Validate complete answers and evidence against the pinned version and score them.
+
+    Missing answers and missing photos are reported together, so the auditor fixes all at once.
+    """
     definition = audit.checklist_version.definition
+    errors: dict[str, list[str]] = {}
     try:
         answers = check_answers(definition, stored, complete=True)
-    except AnswersInvalid as exc:
-        raise Invalid("The audit is not complete.", exc.errors) from None
+    except AnswersInvalid as incomplete:
+        errors = dict(incomplete.errors)
+        try:
+            answers = check_answers(definition, stored, complete=False)
+        except AnswersInvalid:
+            raise Invalid("Invalid answers.", errors) from None
     result = score(definition, answers)
-    errors = missing_evidence(definition, answers, result)
+    errors.update(missing_evidence(definition, answers, result))
     if errors:
-        raise Invalid("Photo evidence is missing.", errors)
+        raise Invalid("The audit is not complete.", errors)
     return result
 
 

@@ -1,0 +1,357 @@
+"""Refusals, paradata, evidence, idempotency and atomicity of audits."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.audit_helpers import DUE, assign, call_answers, call_audit, new_id
+from tests.helpers import PASSWORD, created, login
+
+AUDITS = "/api/v1/audits"
+
+
+def submitted_by_auditor(world) -> str:
+    audit_id = new_id()
+    response = world.auditor.post(
+        f"{AUDITS}/{audit_id}/submit", json=call_audit(world, assign(world))
+    )
+    assert response.status_code == 200, response.get_json()
+    return audit_id
+
+
+# --- assignments ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("change", "status", "field"),
+    [
+        ({"location_id": "s1"}, 404, "location_id"),
+        ({"checklist_key": "nope"}, 422, "checklist_key"),
+        ({"kind": "visit"}, 422, "kind"),
+        ({"auditor_id": "manager_s1"}, 422, "auditor_id"),
+        ({"due_to": "2026-11-01T00:00:00Z"}, 422, "due_to"),
+        ({"due_to": "tomorrow"}, 422, "due_to"),
+    ],
+)
+def test_assignment_refusals_name_the_field(world, change, status, field):
+    body = {
+        "location_id": world.ids["n1"],
+        "checklist_key": "self-call",
+        "checklist_version": 1,
+        "kind": "call",
+        "auditor_id": world.ids["auditor"],
+        **DUE,
+    }
+    for key, value in change.items():
+        body[key] = world.ids.get(value, value) if isinstance(value, str) else value
+    response = world.manager_north.post("/api/v1/assignments", json=body)
+    assert response.status_code == status
+    assert field in response.get_json()["errors"], response.get_json()
+
+
+def test_assignment_roles_and_scope(world):
+    body = {
+        "location_id": world.ids["n1"],
+        "checklist_key": "self-call",
+        "checklist_version": 1,
+        "kind": "call",
+        "auditor_id": world.ids["auditor"],
+        **DUE,
+    }
+    assert world.auditor.post("/api/v1/assignments", json=body).status_code == 403
+    assignment = assign(world)
+    url = f"/api/v1/assignments/{assignment['id']}"
+    assert world.manager_s1.get(url).status_code == 404
+    assert world.hq_b.get(url).status_code == 404
+    assert world.auditor.patch(url, json={"status": "cancelled"}).status_code == 403
+    moved = world.manager_north.patch(url, json={"due_to": "2026-12-05T18:00:00-03:00"})
+    assert moved.status_code == 200
+    assert world.manager_north.delete(url).status_code == 204
+    assert world.auditor.get(url).get_json()["status"] == "cancelled"
+    assert world.manager_north.patch(url, json={"status": "open"}).status_code == 409
+
+
+def test_auditor_sees_the_location_and_checklist_of_their_assignments(world):
+    assign(world)
+    codes = {loc["code"] for loc in world.auditor.get("/api/v1/locations").get_json()}
+    assert codes == {"N1"}
+    keys = {c["key"] for c in world.auditor.get("/api/v1/checklists").get_json()}
+    assert keys == {"self-call"}
+
+
+# --- who may audit ----------------------------------------------------------------------------
+
+
+def test_auditor_cannot_use_someone_elses_assignment(world, client):
+    world.hq.post(
+        "/api/v1/users",
+        json={"email": "other@a.example", "name": "Other", "role": "auditor", "password": PASSWORD},
+    )
+    other = login(client, "other@a.example")
+    assignment = assign(world)
+    response = other.put(f"{AUDITS}/{new_id()}", json=call_audit(world, assignment))
+    assert response.status_code == 404
+    assert other.put(f"{AUDITS}/{new_id()}", json=call_audit(world)).status_code == 403
+
+
+def test_assignment_pins_location_checklist_and_kind(world):
+    assignment = assign(world)
+    body = {**call_audit(world, assignment), "location_id": world.ids["ne1"]}
+    response = world.auditor.put(f"{AUDITS}/{new_id()}", json=body)
+    assert response.status_code == 422 and "location_id" in response.get_json()["errors"]
+
+
+def test_managers_self_audit_only_in_scope(world):
+    ok = world.manager_north.put(f"{AUDITS}/{new_id()}", json=call_audit(world))
+    assert ok.status_code == 201
+    out = {**call_audit(world), "location_id": world.ids["s1"]}
+    assert world.manager_north.put(f"{AUDITS}/{new_id()}", json=out).status_code == 404
+    other_org = {**call_audit(world), "location_id": world.ids["b1"]}
+    assert world.hq.put(f"{AUDITS}/{new_id()}", json=other_org).status_code == 404
+
+
+def test_drafts_belong_to_their_author(world):
+    audit_id = new_id()
+    url = f"{AUDITS}/{audit_id}"
+    world.auditor.put(url, json=call_audit(world, assign(world)))
+    assert world.manager_north.put(url, json=call_audit(world)).status_code == 403
+    assert world.manager_s1.get(url).status_code == 404
+    assert world.hq_b.put(url, json=call_audit(world)).status_code == 404
+
+
+def test_nobody_reviews_their_own_audit(world):
+    audit_id = new_id()
+    url = f"{AUDITS}/{audit_id}"
+    world.manager_north.post(f"{url}/submit", json=call_audit(world))
+    assert (
+        world.manager_north.post(f"{url}/review", json={"decision": "approve"}).status_code == 403
+    )
+    assert world.auditor.post(f"{url}/review", json={"decision": "approve"}).status_code == 403
+    assert world.hq.post(f"{url}/review", json={"decision": "approve"}).status_code == 200
+
+
+def test_return_needs_a_note(world):
+    audit_id = submitted_by_auditor(world)
+    response = world.manager_north.post(f"{AUDITS}/{audit_id}/review", json={"decision": "return"})
+    assert response.status_code == 422 and "note" in response.get_json()["errors"]
+
+
+def test_no_edit_after_submit_and_no_other_content_on_resubmit(world):
+    audit_id = submitted_by_auditor(world)
+    url = f"{AUDITS}/{audit_id}"
+    assert world.auditor.put(url, json=call_audit(world)).status_code == 409
+    other = call_audit(world, answers=call_answers(rings_to_answer=9))
+    assert world.auditor.post(f"{url}/submit", json=other).status_code == 409
+    again = world.auditor.post(f"{url}/submit")
+    assert again.status_code == 200 and again.get_json()["status"] == "submitted"
+
+
+def test_stale_if_match_is_412(world):
+    url = f"{AUDITS}/{new_id()}"
+    body = call_audit(world, assign(world))
+    etag = world.auditor.put(url, json=body).headers["ETag"]
+    changed = call_audit(
+        world, {"id": body["assignment_id"]}, answers=call_answers(rings_to_answer=4)
+    )
+    assert world.auditor.put(url, json=changed, headers={"If-Match": etag}).status_code == 200
+    stale = call_audit(
+        world, {"id": body["assignment_id"]}, answers=call_answers(rings_to_answer=5)
+    )
+    assert world.auditor.put(url, json=stale, headers={"If-Match": etag}).status_code == 412
+    answers = {a["item"]: a for a in world.auditor.get(url).get_json()["answers"]}
+    assert answers["rings_to_answer"]["value"] == 4
+
+
+# --- disputes ---------------------------------------------------------------------------------
+
+
+def approved_audit(world) -> str:
+    audit_id = submitted_by_auditor(world)
+    world.manager_north.post(f"{AUDITS}/{audit_id}/review", json={"decision": "approve"})
+    return audit_id
+
+
+@pytest.mark.app_config(DISPUTE_WINDOW_DAYS=0)
+def test_dispute_after_the_window_is_refused(world):
+    audit_id = approved_audit(world)
+    response = world.manager_north.post(
+        f"{AUDITS}/{audit_id}/disputes", json={"items": ["rings_to_answer"], "reason": "late"}
+    )
+    assert response.status_code == 409 and "window" in response.get_json()["message"]
+
+
+def test_dispute_rules(world):
+    audit_id = approved_audit(world)
+    url = f"{AUDITS}/{audit_id}/disputes"
+    body = {"items": ["rings_to_answer"], "reason": "El teléfono estaba malo"}
+    assert world.hq.post(url, json=body).status_code == 403  # HQ resolves, never disputes
+    assert world.manager_s1.post(url, json=body).status_code == 404  # out of scope
+    bad = world.manager_north.post(url, json={**body, "items": ["ghost"]})
+    assert bad.status_code == 422 and "items[0]" in bad.get_json()["errors"]
+    dispute = created(world.manager_north.post(url, json=body))
+    assert world.manager_north.post(url, json=body).status_code == 409  # already disputed
+    resolve = f"/api/v1/disputes/{dispute['id']}/resolve"
+    assert world.manager_north.post(resolve, json={"outcome": "upheld"}).status_code == 403
+    outside = world.hq.post(
+        resolve, json={"outcome": "overturned", "answers": [{"item": "hold_seconds", "value": 1}]}
+    )
+    assert outside.status_code == 422 and "answers.hold_seconds" in outside.get_json()["errors"]
+    assert world.hq_b.post(resolve, json={"outcome": "upheld"}).status_code == 404
+    assert world.hq.post(resolve, json={"outcome": "upheld"}).status_code == 200
+    assert world.hq.post(resolve, json={"outcome": "upheld"}).status_code == 409
+
+
+# --- paradata and evidence --------------------------------------------------------------------
+
+
+def test_paradata_geofence_skew_and_derived_answers(world):
+    url = f"{AUDITS}/{new_id()}"
+    body = call_audit(
+        world,
+        assign(world),
+        answers=call_answers(rings_to_answer="omit", hold_seconds="omit", hold_permission="omit"),
+        call={
+            "dialled_at": "2026-11-22T10:00:05-03:00",
+            "rings_to_answer": 4,
+            "answered_by": "person",
+            "holds": [
+                {"seconds": 30, "asked_permission": True},
+                {"seconds": 25, "asked_permission": False},
+            ],
+            "transfers": [],
+            "reached_right_person": True,
+            "duration_seconds": 300,
+        },
+    )
+    response = world.auditor.post(
+        f"{url}/submit", json=body, headers={"Date": "Sun, 22 Nov 2026 13:00:00 GMT"}
+    )
+    audit = response.get_json()
+    assert response.status_code == 200, audit
+    assert set(audit["derived_items"]) == {"rings_to_answer", "hold_seconds", "hold_permission"}
+    answers = {a["item"]: a for a in audit["answers"]}
+    assert answers["rings_to_answer"] == {**answers["rings_to_answer"], "value": 4, "derived": True}
+    assert answers["hold_seconds"]["value"] == 55 and answers["hold_permission"]["value"] is False
+    # The auditor's own answer wins over the paradata.
+    assert answers["answered_by"].get("derived") is None
+    # Location n1 is at (-33.42, -70.61); the check-in is about 15 m away, geofence 150 m.
+    assert 10 < audit["distance_m"] < 20 and audit["within_geofence"] is True
+    assert audit["clock_skew_s"] is not None and audit["received_at"]
+    assert audit["visit_date"] == "2026-11-22"
+
+
+def test_far_checkin_is_outside_the_geofence(world):
+    body = {
+        **call_audit(world),
+        "checkin": {"latitude": -33.5, "longitude": -70.7, "accuracy_m": 20},
+    }
+    audit = world.manager_north.put(f"{AUDITS}/{new_id()}", json=body).get_json()
+    assert audit["distance_m"] > 5000 and audit["within_geofence"] is False
+
+
+def test_paradata_must_match_the_kind(world):
+    body = {**call_audit(world), "visit": {"seconds_to_acknowledge": 3}}
+    response = world.manager_north.put(f"{AUDITS}/{new_id()}", json=body)
+    assert response.status_code == 422 and "visit" in response.get_json()["errors"]
+
+
+def visit_body(world, **answers):
+    values = {
+        "acknowledged_within_5s": True,
+        "seconds_to_greeting": 4,
+        "smile_eye_contact": True,
+        "entrance_clean": True,
+        "floor_clean": True,
+        "facilities_available": "all",
+        "courtesy": 5,
+        "proper_vocabulary": True,
+        "product_knowledge": 4,
+        "no_blaming_colleagues": True,
+        **answers,
+    }
+    photo = {"item": "entrance_photo", "photo_ids": ["3f0e9a2c-1b7d-4c55-9d0a-6f1e2d3c4b5a"]}
+    return {
+        "location_id": world.ids["n1"],
+        "checklist_key": "first-five-seconds",
+        "checklist_version": 1,
+        "kind": "visit",
+        "started_at": "2026-11-22T12:00:00-03:00",
+        "visit": {"seconds_to_acknowledge": 3},
+        "answers": [{"item": k, "value": v} for k, v in values.items()] + [photo],
+    }
+
+
+def test_evidence_rules_are_enforced_at_submit(world):
+    url = f"{AUDITS}/{new_id()}"
+    body = visit_body(world, floor_clean=False)
+    body["answers"] = [a for a in body["answers"] if a["item"] != "entrance_photo"]
+    response = world.manager_north.post(f"{url}/submit", json=body)
+    errors = response.get_json()["errors"]
+    assert response.status_code == 422
+    assert {"answers.entrance_photo.photo_ids", "answers.floor_clean.photo_ids"} <= set(errors)
+    assert world.manager_north.get(url).status_code == 404  # a refused submit stores nothing
+    ok = world.manager_north.post(f"{url}/submit", json=visit_body(world))
+    assert ok.status_code == 200 and ok.get_json()["score"]["overall"] > 90
+
+
+# --- idempotency and atomicity ----------------------------------------------------------------
+
+
+def test_idempotency_key_replays_and_refuses_another_body(world):
+    url = f"{AUDITS}/{new_id()}/comments"
+    world.manager_north.put(url.rsplit("/", 1)[0], json=call_audit(world))
+    headers = {"Idempotency-Key": "comment-1"}
+    first = world.manager_north.post(url, json={"body": "uno"}, headers=headers)
+    again = world.manager_north.post(url, json={"body": "uno"}, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert again.get_json() == first.get_json() and again.headers["Idempotent-Replayed"] == "true"
+    assert len(world.manager_north.get(url).get_json()) == 1
+    other = world.manager_north.post(url, json={"body": "dos"}, headers=headers)
+    assert other.status_code == 422 and "Idempotency-Key" in other.get_json()["errors"]
+    # Keys belong to a user: the same key from someone else is a new request.
+    assert world.hq.post(url, json={"body": "uno"}, headers=headers).status_code == 201
+    assert len(world.hq.get(url).get_json()) == 2
+
+
+def test_a_failure_in_the_middle_of_submit_leaves_the_audit_as_it_was(app, world, monkeypatch):
+    from audit_api.audits import submission
+
+    url = f"{AUDITS}/{new_id()}"
+    draft = call_audit(world, answers=call_answers(follow_up_offered=True))
+    world.manager_north.put(url, json=draft)
+    before = world.manager_north.get(url).get_json()
+    real = submission.store_score
+
+    def store_then_fail(audit, result):
+        real(audit, result)  # answers and score are written in the session...
+        raise RuntimeError("disk full")  # ...and then something breaks
+
+    monkeypatch.setattr(submission, "store_score", store_then_fail)
+    final = call_audit(world, answers=call_answers(follow_up_offered=False))
+    assert world.manager_north.post(f"{url}/submit", json=final).status_code == 500
+    assert world.manager_north.get(url).get_json() == before
+    assert world.manager_north.get(f"{url}/score").status_code == 404
+    assert [e["action"] for e in world.manager_north.get(f"{url}/events").get_json()] == ["created"]
+
+
+def test_audit_list_filters_and_scope(world):
+    submitted_by_auditor(world)
+    world.manager_s1.put(
+        f"{AUDITS}/{new_id()}", json={**call_audit(world), "location_id": world.ids["s1"]}
+    )
+    assert len(world.hq.get(AUDITS).get_json()) == 2
+    assert len(world.manager_north.get(AUDITS).get_json()) == 1
+    assert len(world.manager_s1.get(AUDITS).get_json()) == 1
+    assert len(world.auditor.get(AUDITS).get_json()) == 1
+    assert world.hq_b.get(AUDITS).get_json() == []
+    q = {
+        "status": "submitted",
+        "region_id": world.ids["north"],
+        "kind": "call",
+        "checklist_key": "self-call",
+        "date_from": "2026-11-22",
+        "date_to": "2026-11-22",
+    }
+    assert len(world.hq.get(AUDITS, query_string=q).get_json()) == 1
+    assert world.hq.get(AUDITS, query_string={"date_from": "2026-11-23"}).get_json() == []
+    assert world.hq.get(AUDITS, query_string={"status": "lost"}).status_code == 422
