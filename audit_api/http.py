@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import request
 
 from audit_api.db import Tracked
@@ -27,3 +30,14 @@ def check_if_match(obj: Tracked) -> None:
 def with_etag(obj: Tracked) -> tuple[Tracked, dict[str, str]]:
     """A view result with the object's ETag header."""
     return obj, {"ETag": f'"{etag_of(obj)}"'}
+
+
+def paged(fetch: Callable[..., tuple[list[Any], int]], pagination: Any, **filters: Any) -> list:
+    """One page from a service's list function for the current user; the total goes to the
+    X-Pagination header."""
+    from audit_api.auth.guard import current_user
+
+    items, pagination.item_count = fetch(
+        current_user(), page=pagination.page, page_size=pagination.page_size, **filters
+    )
+    return items

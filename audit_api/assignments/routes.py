@@ -18,7 +18,7 @@ from audit_api.assignments.schemas import (
 from audit_api.auth.guard import current_user, requires
 from audit_api.checklists.routes import pick_language
 from audit_api.checklists.views import version_view
-from audit_api.http import MAX_PAGE_SIZE, check_if_match, etag_of
+from audit_api.http import MAX_PAGE_SIZE, check_if_match, etag_of, paged
 from audit_api.idempotency.service import idempotent
 
 blp = Blueprint(
@@ -72,12 +72,7 @@ class Assignments(MethodView):
     def get(self, query: dict[str, Any], pagination_parameters: Any) -> Any:
         """List assignments: an auditor's own (each with its checklist), or those in scope."""
         query.pop("lang", None)
-        items, pagination_parameters.item_count = service.list_assignments(
-            current_user(),
-            page=pagination_parameters.page,
-            page_size=pagination_parameters.page_size,
-            **query,
-        )
+        items = paged(service.list_assignments, pagination_parameters, **query)
         return [assignment_view(a) for a in items]
 
     @requires("assignments:write")

@@ -29,7 +29,7 @@ from audit_api.db import db
 from audit_api.disputes.schemas import DisputeIn, DisputeOut
 from audit_api.disputes.service import open_dispute
 from audit_api.errors import Invalid, NotFound
-from audit_api.http import MAX_PAGE_SIZE, check_if_match, etag_of
+from audit_api.http import MAX_PAGE_SIZE, check_if_match, etag_of, paged
 from audit_api.idempotency.service import idempotent
 from audit_api.validation import flatten
 
@@ -74,12 +74,7 @@ class Audits(MethodView):
     @blp.paginate(max_page_size=MAX_PAGE_SIZE)
     def get(self, query: dict[str, Any], pagination_parameters: Any) -> Any:
         """List audits: HQ all, managers their scope and their own, auditors their own."""
-        items, pagination_parameters.item_count = service.list_audits(
-            current_user(),
-            page=pagination_parameters.page,
-            page_size=pagination_parameters.page_size,
-            **query,
-        )
+        items = paged(service.list_audits, pagination_parameters, **query)
         return [audit_view(a, _lang(a)) for a in items]
 
 

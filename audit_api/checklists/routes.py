@@ -22,7 +22,7 @@ from audit_api.checklists.schemas import (
 )
 from audit_api.checklists.views import checklist_view, score_view, version_summary, version_view
 from audit_api.errors import field_error
-from audit_api.http import MAX_PAGE_SIZE, check_if_match, etag_of
+from audit_api.http import MAX_PAGE_SIZE, check_if_match, etag_of, paged
 
 blp = Blueprint("checklists", __name__, url_prefix="/api/v1/checklists", description="Checklists.")
 
@@ -62,12 +62,7 @@ class Checklists(MethodView):
     @blp.paginate(max_page_size=MAX_PAGE_SIZE)
     def get(self, query: dict[str, Any], pagination_parameters: Any) -> Any:
         """List the checklists the caller's organization can use."""
-        items, pagination_parameters.item_count = service.list_checklists(
-            current_user(),
-            page=pagination_parameters.page,
-            page_size=pagination_parameters.page_size,
-            kind=query.get("kind"),
-        )
+        items = paged(service.list_checklists, pagination_parameters, kind=query.get("kind"))
         return [
             checklist_view(c, pick_language(c.versions[-1].definition["languages"])) for c in items
         ]

@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 from audit_api.auth.guard import current_user, requires
 from audit_api.disputes import service
 from audit_api.disputes.schemas import DisputeOut, DisputeQuery, ResolveIn
-from audit_api.http import MAX_PAGE_SIZE
+from audit_api.http import MAX_PAGE_SIZE, paged
 from audit_api.idempotency.service import idempotent
 
 blp = Blueprint("disputes", __name__, url_prefix="/api/v1/disputes", description="Disputes.")
@@ -26,13 +26,7 @@ class Disputes(MethodView):
     @blp.paginate(max_page_size=MAX_PAGE_SIZE)
     def get(self, query: dict[str, Any], pagination_parameters: Any) -> Any:
         """Disputes of the audits in the caller's reach."""
-        items, pagination_parameters.item_count = service.list_disputes(
-            current_user(),
-            page=pagination_parameters.page,
-            page_size=pagination_parameters.page_size,
-            **query,
-        )
-        return items
+        return paged(service.list_disputes, pagination_parameters, **query)
 
 
 @blp.route("/<int:dispute_id>/resolve")

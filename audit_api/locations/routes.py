@@ -8,7 +8,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from audit_api.auth.guard import current_user, requires
-from audit_api.http import MAX_PAGE_SIZE, check_if_match, with_etag
+from audit_api.http import MAX_PAGE_SIZE, check_if_match, paged, with_etag
 from audit_api.locations import service
 from audit_api.locations.schemas import LocationIn, LocationOut, LocationPatch, LocationQuery
 
@@ -27,13 +27,7 @@ class Locations(MethodView):
     @blp.paginate(max_page_size=MAX_PAGE_SIZE)
     def get(self, query: dict[str, Any], pagination_parameters: Any) -> Any:
         """List the locations in the caller's scope."""
-        items, pagination_parameters.item_count = service.list_locations(
-            current_user(),
-            page=pagination_parameters.page,
-            page_size=pagination_parameters.page_size,
-            **query,
-        )
-        return items
+        return paged(service.list_locations, pagination_parameters, **query)
 
     @requires("org:write")
     @blp.arguments(LocationIn)
