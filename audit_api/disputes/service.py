@@ -74,9 +74,10 @@ def resolve(
 ) -> Dispute:
     """Uphold (nothing changes) or overturn (corrected answers, rescored); the audit is approved."""
     dispute = get_visible(Dispute, dispute_id, visible_disputes(actor), "Dispute")
+    audit = get_audit(actor, dispute.audit_id, lock=True)
+    db.session.refresh(dispute)  # read again under the audit's lock: a racing resolve is seen
     if dispute.status != "open":
         raise Conflict(f"The dispute is already {dispute.status}.")
-    audit = get_audit(actor, dispute.audit_id, lock=True)
     if outcome == "overturned":
         _overturn(actor, audit, dispute, answers, note)
     elif answers:
