@@ -64,6 +64,7 @@ def _init_extensions(app: Flask) -> None:
     from audit_api.extensions import limiter
     from audit_api.locations.routes import blp as locations_blp
     from audit_api.regions.routes import blp as regions_blp
+    from audit_api.reports.routes import blp as scores_blp
     from audit_api.users.routes import blp as users_blp
 
     db.init_app(app)
@@ -82,6 +83,7 @@ def _init_extensions(app: Flask) -> None:
         assignments_blp,
         audits_blp,
         disputes_blp,
+        scores_blp,
     )
     for blueprint in blueprints:
         api.register_blueprint(blueprint)

@@ -39,7 +39,8 @@ def check(user: User, action: str) -> None:
 
 def region_subtree(roots: Select[tuple[int]]) -> Select[tuple[int]]:
     """Ids of the regions in `roots` and all their descendants (recursive CTE)."""
-    tree = select(Region.id).where(Region.id.in_(roots)).cte("region_tree", recursive=True)
+    # Anonymous: one query may hold several trees (a scope and a region filter).
+    tree = select(Region.id).where(Region.id.in_(roots)).cte(recursive=True)
     tree = tree.union_all(select(Region.id).where(Region.parent_id == tree.c.id))
     return select(tree.c.id)
 

@@ -1,0 +1,1 @@
+"""Reports: location scorecards, league tables, region roll-ups and item failure rates."""

@@ -1,0 +1,84 @@
+"""Query and response schemas of the score endpoints."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+
+class ScoreQuery(Schema):
+    """Window and filters shared by every score endpoint."""
+
+    start = fields.Date(
+        data_key="from", metadata={"description": "first visit date; default 90 days back"}
+    )
+    end = fields.Date(data_key="to", metadata={"description": "last visit date; default today"})
+    kind = fields.String(validate=validate.OneOf(("visit", "call")))
+    checklist = fields.String(metadata={"description": "checklist key"})
+
+
+class GroupQuery(ScoreQuery):
+    """Filters of league tables and item failure rates."""
+
+    region_id = fields.Integer(metadata={"description": "in this region or any below it"})
+    min_n = fields.Integer(load_default=1, validate=validate.Range(min=1))
+
+
+class SummaryOut(Schema):
+    """Mean of overall scores with n, sd and a 95% interval (none when n < 2)."""
+
+    mean = fields.Float(allow_none=True)
+    n = fields.Integer()
+    sd = fields.Float(allow_none=True)
+    ci95 = fields.List(fields.Float(), allow_none=True)
+
+
+class ScorecardOut(Schema):
+    """A location's scorecard (DESIGN.md section 5)."""
+
+    location_id = fields.Integer()
+    start = fields.Date(data_key="from")
+    end = fields.Date(data_key="to")
+    score = fields.Nested(SummaryOut)
+    sections = fields.List(fields.Dict())
+    by_kind = fields.Dict(keys=fields.String(), values=fields.Nested(SummaryOut))
+    trend = fields.List(fields.Dict())
+    change = fields.Float(allow_none=True)
+    failing_items = fields.List(fields.Dict())
+    latest_audits = fields.List(fields.Dict())
+
+
+class LocationRankOut(Schema):
+    """A row of the location league table."""
+
+    location_id = fields.Integer()
+    code = fields.String()
+    name = fields.String()
+    region_id = fields.Integer(allow_none=True)
+    mean = fields.Float(allow_none=True)
+    n = fields.Integer()
+    sd = fields.Float(allow_none=True)
+    rank = fields.Integer()
+    change = fields.Float(allow_none=True)
+
+
+class RegionRankOut(Schema):
+    """A row of the region league table."""
+
+    region_id = fields.Integer()
+    name = fields.String()
+    parent_id = fields.Integer(allow_none=True)
+    mean = fields.Float(allow_none=True)
+    n = fields.Integer()
+    sd = fields.Float(allow_none=True)
+    rank = fields.Integer()
+    change = fields.Float(allow_none=True)
+
+
+class ItemRateOut(Schema):
+    """How often a checklist item fails where it applies."""
+
+    checklist_key = fields.String()
+    item = fields.String()
+    failure_rate = fields.Float()
+    failed = fields.Integer()
+    n = fields.Integer()
