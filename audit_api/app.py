@@ -61,6 +61,7 @@ def _init_extensions(app: Flask) -> None:
     from audit_api.db import db
     from audit_api.disputes.routes import blp as disputes_blp
     from audit_api.errors import register_error_handlers
+    from audit_api.exports.routes import blp as exports_blp
     from audit_api.extensions import limiter
     from audit_api.locations.routes import blp as locations_blp
     from audit_api.regions.routes import blp as regions_blp
@@ -84,6 +85,7 @@ def _init_extensions(app: Flask) -> None:
         audits_blp,
         disputes_blp,
         scores_blp,
+        exports_blp,
     )
     for blueprint in blueprints:
         api.register_blueprint(blueprint)

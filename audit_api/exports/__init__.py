@@ -1,0 +1,1 @@
+"""Exports: audits and answers as CSV, XLSX and JSON Lines, streamed."""

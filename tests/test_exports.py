@@ -1,0 +1,111 @@
+"""Exports parsed back (csv, openpyxl, json) and checked row by row; scope; incremental feed."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import openpyxl
+
+from tests.test_scores import WINDOW, scored  # noqa: F401 - the fixture
+
+EXPORTS = "/api/v1/exports"
+
+
+def csv_rows(response) -> list[dict[str, str]]:
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    return list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+
+
+def jsonl_rows(response) -> list[dict]:
+    assert response.status_code == 200
+    return [json.loads(line) for line in response.get_data(as_text=True).splitlines()]
+
+
+def test_audits_csv_row_by_row(scored):
+    response = scored.hq.get(f"{EXPORTS}/audits.csv", query_string=WINDOW)
+    assert response.headers["Content-Type"].startswith("text/csv")
+    assert 'filename="audits-' in response.headers["Content-Disposition"]
+    rows = csv_rows(response)
+    assert len(rows) == 5  # approved audits in the window only
+    by_code = sorted((r["location_code"], r["overall"], r["visit_date"]) for r in rows)
+    assert by_code == [
+        ("N1", "100.0", "2026-10-31"),
+        ("N1", "66.67", "2026-11-01"),
+        ("NE1", "66.67", "2026-11-10"),
+        ("NE1", "66.67", "2026-11-11"),
+        ("S1", "66.67", "2026-11-12"),
+    ]
+    first = next(r for r in rows if r["overall"] == "100.0")
+    assert first["region_path"] == "North" and first["checklist_key"] == "mini"
+    assert first["auditor"] == "manager_north@a.example" and first["grade"] == "Excelente"
+    assert (first["section_a"], first["section_b"]) == ("100.0", "100.0")
+    assert {r["region_path"] for r in rows if r["location_code"] == "NE1"} == {"North > North-East"}
+
+
+def test_bom_and_status_filters(scored):
+    with_bom = scored.hq.get(f"{EXPORTS}/audits.csv", query_string={**WINDOW, "bom": "true"})
+    assert with_bom.get_data().startswith("\ufeff".encode())
+    everything = csv_rows(
+        scored.hq.get(f"{EXPORTS}/audits.csv", query_string={**WINDOW, "status": "all"})
+    )
+    assert sorted(r["status"] for r in everything) == ["approved"] * 5 + ["rejected", "submitted"]
+
+
+def test_audits_xlsx_parses_back(scored):
+    response = scored.hq.get(f"{EXPORTS}/audits.xlsx", query_string=WINDOW)
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.get_data())).active
+    header, *data = list(sheet.iter_rows(values_only=True))
+    assert header[:3] == ("audit_id", "location_code", "location_name")
+    assert len(data) == 5
+    overall = header.index("overall")
+    assert sorted(row[overall] for row in data) == [66.67, 66.67, 66.67, 66.67, 100.0]
+
+
+def test_answers_jsonl_one_row_per_answered_item(scored):
+    rows = jsonl_rows(scored.hq.get(f"{EXPORTS}/answers.jsonl", query_string=WINDOW))
+    assert len(rows) == 5 * 3
+    failed = [(r["location_code"], r["item"]) for r in rows if r["failed"]]
+    assert sorted(failed) == [("N1", "x2"), ("NE1", "x1"), ("NE1", "y1"), ("S1", "x2")]
+    sample = rows[0]
+    assert set(sample) >= {
+        "audit_id",
+        "section",
+        "item",
+        "answer",
+        "fraction",
+        "applicable",
+        "comment",
+        "photo_count",
+    }
+    answers_csv = csv_rows(scored.hq.get(f"{EXPORTS}/answers.csv", query_string=WINDOW))
+    assert len(answers_csv) == 15
+
+
+def test_exports_are_scoped(scored):
+    north = csv_rows(scored.manager_north.get(f"{EXPORTS}/audits.csv", query_string=WINDOW))
+    assert {r["location_code"] for r in north} == {"N1", "NE1"}
+    assert csv_rows(scored.hq_b.get(f"{EXPORTS}/audits.csv", query_string=WINDOW)) == []
+    assert scored.auditor.get(f"{EXPORTS}/audits.csv").status_code == 403
+    assert scored.hq.get(f"{EXPORTS}/answers.xlsx").status_code == 404
+
+
+def test_incremental_feed_with_a_stable_cursor(scored):
+    rows = jsonl_rows(scored.hq.get(f"{EXPORTS}/audits.jsonl", query_string=WINDOW))
+    cursor = rows[2]["cursor"]
+    rest = jsonl_rows(
+        scored.hq.get(f"{EXPORTS}/audits.jsonl", query_string={**WINDOW, "updated_after": cursor})
+    )
+    assert [r["audit_id"] for r in rest] == [r["audit_id"] for r in rows[3:]]
+    last = rows[-1]["cursor"]
+    assert (
+        jsonl_rows(
+            scored.hq.get(f"{EXPORTS}/audits.jsonl", query_string={**WINDOW, "updated_after": last})
+        )
+        == []
+    )
+    for path in ("audits.jsonl", "answers.csv"):
+        bad = scored.hq.get(f"{EXPORTS}/{path}", query_string={"updated_after": "nonsense"})
+        assert bad.status_code == 422 and "updated_after" in bad.get_json()["errors"]
