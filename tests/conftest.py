@@ -19,6 +19,8 @@ from audit_api.migrate import upgrade
 from audit_api.models import metadata
 from tests.helpers import Caller, World, build_world
 
+pytest_plugins = ["tests.score_fixtures"]
+
 TEST_SETTINGS: dict[str, Any] = {
     "SECRET_KEY": "test-secret-key-not-for-production",
     "AUTO_MIGRATE": False,

@@ -8,7 +8,7 @@ import json
 
 import openpyxl
 
-from tests.test_scores import WINDOW, scored  # noqa: F401 - the fixture
+from tests.score_fixtures import WINDOW
 
 EXPORTS = "/api/v1/exports"
 
