@@ -122,6 +122,15 @@ def checklists_sync() -> None:
 
 def init_app(app: Flask) -> None:
     """Register the commands on the app."""
-    commands = (db_cli, checklists_cli, create_org_command, demo_command, settings_command)
+    from audit_api.exports.cli import export_command
+
+    commands = (
+        db_cli,
+        checklists_cli,
+        create_org_command,
+        demo_command,
+        settings_command,
+        export_command,
+    )
     for command in commands:
         app.cli.add_command(command)

@@ -109,3 +109,18 @@ def test_incremental_feed_with_a_stable_cursor(scored):
     for path in ("audits.jsonl", "answers.csv"):
         bad = scored.hq.get(f"{EXPORTS}/{path}", query_string={"updated_after": "nonsense"})
         assert bad.status_code == 422 and "updated_after" in bad.get_json()["errors"]
+
+
+def test_cli_export_to_a_file(app, scored, tmp_path):
+    org_id = scored.hq.get("/api/v1/me").get_json()["org"]["id"]
+    out = tmp_path / "audits.csv"
+    args = ["export", "audits", "--org", str(org_id), "--out", str(out), "--from", "2026-10-01",
+            "--to", "2026-11-30"]
+    result = app.test_cli_runner().invoke(args=args)
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(out.read_text())))
+    assert len(rows) == 5 and {r["location_code"] for r in rows} == {"N1", "NE1", "S1"}
+    answers = tmp_path / "answers.jsonl"
+    args = ["export", "answers", "--org", str(org_id), "--format", "jsonl", "--out", str(answers)]
+    assert app.test_cli_runner().invoke(args=args).exit_code == 0
+    assert len(answers.read_text().splitlines()) == 6 * 3  # no window: September's too

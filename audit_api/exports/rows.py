@@ -80,7 +80,7 @@ def _after(cursor: str) -> ColumnElement[bool]:
     return or_(Audit.updated_at > moment, and_(Audit.updated_at == moment, Audit.id > audit_id))
 
 
-def _conditions(org_id: int, scope: ColumnElement[bool], f: dict[str, Any]) -> list:
+def export_conditions(org_id: int, scope: ColumnElement[bool], f: dict[str, Any]) -> list:
     where = [Audit.org_id == org_id, Audit.location_id.in_(select(Location.id).where(scope))]
     status = f.get("status", "approved")
     if status != "all":
@@ -135,7 +135,7 @@ def _audits(org_id: int, scope: ColumnElement[bool], f: dict[str, Any]) -> Itera
         .join(ChecklistVersion, ChecklistVersion.id == Audit.checklist_version_id)
         .join(Checklist, Checklist.id == ChecklistVersion.checklist_id)
         .outerjoin(AuditScore, AuditScore.audit_id == Audit.id)
-        .where(*_conditions(org_id, scope, f))
+        .where(*export_conditions(org_id, scope, f))
         .order_by(Audit.updated_at, Audit.id)
         .execution_options(yield_per=BATCH)
     )
@@ -159,7 +159,7 @@ def section_keys(org_id: int, scope: ColumnElement[bool], f: dict[str, Any]) -> 
     stmt = (
         select(AuditSectionScore.section_key)
         .join(Audit, Audit.id == AuditSectionScore.audit_id)
-        .where(*_conditions(org_id, scope, f))
+        .where(*export_conditions(org_id, scope, f))
         .distinct()
     )
     return sorted(db.session.scalars(stmt))
