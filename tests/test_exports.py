@@ -114,8 +114,18 @@ def test_incremental_feed_with_a_stable_cursor(scored):
 def test_cli_export_to_a_file(app, scored, tmp_path):
     org_id = scored.hq.get("/api/v1/me").get_json()["org"]["id"]
     out = tmp_path / "audits.csv"
-    args = ["export", "audits", "--org", str(org_id), "--out", str(out), "--from", "2026-10-01",
-            "--to", "2026-11-30"]
+    args = [
+        "export",
+        "audits",
+        "--org",
+        str(org_id),
+        "--out",
+        str(out),
+        "--from",
+        "2026-10-01",
+        "--to",
+        "2026-11-30",
+    ]
     result = app.test_cli_runner().invoke(args=args)
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(out.read_text())))

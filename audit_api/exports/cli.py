@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -55,7 +56,7 @@ def export_command(
         else rows.ANSWER_COLUMNS
     )
     with click.progressbar(
-        length=total or 0, label=f"{what} of {total} audits", file=click.get_text_stream("stderr")
+        length=total or 0, label=f"{what} of {total} audits", file=sys.stderr
     ) as bar:
         data = (
             rows.audit_rows(org_id, true(), filters, sections, "es")
