@@ -217,12 +217,16 @@ def answer_rows(org_id: int, scope: ColumnElement[bool], f: dict[str, Any]):
     """One row per answered item of each audit, with its fraction and flags."""
     for batch in _audits(org_id, scope, f):
         ids = [row.id for row in batch]
-        scores = {
-            (s.audit_id, s.item_key): s
-            for s in db.session.scalars(
-                select(AuditItemScore).where(AuditItemScore.audit_id.in_(ids))
-            )
-        }
+        # Plain rows, not ORM objects: there are tens of thousands per batch.
+        item_scores = select(
+            AuditItemScore.audit_id,
+            AuditItemScore.item_key,
+            AuditItemScore.section_key,
+            AuditItemScore.fraction,
+            AuditItemScore.applicable,
+            AuditItemScore.failed,
+        ).where(AuditItemScore.audit_id.in_(ids))
+        scores = {(s.audit_id, s.item_key): s for s in db.session.execute(item_scores)}
         for r in batch:
             cursor = encode_cursor(r.updated_at, r.id)
             for answer in r.answers or []:
