@@ -13,11 +13,15 @@ from audit_api.assignments.models import Assignment
 from audit_api.assignments.service import get_assignment, published_version
 from audit_api.audits.models import Audit, AuditEvent
 from audit_api.audits.paradata import derive_answers, geofence, local_date
-from audit_api.auth.policy import AUDITOR, HQ, region_subtree, visible_locations
+from audit_api.auth.policy import (
+    AUDITOR,
+    HQ,
+    locations_in_region,
+    visible_locations,
+)
 from audit_api.db import db, fetch_page
 from audit_api.errors import Conflict, Forbidden, Invalid, NotFound, field_error
 from audit_api.locations.models import Location
-from audit_api.regions.models import Region
 from audit_api.scoring.answers import AnswersInvalid, check_answers
 from audit_api.users.models import User
 
@@ -54,10 +58,7 @@ def list_audits(
         if filters.get(name) is not None:
             stmt = stmt.where(getattr(Audit, name) == filters[name])
     if filters.get("region_id") is not None:
-        regions = region_subtree(select(Region.id).where(Region.id == filters["region_id"]))
-        stmt = stmt.where(
-            Audit.location_id.in_(select(Location.id).where(Location.region_id.in_(regions)))
-        )
+        stmt = stmt.where(Audit.location_id.in_(locations_in_region(filters["region_id"])))
     if filters.get("checklist_key"):
         from audit_api.checklists.models import Checklist, ChecklistVersion
 

@@ -83,3 +83,9 @@ def visible_users(user: User) -> ColumnElement[bool]:
     if user.role == MANAGER:
         return in_org & or_(User.role == AUDITOR, User.id == user.id)
     return in_org & (User.id == user.id)
+
+
+def locations_in_region(region_id: int) -> Select[tuple[int]]:
+    """Ids of the locations in a region or in any region below it."""
+    tree = region_subtree(select(Region.id).where(Region.id == region_id))
+    return select(Location.id).where(Location.region_id.in_(tree))

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, or_, select
 
 from audit_api.audits.models import Audit, AuditItemScore, AuditScore, AuditSectionScore
-from audit_api.auth.policy import region_subtree
+from audit_api.auth.policy import locations_in_region
 from audit_api.checklists.models import Checklist, ChecklistVersion
 from audit_api.db import db
 from audit_api.errors import field_error
@@ -89,8 +89,7 @@ def export_conditions(org_id: int, scope: ColumnElement[bool], f: dict[str, Any]
         if f.get(name) is not None:
             where.append(getattr(Audit, name) == f[name])
     if f.get("region_id") is not None:
-        tree = region_subtree(select(Region.id).where(Region.id == f["region_id"]))
-        where.append(Audit.location_id.in_(select(Location.id).where(Location.region_id.in_(tree))))
+        where.append(Audit.location_id.in_(locations_in_region(f["region_id"])))
     if f.get("checklist"):
         versions = (
             select(ChecklistVersion.id).join(Checklist).where(Checklist.key == f["checklist"])

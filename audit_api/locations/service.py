@@ -6,12 +6,11 @@ from typing import Any
 
 from sqlalchemy import exists, select
 
-from audit_api.auth.policy import region_subtree, visible_locations
+from audit_api.auth.policy import locations_in_region, visible_locations
 from audit_api.db import commit_unique, db, fetch_page, get_visible, text_search
 from audit_api.errors import Conflict
 from audit_api.fields import search_key
 from audit_api.locations.models import Location
-from audit_api.regions.models import Region
 from audit_api.regions.service import org_region
 from audit_api.users.models import User, scope_locations
 
@@ -24,9 +23,7 @@ def list_locations(
     """The locations the actor may read, filtered, a page at a time."""
     stmt = select(Location).where(visible_locations(actor)).order_by(Location.code)
     if region_id is not None:
-        stmt = stmt.where(
-            Location.region_id.in_(region_subtree(select(Region.id).where(Region.id == region_id)))
-        )
+        stmt = stmt.where(Location.id.in_(locations_in_region(region_id)))
     if q:
         stmt = stmt.where(text_search(Location.search_key, q))
     return fetch_page(stmt, page, page_size)

@@ -47,31 +47,31 @@ class ScorecardOut(Schema):
     latest_audits = fields.List(fields.Dict())
 
 
-class LocationRankOut(Schema):
+class RankOut(Schema):
+    """What every league-table row has."""
+
+    mean = fields.Float(allow_none=True)
+    n = fields.Integer()
+    sd = fields.Float(allow_none=True)
+    rank = fields.Integer()
+    change = fields.Float(allow_none=True)
+
+
+class LocationRankOut(RankOut):
     """A row of the location league table."""
 
     location_id = fields.Integer()
     code = fields.String()
     name = fields.String()
     region_id = fields.Integer(allow_none=True)
-    mean = fields.Float(allow_none=True)
-    n = fields.Integer()
-    sd = fields.Float(allow_none=True)
-    rank = fields.Integer()
-    change = fields.Float(allow_none=True)
 
 
-class RegionRankOut(Schema):
+class RegionRankOut(RankOut):
     """A row of the region league table."""
 
     region_id = fields.Integer()
     name = fields.String()
     parent_id = fields.Integer(allow_none=True)
-    mean = fields.Float(allow_none=True)
-    n = fields.Integer()
-    sd = fields.Float(allow_none=True)
-    rank = fields.Integer()
-    change = fields.Float(allow_none=True)
 
 
 class ItemRateOut(Schema):

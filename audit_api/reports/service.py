@@ -10,7 +10,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, Select, case, extract, func, select
 
 from audit_api.audits.models import Audit, AuditItemScore, AuditScore, AuditSectionScore
-from audit_api.auth.policy import region_subtree, visible_locations, visible_regions
+from audit_api.auth.policy import (
+    locations_in_region,
+    visible_locations,
+    visible_regions,
+)
 from audit_api.db import db
 from audit_api.errors import field_error
 from audit_api.locations.models import Location
@@ -60,9 +64,7 @@ def _approved(actor: User, window: Window, filters: dict[str, Any]) -> list[Colu
     if filters.get("checklist"):
         conditions.append(AuditScore.checklist_key == filters["checklist"])
     if filters.get("region_id") is not None:
-        regions = region_subtree(select(Region.id).where(Region.id == filters["region_id"]))
-        in_region = select(Location.id).where(Location.region_id.in_(regions))
-        conditions.append(Audit.location_id.in_(in_region))
+        conditions.append(Audit.location_id.in_(locations_in_region(filters["region_id"])))
     if filters.get("location_id") is not None:
         conditions.append(Audit.location_id == filters["location_id"])
     return conditions
