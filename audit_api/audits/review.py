@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from audit_api.audits.models import Audit, AuditEvent
-from audit_api.audits.service import get_audit, record
+from audit_api.audits.service import get_audit, record, set_assignment_status
 from audit_api.db import db, utcnow
 from audit_api.errors import Conflict, Forbidden, field_error
 from audit_api.users.models import User
@@ -50,12 +50,7 @@ def review(actor: User, audit_id: str, decision: str, note: str | None) -> Audit
 def _reopen(audit: Audit) -> None:
     """Back to draft: the score goes (the event log keeps it) and the assignment reopens."""
     audit.score = None
-    if audit.assignment_id is not None:
-        from audit_api.assignments.models import Assignment
-
-        assignment = db.session.get(Assignment, audit.assignment_id)
-        if assignment is not None:
-            assignment.status = "open"
+    set_assignment_status(audit, "open")
 
 
 def _last_review(audit: Audit) -> AuditEvent | None:

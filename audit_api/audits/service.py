@@ -84,6 +84,19 @@ def record(audit: Audit, actor: User, action: str, note: str | None = None, **da
     )
 
 
+def plain_answers(answers: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Validated answers as stored JSON: photo UUIDs as text."""
+    return [{**a, "photo_ids": [str(p) for p in a.get("photo_ids", [])]} for a in answers]
+
+
+def set_assignment_status(audit: Audit, status: str) -> None:
+    """Keep the audit's assignment in step: done once submitted, open again when returned."""
+    if audit.assignment_id is not None:
+        assignment = db.session.get(Assignment, audit.assignment_id)
+        if assignment is not None:
+            assignment.status = status
+
+
 def _jsonable(value: Any) -> Any:
     """Validated input as plain JSON (times in RFC 3339, UUIDs as text)."""
     return json.loads(json.dumps(value, default=_encode))
@@ -177,7 +190,7 @@ def _check_editable(actor: User, audit: Audit, data: dict[str, Any]) -> None:
 def apply_content(audit: Audit, data: dict[str, Any], *, complete: bool) -> None:
     """Validate and store answers and paradata; fill the items the paradata answers."""
     definition = audit.checklist_version.definition
-    raw = [{**a, "photo_ids": [str(p) for p in a.get("photo_ids", [])]} for a in data["answers"]]
+    raw = plain_answers(data["answers"])
     paradata = {part: _jsonable(data[part]) for part in ("checkin", "visit", "call") if data[part]}
     answers, derived = derive_answers(definition, paradata, raw)
     try:

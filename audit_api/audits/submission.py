@@ -9,7 +9,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from audit_api.audits.models import Audit, AuditItemScore, AuditScore, AuditSectionScore
-from audit_api.audits.service import content_digest, get_audit, record, save_draft
+from audit_api.audits.service import (
+    content_digest,
+    get_audit,
+    record,
+    save_draft,
+    set_assignment_status,
+)
 from audit_api.db import db, utcnow
 from audit_api.errors import Conflict, Forbidden, Invalid
 from audit_api.scoring.answers import AnswersInvalid, check_answers
@@ -96,12 +102,7 @@ def _finish(actor: User, audit: Audit, device_time: datetime | None) -> None:
     reference = device_time or audit.device_submitted_at
     audit.clock_skew_s = (now - reference).total_seconds() if reference else None
     store_score(audit, result)
-    if audit.assignment_id is not None:
-        from audit_api.assignments.models import Assignment
-
-        assignment = db.session.get(Assignment, audit.assignment_id)
-        if assignment is not None:
-            assignment.status = "done"
+    set_assignment_status(audit, "done")
     record(
         audit,
         actor,

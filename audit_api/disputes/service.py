@@ -9,7 +9,7 @@ from flask import current_app
 from sqlalchemy import ColumnElement, select
 
 from audit_api.audits.models import Audit
-from audit_api.audits.service import get_audit, record, visible_audits
+from audit_api.audits.service import get_audit, plain_answers, record, visible_audits
 from audit_api.audits.submission import score_answers, store_score
 from audit_api.db import db, fetch_page, get_visible, utcnow
 from audit_api.disputes.models import Dispute
@@ -94,7 +94,7 @@ def resolve(
 def _overturn(actor: User, audit: Audit, dispute: Dispute, answers: list[dict], note: str | None):
     if not answers:
         raise field_error("answers", "Give the corrected answers of the disputed items.")
-    corrected = [{**a, "photo_ids": [str(p) for p in a.get("photo_ids", [])]} for a in answers]
+    corrected = plain_answers(answers)
     for answer in corrected:
         if answer["item"] not in dispute.items:
             raise field_error(f"answers.{answer['item']}", "This item is not disputed.")
