@@ -132,7 +132,7 @@ def scorecard(actor: User, location_id: int, filters: dict[str, Any]) -> dict[st
         "location": location,
         "window": window,
         "score": current,
-        "previous": before,
+        "change": _change(current, before),
         "sections": [{"key": k, "mean": mean, "n": n} for k, mean, n in sections],
         "by_kind": {kind: summarize(n, s, sq) for kind, n, s, sq in by_kind},
         "trend": [

@@ -20,21 +20,17 @@ def item_view(row: dict[str, Any]) -> dict[str, Any]:
 
 def scorecard_view(card: dict[str, Any]) -> dict[str, Any]:
     """The scorecard payload."""
-    score, previous = card["score"], card["previous"]
-    change = None
-    if score.mean is not None and previous.mean is not None:
-        change = score.mean - previous.mean
     return {
         "location_id": card["location"].id,
         "start": card["window"].start,
         "end": card["window"].end,
-        "score": summary_view(score),
+        "score": summary_view(card["score"]),
         "sections": [
             {"key": s["key"], "mean": rounded(s["mean"]), "n": s["n"]} for s in card["sections"]
         ],
         "by_kind": {kind: summary_view(s) for kind, s in card["by_kind"].items()},
         "trend": [{**t, "mean": rounded(t["mean"])} for t in card["trend"]],
-        "change": rounded(change),
+        "change": rounded(card["change"]),
         "failing_items": [item_view(r) for r in card["failing_items"]],
         "latest_audits": [
             {
