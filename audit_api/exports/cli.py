@@ -49,35 +49,18 @@ def export_command(
         .select_from(Audit)
         .where(*rows.export_conditions(org_id, true(), filters))
     )
-    sections = rows.section_keys(org_id, true(), filters) if what == "audits" else []
-    columns = (
-        rows.AUDIT_COLUMNS[:-1] + [f"section_{k}" for k in sections] + ["cursor"]
-        if what == "audits"
-        else rows.ANSWER_COLUMNS
-    )
+    columns, data = rows.export_table(what, org_id, true(), filters, "es")
     with click.progressbar(
         length=total or 0, label=f"{what} of {total} audits", file=sys.stderr
     ) as bar:
-        data = (
-            rows.audit_rows(org_id, true(), filters, sections, "es")
-            if what == "audits"
-            else rows.answer_rows(org_id, true(), filters)
-        )
-        counted = _counting(data, bar, what)
-        chunks = (
-            formats.xlsx_chunks(columns, counted)
-            if fmt == "xlsx"
-            else formats.jsonl_chunks(counted)
-            if fmt == "jsonl"
-            else formats.csv_chunks(columns, counted, bom)
-        )
+        chunks = formats.encode(fmt, columns, _counting(data, bar), bom)
         with out.open("wb") as file:
             for chunk in chunks:
                 file.write(chunk if isinstance(chunk, bytes) else chunk.encode())
     click.echo(f"wrote {out}", err=True)
 
 
-def _counting(data: Any, bar: Any, what: str) -> Any:
+def _counting(data: Any, bar: Any) -> Any:
     """Advance the bar once per audit (answers come several rows per audit)."""
     last = None
     for row in data:

@@ -64,3 +64,14 @@ def xlsx_chunks(columns: list[str], rows: Iterable[dict[str, Any]]) -> Iterator[
 
 def _cell(value: Any) -> Any:
     return "" if value is None else value
+
+
+def encode(
+    fmt: str, columns: list[str], rows: Iterable[dict[str, Any]], bom: bool
+) -> Iterator[str] | Iterator[bytes]:
+    """The chunks of a file in `fmt` (csv, jsonl or xlsx)."""
+    if fmt == "xlsx":
+        return xlsx_chunks(columns, rows)
+    if fmt == "jsonl":
+        return jsonl_chunks(rows)
+    return csv_chunks(columns, rows, bom)

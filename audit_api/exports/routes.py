@@ -55,6 +55,14 @@ def _download(name: str, fmt: str, chunks: Any) -> Response:
     return response
 
 
+def _export(what: str, fmt: str, query: dict[str, Any]) -> Response:
+    actor = current_user()
+    columns, data = rows.export_table(
+        what, actor.org_id, visible_locations(actor), query, query["lang"]
+    )
+    return _download(what, fmt, formats.encode(fmt, columns, data, query["bom"]))
+
+
 @blp.route("/audits.<any(csv, xlsx, jsonl):fmt>")
 class AuditsExport(MethodView):
     """One row per audit."""
@@ -65,16 +73,7 @@ class AuditsExport(MethodView):
     def get(self, query: dict[str, Any], fmt: str) -> Response:
         """Audits with location, region path, auditor, checklist, dates, score, grade, one
         column per section, critical failures and geofence; each row carries a `cursor`."""
-        actor = current_user()
-        scope = visible_locations(actor)
-        sections = rows.section_keys(actor.org_id, scope, query)
-        columns = rows.AUDIT_COLUMNS[:-1] + [f"section_{k}" for k in sections] + ["cursor"]
-        data = rows.audit_rows(actor.org_id, scope, query, sections, query["lang"])
-        if fmt == "csv":
-            return _download("audits", fmt, formats.csv_chunks(columns, data, query["bom"]))
-        if fmt == "xlsx":
-            return _download("audits", fmt, formats.xlsx_chunks(columns, data))
-        return _download("audits", fmt, formats.jsonl_chunks(data))
+        return _export("audits", fmt, query)
 
 
 @blp.route("/answers.<any(csv, jsonl):fmt>")
@@ -86,9 +85,4 @@ class AnswersExport(MethodView):
     @blp.response(200, description="A file, streamed.")
     def get(self, query: dict[str, Any], fmt: str) -> Response:
         """Answers with section, item, value, fraction, applicable, failed, comment, photos."""
-        actor = current_user()
-        data = rows.answer_rows(actor.org_id, visible_locations(actor), query)
-        if fmt == "csv":
-            chunks = formats.csv_chunks(rows.ANSWER_COLUMNS, data, query["bom"])
-            return _download("answers", fmt, chunks)
-        return _download("answers", fmt, formats.jsonl_chunks(data))
+        return _export("answers", fmt, query)

@@ -246,3 +246,14 @@ def answer_rows(org_id: int, scope: ColumnElement[bool], f: dict[str, Any]):
                     "photo_count": len(answer.get("photo_ids") or []),
                     "cursor": cursor,
                 }
+
+
+def export_table(
+    what: str, org_id: int, scope: ColumnElement[bool], f: dict[str, Any], lang: str
+) -> tuple[list[str], Iterator[dict[str, Any]]]:
+    """The columns and the row stream of an `audits` (a column per section) or `answers` export."""
+    if what == "answers":
+        return ANSWER_COLUMNS, answer_rows(org_id, scope, f)
+    sections = section_keys(org_id, scope, f)
+    columns = AUDIT_COLUMNS[:-1] + [f"section_{k}" for k in sections] + ["cursor"]
+    return columns, audit_rows(org_id, scope, f, sections, lang)
