@@ -6,6 +6,7 @@ from typing import Any
 
 from audit_api.checklists.crosscheck import LOCAL_TEXT
 from audit_api.checklists.models import Checklist, ChecklistVersion
+from audit_api.reports.stats import rounded
 from audit_api.scoring.engine import ScoreResult
 
 
@@ -60,25 +61,21 @@ def checklist_view(checklist: Checklist, lang: str | None) -> dict[str, Any]:
     }
 
 
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 2)
-
-
 def score_view(result: ScoreResult, lang: str | None) -> dict[str, Any]:
     """The score payload of DESIGN.md section 5, numbers rounded to 2 decimals."""
     grade = result.grade
     return {
-        "overall": _round(result.overall),
+        "overall": rounded(result.overall),
         "grade": grade.get(lang) if grade and lang else grade,
         "critical_failures": result.critical_failures,
         "sections": [
-            {"key": s.key, "pct": _round(s.pct), "weight": _round(s.weight)}
+            {"key": s.key, "pct": rounded(s.pct), "weight": rounded(s.weight)}
             for s in result.sections
         ],
         "items": [
             {
                 "key": i.key,
-                "fraction": _round(i.fraction),
+                "fraction": rounded(i.fraction),
                 "applicable": i.applicable,
                 "failed": i.failed,
             }

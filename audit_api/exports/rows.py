@@ -17,6 +17,7 @@ from audit_api.db import db
 from audit_api.errors import field_error
 from audit_api.locations.models import Location
 from audit_api.regions.models import Region
+from audit_api.reports.stats import rounded
 from audit_api.users.models import User
 
 BATCH = 1000
@@ -198,18 +199,14 @@ def audit_rows(
                 "submitted_at": _text(r.submitted_at),
                 "approved_at": _text(r.approved_at),
                 "status": r.status,
-                "overall": None if r.overall is None else round(r.overall, 2),
+                "overall": rounded(r.overall),
                 "grade": (r.grade or {}).get(lang) if r.grade else None,
                 "critical_failures": ";".join(r.critical_failures or []),
                 "within_geofence": r.within_geofence,
                 "distance_m": None if r.distance_m is None else round(r.distance_m, 1),
-                **{f"section_{k}": _round(pcts.get((r.id, k))) for k in sections},
+                **{f"section_{k}": rounded(pcts.get((r.id, k))) for k in sections},
                 "cursor": encode_cursor(r.updated_at, r.id),
             }
-
-
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 2)
 
 
 def answer_rows(org_id: int, scope: ColumnElement[bool], f: dict[str, Any]):
@@ -239,7 +236,7 @@ def answer_rows(org_id: int, scope: ColumnElement[bool], f: dict[str, Any]):
                     "section": s.section_key if s else None,
                     "item": answer["item"],
                     "answer": value if not isinstance(value, dict | list) else json.dumps(value),
-                    "fraction": None if s is None else _round(s.fraction),
+                    "fraction": None if s is None else rounded(s.fraction),
                     "applicable": None if s is None else s.applicable,
                     "failed": None if s is None else s.failed,
                     "comment": answer.get("comment"),
