@@ -112,6 +112,17 @@ def content_digest(data: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def _pinned(row: Assignment | Audit) -> dict[str, Any]:
+    """What an assignment fixes for its audit, and an audit keeps once created."""
+    version = row.checklist_version
+    return {
+        "location_id": row.location_id,
+        "kind": row.kind,
+        "checklist_key": version.checklist.key,
+        "checklist_version": version.version,
+    }
+
+
 def _assignment_for(actor: User, data: dict[str, Any]) -> Assignment | None:
     if data["assignment_id"] is None:
         if actor.role == AUDITOR:
@@ -125,14 +136,7 @@ def _assignment_for(actor: User, data: dict[str, Any]) -> Assignment | None:
         raise NotFound("Assignment not found.", {"assignment_id": ["Not found."]})
     if assignment.status != "open":
         raise Conflict(f"The assignment is {assignment.status}.")
-    row = assignment.checklist_version
-    pinned = {
-        "location_id": assignment.location_id,
-        "kind": assignment.kind,
-        "checklist_key": row.checklist.key,
-        "checklist_version": row.version,
-    }
-    for name, value in pinned.items():
+    for name, value in _pinned(assignment).items():
         if data[name] != value:
             raise field_error(name, f"must be {value}, as in the assignment")
     return assignment
@@ -172,13 +176,7 @@ def _check_editable(actor: User, audit: Audit, data: dict[str, Any]) -> None:
         raise Forbidden("Only the auditor who started this audit can change it.")
     if audit.status != "draft":
         raise Conflict(f"The audit is {audit.status}; only drafts can change.")
-    current = {
-        "location_id": audit.location_id,
-        "kind": audit.kind,
-        "assignment_id": audit.assignment_id,
-        "checklist_key": audit.checklist_version.checklist.key,
-        "checklist_version": audit.checklist_version.version,
-    }
+    current = {**_pinned(audit), "assignment_id": audit.assignment_id}
     for name in IMMUTABLE:
         if data[name] != current[name]:
             raise Conflict(

@@ -104,10 +104,6 @@ def _overturn(actor: User, audit: Audit, dispute: Dispute, answers: list[dict], 
     result = score_answers(audit, merged)
     audit.answers = merged
     store_score(audit, result)
-    after = {
-        "overall": result.overall,
-        "grade": dict(result.grade) if result.grade else None,
-        "critical_failures": result.critical_failures,
-    }
     dispute.corrected_answers = corrected
+    after = _score_summary(audit)
     record(audit, actor, "rescored", note, dispute_id=dispute.id, before=before, after=after)
