@@ -124,8 +124,9 @@ class VersionByNumber(MethodView):
     @blp.response(200, VersionOut)
     def put(self, data: dict[str, Any], key: str, version: int) -> Any:
         """Replace a draft's definition; a published version answers 409. Honours If-Match."""
-        check_if_match(service.get_version(current_user(), key, version))
-        return _version_response(service.replace_draft(current_user(), key, version, data))
+        row = service.get_version(current_user(), key, version)
+        check_if_match(row)
+        return _version_response(service.replace_draft(row, data))
 
 
 @blp.route("/<key>/versions/<int:version>/publish")
@@ -149,5 +150,5 @@ class Score(MethodView):
     def post(self, data: dict[str, Any], key: str, version: int) -> Any:
         """Score a set of answers without storing anything (validated as a submit would be)."""
         row = service.get_version(current_user(), key, version)
-        result = service.preview_score(current_user(), key, version, data["answers"])
+        result = service.preview_score(row, data["answers"])
         return score_view(result, pick_language(row.definition["languages"]))

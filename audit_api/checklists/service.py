@@ -109,7 +109,10 @@ def create_checklist(actor: User, data: dict[str, Any]) -> ChecklistVersion:
 
 
 def _own(actor: User, key: str) -> Checklist:
-    checklist = get_checklist(actor, key)
+    return _writable(get_checklist(actor, key))
+
+
+def _writable(checklist: Checklist) -> Checklist:
     if checklist.builtin:
         raise Forbidden("Built-in checklists are read-only; create your own under a new key.")
     return checklist
@@ -126,13 +129,12 @@ def create_version(actor: User, key: str, data: dict[str, Any]) -> ChecklistVers
     return _new_version(checklist, definition, actor)
 
 
-def replace_draft(actor: User, key: str, version: int, data: dict[str, Any]) -> ChecklistVersion:
-    """Replace a draft's definition; a published version answers 409."""
-    _own(actor, key)
-    row = get_version(actor, key, version)
+def replace_draft(row: ChecklistVersion, data: dict[str, Any]) -> ChecklistVersion:
+    """Replace a draft's definition (a version read with get_version); published ones are 409."""
+    _writable(row.checklist)
     if row.published:
         raise Conflict("A published version never changes; create a new version.")
-    row.definition = _validated(data, key, version, row.checklist.kind)
+    row.definition = _validated(data, row.checklist.key, row.version, row.checklist.kind)
     row.digest = digest(row.definition)
     db.session.commit()
     return row
@@ -148,9 +150,8 @@ def publish(actor: User, key: str, version: int) -> ChecklistVersion:
     return row
 
 
-def preview_score(actor: User, key: str, version: int, answers: list[dict]) -> ScoreResult:
+def preview_score(row: ChecklistVersion, answers: list[dict]) -> ScoreResult:
     """Score answers against a version (draft or published) without storing anything."""
-    row = get_version(actor, key, version)
     try:
         checked = check_answers(row.definition, answers, complete=True)
     except AnswersInvalid as exc:
