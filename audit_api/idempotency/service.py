@@ -29,6 +29,14 @@ def _request_hash() -> str:
     ).hexdigest()
 
 
+def _record(user_id: int, key: str) -> IdempotencyRecord | None:
+    return db.session.scalar(
+        select(IdempotencyRecord).where(
+            IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key
+        )
+    )
+
+
 def _claim(user_id: int, key: str, digest: str) -> IdempotencyRecord | None:
     """Store the key as in progress; None if it was new, else the record it already had."""
     db.session.execute(
@@ -44,21 +52,13 @@ def _claim(user_id: int, key: str, digest: str) -> IdempotencyRecord | None:
         return None
     except IntegrityError:
         db.session.rollback()
-    return db.session.scalar(
-        select(IdempotencyRecord).where(
-            IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key
-        )
-    )
+    return _record(user_id, key)
 
 
 def _settle(user_id: int, key: str, response: Response) -> None:
     """Keep a success for replays; forget the key after a failure so a retry runs again."""
     db.session.rollback()  # whatever the view left uncommitted is not ours to keep
-    record = db.session.scalar(
-        select(IdempotencyRecord).where(
-            IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key
-        )
-    )
+    record = _record(user_id, key)
     if record is None:
         return
     if 200 <= response.status_code < 300:
