@@ -96,8 +96,9 @@ def _from_http(error: HTTPException) -> ResponseReturnValue:
     headers = dict(data.get("headers") or {})
     if status == 401:
         headers.setdefault("WWW-Authenticate", "Bearer")
-    if status == 405 and error.get_response().headers.get("Allow"):
-        headers["Allow"] = error.get_response().headers["Allow"]
+    allow = error.get_response().headers.get("Allow") if status == 405 else None
+    if allow:
+        headers["Allow"] = allow
     retry = getattr(error, "retry_after", None)
     if retry:
         headers["Retry-After"] = str(retry)
