@@ -61,6 +61,8 @@ def _init_extensions(app: Flask) -> None:
     from audit_api.db import db
     from audit_api.disputes.routes import blp as disputes_blp
     from audit_api.errors import register_error_handlers
+    from audit_api.evidence import storage
+    from audit_api.evidence.routes import blp as photos_blp
     from audit_api.exports.routes import blp as exports_blp
     from audit_api.extensions import limiter
     from audit_api.locations.routes import blp as locations_blp
@@ -71,6 +73,7 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     passwords.init_app(app)
     limiter.init_app(app)
+    storage.init_app(app)
     api = Api(app)  # one per app: its OpenAPI document is built per app
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
@@ -83,6 +86,7 @@ def _init_extensions(app: Flask) -> None:
         checklists_blp,
         assignments_blp,
         audits_blp,
+        photos_blp,
         disputes_blp,
         scores_blp,
         exports_blp,

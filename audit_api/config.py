@@ -10,6 +10,11 @@ from typing import Any
 from environs import Env, EnvError
 from marshmallow.validate import OneOf, Range
 
+BACKENDS = ["local", "s3"]
+ADDRESSING = ["auto", "path", "virtual"]
+SSE = ["", "AES256", "aws:kms"]
+WEEK = 7 * 86400  # the longest a presigned S3 URL may live
+
 
 class SettingsError(RuntimeError):
     """Raised at start when an environment setting is missing or malformed."""
@@ -42,8 +47,21 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ARGON2_TIME_COST", "int", 3, "Argon2id iterations", Range(min=1)),
     Setting("ARGON2_MEMORY_COST", "int", 65536, "Argon2id memory, KiB", Range(min=8)),
     Setting("ARGON2_PARALLELISM", "int", 4, "Argon2id lanes", Range(min=1)),
-    Setting("STORAGE_BACKEND", "str", "local", "photo storage backend", OneOf(["local"])),
+    Setting("STORAGE_BACKEND", "str", "local", "photo storage: local or s3", OneOf(BACKENDS)),
     Setting("STORAGE_DIR", "str", None, "local storage directory; default instance/storage"),
+    Setting("S3_BUCKET", "str", None, "bucket of the photos (required with s3)"),
+    Setting("S3_REGION", "str", "us-east-1", "bucket region"),
+    Setting("S3_ENDPOINT_URL", "str", None, "endpoint of an S3-compatible server; default AWS"),
+    Setting("S3_ADDRESSING_STYLE", "str", "auto", "auto, path or virtual", OneOf(ADDRESSING)),
+    Setting("S3_SSE", "str", "", "server-side encryption: AES256 or aws:kms", OneOf(SSE)),
+    Setting("S3_KMS_KEY_ID", "str", None, "KMS key of aws:kms encryption; default the bucket's"),
+    Setting("S3_PREFIX", "str", "", "key prefix of every object"),
+    Setting("PHOTO_MAX_BYTES", "int", 20 * 1024 * 1024, "largest photo, bytes", Range(min=1024)),
+    Setting("PHOTO_MAX_PIXELS", "int", 50_000_000, "largest photo, pixels", Range(min=1)),
+    Setting("UPLOAD_URL_TTL", "int", 900, "s an upload form is valid", Range(10, WEEK)),
+    Setting("PHOTO_URL_TTL", "int", 300, "s a photo URL is valid", Range(10, WEEK)),
+    Setting("PHOTO_TIME_SLACK_MIN", "int", 60, "min a photo may be off the visit time", Range(0)),
+    Setting("PHOTO_GPS_TOLERANCE_M", "int", 150, "m beyond the geofence a photo may be", Range(0)),
     Setting("PROXY_FIX_X_FOR", "int", 0, "trusted proxies in front (X-Forwarded-For)", Range(0)),
     Setting("LOG_LEVEL", "str", "INFO", "logging level", OneOf(["DEBUG", "INFO", "WARNING"])),
 )
@@ -72,6 +90,8 @@ def _apply_defaults(values: dict[str, Any], instance_path: Path) -> dict[str, An
         values["AUTO_MIGRATE"] = values["DATABASE_URL"].startswith("sqlite")
     if values["STORAGE_DIR"] is None:
         values["STORAGE_DIR"] = str(instance_path / "storage")
+    if values["STORAGE_BACKEND"] == "s3" and not values["S3_BUCKET"]:
+        raise SettingsError("invalid settings: S3_BUCKET is required when STORAGE_BACKEND is s3")
     if values["SECRET_KEY"] is None:
         values["SECRET_KEY"] = _instance_secret(instance_path)
     elif len(values["SECRET_KEY"]) < 32:

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask, jsonify
 from flask.typing import ResponseReturnValue
+from marshmallow import Schema, ValidationError
 from werkzeug.exceptions import HTTPException
 
 from audit_api.validation import FieldErrors, flatten
@@ -62,9 +63,36 @@ class Invalid(DomainError):
     status = 422
 
 
+class PayloadTooLarge(DomainError):
+    """The uploaded content is larger than allowed."""
+
+    status = 413
+
+
+class UnsupportedMediaType(DomainError):
+    """The uploaded content is of a type that is not accepted."""
+
+    status = 415
+
+
+class StorageUnavailable(DomainError):
+    """The photo storage did not answer or failed; the request can be retried."""
+
+    status = 503
+
+
 def field_error(path: str, message: str) -> Invalid:
     """A 422 naming a single field."""
     return Invalid(f"Invalid {path}.", {path: [message]})
+
+
+def validated(schema: Schema, data: Any) -> Any:
+    """Load `data` with a schema outside webargs; what fails is the 422 naming each field."""
+    try:
+        return schema.load(data)
+    except ValidationError as exc:
+        errors = flatten(exc.messages)
+        raise Invalid("Invalid input: " + ", ".join(sorted(errors)) + ".", errors) from None
 
 
 def _payload(status: int, message: str, errors: FieldErrors | None = None) -> dict[str, Any]:
@@ -107,6 +135,8 @@ def _from_http(error: HTTPException) -> ResponseReturnValue:
 
 def _from_domain(error: DomainError) -> ResponseReturnValue:
     headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else {}
+    if error.status == 503:
+        headers["Retry-After"] = "30"
     return jsonify(_payload(error.status, error.message, error.errors)), error.status, headers
 
 

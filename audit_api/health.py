@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import logging
-import tempfile
-from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, current_app
+from flask import Blueprint
 from sqlalchemy import text
 
 from audit_api.db import db
+from audit_api.errors import StorageUnavailable
+from audit_api.evidence.storage import storage
 
 log = logging.getLogger(__name__)
 bp = Blueprint("health", __name__)
@@ -34,12 +34,9 @@ def _database_ok() -> bool:
 
 def _storage_ok() -> bool:
     try:
-        folder = Path(current_app.config["STORAGE_DIR"])
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=folder):
-            pass
-    except OSError:
-        log.exception("readiness: storage not writable")
+        storage().ping()
+    except StorageUnavailable:
+        log.exception("readiness: photo storage unavailable")
         return False
     return True
 

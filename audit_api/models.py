@@ -6,6 +6,7 @@ from audit_api.auth.models import AuthSession, RefreshToken
 from audit_api.checklists.models import Checklist, ChecklistVersion
 from audit_api.db import Base
 from audit_api.disputes.models import Dispute
+from audit_api.evidence.models import Photo
 from audit_api.idempotency.models import IdempotencyRecord
 from audit_api.locations.models import Location
 from audit_api.orgs.models import Organization
@@ -28,6 +29,7 @@ __all__ = [
     "IdempotencyRecord",
     "Location",
     "Organization",
+    "Photo",
     "RefreshToken",
     "Region",
     "User",

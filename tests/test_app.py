@@ -96,10 +96,8 @@ def test_health_and_readiness(client):
     assert ready.get_json()["checks"] == {"database": True, "storage": True}
 
 
-def test_readiness_fails_when_storage_is_unwritable(app, tmp_path):
-    blocker = tmp_path / "file"
-    blocker.write_text("not a folder")
-    app.config["STORAGE_DIR"] = str(blocker / "storage")
+@pytest.mark.app_config(STORAGE_DIR="/dev/null/storage")  # below a file: never writable
+def test_readiness_fails_when_storage_is_unwritable(app):
     response = app.test_client().get("/readyz")
     assert response.status_code == 503
     assert response.get_json()["checks"]["storage"] is False

@@ -6,6 +6,7 @@ import pytest
 
 from tests.audit_helpers import DUE, assign, call_answers, call_audit, new_id
 from tests.helpers import PASSWORD, created, login
+from tests.photo_helpers import jpeg, upload
 
 AUDITS = "/api/v1/audits"
 
@@ -269,7 +270,6 @@ def visit_body(world, **answers):
         "no_blaming_colleagues": True,
         **answers,
     }
-    photo = {"item": "entrance_photo", "photo_ids": ["3f0e9a2c-1b7d-4c55-9d0a-6f1e2d3c4b5a"]}
     return {
         "location_id": world.ids["n1"],
         "checklist_key": "first-five-seconds",
@@ -277,21 +277,38 @@ def visit_body(world, **answers):
         "kind": "visit",
         "started_at": "2026-11-22T12:00:00-03:00",
         "visit": {"seconds_to_acknowledge": 3},
-        "answers": [{"item": k, "value": v} for k, v in values.items()] + [photo],
+        "answers": [{"item": k, "value": v} for k, v in values.items()],
     }
 
 
 def test_evidence_rules_are_enforced_at_submit(world):
-    url = f"{AUDITS}/{new_id()}"
-    body = visit_body(world, floor_clean=False)
-    body["answers"] = [a for a in body["answers"] if a["item"] != "entrance_photo"]
-    response = world.manager_north.post(f"{url}/submit", json=body)
+    audit_id = new_id()
+    url = f"{AUDITS}/{audit_id}"
+    response = world.manager_north.post(f"{url}/submit", json=visit_body(world, floor_clean=False))
     errors = response.get_json()["errors"]
     assert response.status_code == 422
     assert {"answers.entrance_photo.photo_ids", "answers.floor_clean.photo_ids"} <= set(errors)
     assert world.manager_north.get(url).status_code == 404  # a refused submit stores nothing
-    ok = world.manager_north.post(f"{url}/submit", json=visit_body(world))
+
+    # A photo id that names no uploaded photo is refused too.
+    body = visit_body(world)
+    ghost = new_id()
+    body["answers"].append({"item": "entrance_photo", "photo_ids": [ghost]})
+    assert world.manager_north.put(url, json=body).status_code == 201
+    refused = world.manager_north.post(f"{url}/submit")
+    assert refused.status_code == 422
+    assert refused.get_json()["errors"]["answers.entrance_photo.photo_ids"] == [
+        f"no uploaded photo {ghost} in this audit"
+    ]
+    # A photo uploaded for the item is its evidence, referenced or not.
+    body["answers"].pop()
+    assert world.manager_north.put(url, json=body).status_code == 200
+    photo = upload(world.manager_north, audit_id, jpeg(), item="entrance_photo")
+    assert photo.status_code == 201, photo.get_json()
+    ok = world.manager_north.post(f"{url}/submit")
     assert ok.status_code == 200 and ok.get_json()["score"]["overall"] > 90
+    entrance = [a for a in ok.get_json()["answers"] if a["item"] == "entrance_photo"]
+    assert entrance[0]["photo_ids"] == [photo.get_json()["id"]]
 
 
 # --- idempotency and atomicity ----------------------------------------------------------------

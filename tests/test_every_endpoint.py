@@ -11,7 +11,8 @@ from tests.helpers import login
 
 def _sample(match: re.Match) -> str:
     """A well-formed value for a path parameter, so routing reaches the view."""
-    samples = {"audit_id": "0b7e4f52-9c1d-4f4e-8a43-2f1d5c6b7a80", "fmt": "csv", "key": "x"}
+    uuid = "0b7e4f52-9c1d-4f4e-8a43-2f1d5c6b7a80"
+    samples = {"audit_id": uuid, "photo_id": uuid, "fmt": "csv", "key": "x"}
     return samples.get(match.group(1), "1")
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,6 +11,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from audit_api.checklists.models import ChecklistVersion, JSONType
 from audit_api.db import Base, Tracked, utcnow
 from audit_api.locations.models import Location
+
+if TYPE_CHECKING:
+    from audit_api.evidence.models import Photo
 
 
 class Audit(Tracked, Base):
@@ -49,6 +52,9 @@ class Audit(Tracked, Base):
     checklist_version: Mapped[ChecklistVersion] = relationship(lazy="joined")
     score: Mapped[AuditScore | None] = relationship(
         lazy="selectin", cascade="all, delete-orphan", uselist=False
+    )
+    photos: Mapped[list[Photo]] = relationship(
+        "Photo", lazy="selectin", viewonly=True, order_by="(Photo.created_at, Photo.id)"
     )
 
 

@@ -8,7 +8,6 @@ from uuid import UUID
 from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import ValidationError
 
 from audit_api.audits import review, service, submission
 from audit_api.audits.models import Audit
@@ -28,10 +27,9 @@ from audit_api.checklists.views import score_view
 from audit_api.db import db
 from audit_api.disputes.schemas import DisputeIn, DisputeOut
 from audit_api.disputes.service import open_dispute
-from audit_api.errors import Invalid, NotFound
+from audit_api.errors import NotFound, validated
 from audit_api.http import MAX_PAGE_SIZE, check_if_match, etag_of, paged
 from audit_api.idempotency.service import idempotent
-from audit_api.validation import flatten
 
 blp = Blueprint("audits", __name__, url_prefix="/api/v1/audits", description="Field audits.")
 
@@ -45,15 +43,7 @@ OPTIONAL_AUDIT_BODY = {
 def _optional_body() -> dict[str, Any] | None:
     """The audit content sent with a submit, validated like a PUT; None when there is none."""
     raw = request.get_json(silent=True)
-    if not raw:
-        return None
-    try:
-        return AuditIn().load(raw)
-    except ValidationError as exc:
-        raise Invalid(
-            "Invalid input: " + ", ".join(sorted(flatten(exc.messages))) + ".",
-            flatten(exc.messages),
-        ) from None
+    return validated(AuditIn(), raw) if raw else None
 
 
 def _lang(audit: Audit) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from audit_api.checklists.schemas import AnswerIn, ScoreOut
+from audit_api.evidence.schemas import PhotoOut
 
 NON_NEGATIVE = validate.Range(min=0, error="must be 0 or more")
 ANSWERED_BY = ("person", "ivr", "voicemail", "no_answer")
@@ -101,6 +102,7 @@ class AuditOut(Schema):
     call = fields.Dict(allow_none=True)
     answers = fields.List(fields.Dict())
     derived_items = fields.List(fields.String(), metadata={"description": "filled from paradata"})
+    photos = fields.List(fields.Nested(PhotoOut), metadata={"description": "with their signals"})
     score = fields.Nested(ScoreOut, allow_none=True)
     approved_at = fields.AwareDateTime(allow_none=True)
     created_at = fields.AwareDateTime()

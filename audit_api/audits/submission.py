@@ -18,6 +18,7 @@ from audit_api.audits.service import (
 )
 from audit_api.db import db, utcnow
 from audit_api.errors import Conflict, Forbidden, Invalid
+from audit_api.evidence.checks import answers_with_photos, refresh_signals
 from audit_api.scoring.answers import AnswersInvalid, check_answers
 from audit_api.scoring.engine import Answer, ScoreResult, iter_items, score, visibility
 from audit_api.users.models import User
@@ -43,17 +44,19 @@ def missing_evidence(definition: dict, answers: dict[str, Answer], result: Score
     return errors
 
 
-def score_answers(audit: Audit, stored: list[dict[str, Any]]) -> ScoreResult:
+def score_answers(
+    audit: Audit, stored: list[dict[str, Any]], photo_errors: dict[str, list[str]] | None = None
+) -> ScoreResult:
     """Validate complete answers and evidence against the pinned version and score them.
 
     Missing answers and missing photos are reported together, so the auditor fixes all at once.
     """
     definition = audit.checklist_version.definition
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[str]] = dict(photo_errors or {})
     try:
         answers = check_answers(definition, stored, complete=True)
     except AnswersInvalid as incomplete:
-        errors = dict(incomplete.errors)
+        errors.update(incomplete.errors)
         try:
             answers = check_answers(definition, stored, complete=False)
         except AnswersInvalid:
@@ -96,12 +99,16 @@ def store_score(audit: Audit, result: ScoreResult) -> None:
 
 
 def _finish(actor: User, audit: Audit, device_time: datetime | None) -> None:
-    result = score_answers(audit, audit.answers)
+    # Photos uploaded for an item count as its evidence; ids that name no photo are refused.
+    answers, photo_errors = answers_with_photos(audit, audit.answers)
+    result = score_answers(audit, answers, photo_errors)
+    audit.answers = answers
     now = utcnow()
     audit.status, audit.submitted_at, audit.received_at = "submitted", now, now
     reference = device_time or audit.device_submitted_at
     audit.clock_skew_s = (now - reference).total_seconds() if reference else None
     store_score(audit, result)
+    refresh_signals(audit)
     set_assignment_status(audit, "done")
     record(
         audit,

@@ -24,6 +24,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "audits:fill": frozenset({HQ, MANAGER, AUDITOR}),
     "audits:read": frozenset({HQ, MANAGER, AUDITOR}),
     "audits:review": frozenset({HQ, MANAGER}),
+    "photos:original": frozenset({HQ}),  # others see the stripped display and thumbnail
     "disputes:create": frozenset({MANAGER}),
     "disputes:resolve": frozenset({HQ}),
     "scores:read": frozenset({HQ, MANAGER}),

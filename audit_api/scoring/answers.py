@@ -99,7 +99,7 @@ def check_answers(
             if (
                 item.get("required", True)
                 and shown[key]
-                and (answer is None or not answer.answered)
+                and (answer is None or not answer.answers(item))
             ):
                 errors.setdefault(f"answers.{key}", []).append("required")
     if errors:

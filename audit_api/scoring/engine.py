@@ -23,10 +23,12 @@ class Answer:
     comment: str | None = None
     photo_ids: tuple[str, ...] = ()
 
-    @property
-    def answered(self) -> bool:
-        """N/A counts as an answer; a photo item is answered by its photos."""
-        return self.na or self.value is not None or bool(self.photo_ids)
+    def answers(self, item: Item) -> bool:
+        """N/A counts as an answer; a photo item is answered by its photos, others by a value
+        (a photo attached to a yes/no item is evidence, not its answer)."""
+        if self.na or self.value is not None:
+            return True
+        return item["type"] == "photo" and bool(self.photo_ids)
 
 
 @dataclass(frozen=True)

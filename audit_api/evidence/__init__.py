@@ -1,0 +1,1 @@
+"""Photo evidence: storage backends, image processing, evidence signals and the photo API."""

@@ -1,0 +1,36 @@
+"""Receiving a presigned-form upload when photos are stored in a local directory."""
+
+from __future__ import annotations
+
+from flask import current_app, request
+
+from audit_api.errors import Forbidden, Invalid, PayloadTooLarge
+from audit_api.evidence.storage import LocalStorage, storage
+
+
+def receive_local_upload() -> None:
+    """Check the signed conditions (like S3 checks its POST policy) and store the file."""
+    backend = storage()
+    if not isinstance(backend, LocalStorage):
+        raise Forbidden("Uploads go straight to the object storage.")
+    form = request.form
+    try:
+        policy = backend.check_policy(form.get("policy", ""), current_app.config["UPLOAD_URL_TTL"])
+    except ValueError:
+        raise Forbidden("The upload form is invalid or expired.", {"policy": ["invalid"]}) from None
+    if form.get("key") != policy["key"]:
+        raise Forbidden("The key is not the one the form was signed for.", {"key": ["mismatch"]})
+    if form.get("Content-Type") != policy["type"]:
+        raise Forbidden(
+            "The content type is not the one the form was signed for.",
+            {"Content-Type": [f"must be {policy['type']}"]},
+        )
+    upload = request.files.get("file")
+    if upload is None:
+        raise Invalid("No file.", {"file": ["Missing data for required field."]})
+    data = upload.stream.read(policy["max"] + 1)
+    if len(data) > policy["max"]:
+        raise PayloadTooLarge("The file is too large.", {"file": [f"over {policy['max']} bytes"]})
+    if not data:
+        raise Invalid("The file is empty.", {"file": ["is empty"]})
+    backend.put(policy["key"], data, policy["type"])

@@ -1,0 +1,178 @@
+"""HTTP endpoints of photo evidence."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from flask import current_app, redirect, request, send_file
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from audit_api.auth.guard import current_user, requires
+from audit_api.errors import (
+    Invalid,
+    NotFound,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    validated,
+)
+from audit_api.evidence import service
+from audit_api.evidence.images import CONTENT_TYPES
+from audit_api.evidence.local_upload import receive_local_upload
+from audit_api.evidence.schemas import (
+    MULTIPART_BODY,
+    ContentQuery,
+    PhotoOut,
+    PhotoUpload,
+    UploadIn,
+    UploadOut,
+)
+from audit_api.evidence.storage import storage
+from audit_api.evidence.views import photo_view
+
+blp = Blueprint("photos", __name__, url_prefix="/api/v1", description="Photo evidence.")
+
+FORM_SLACK = 64 * 1024  # the multipart envelope around the file
+
+
+@blp.before_request
+def _allow_photo_bodies() -> None:
+    """Photo uploads may be larger than other requests; anything larger is a named 413."""
+    if request.endpoint in ("photos.Photos", "photos.LocalUpload") and request.method == "POST":
+        limit = current_app.config["PHOTO_MAX_BYTES"] + FORM_SLACK
+        request.max_content_length = limit
+        if request.content_length is not None and request.content_length > limit:
+            raise PayloadTooLarge(
+                "The photo is too large.",
+                {"file": [f"must be at most {current_app.config['PHOTO_MAX_BYTES']} bytes"]},
+            )
+
+
+def read_file(upload: Any) -> bytes:
+    """The uploaded file's bytes, checked against the byte limit and the accepted types."""
+    limit = current_app.config["PHOTO_MAX_BYTES"]
+    content_type = (upload.mimetype or "").lower()
+    if content_type not in CONTENT_TYPES:
+        raise UnsupportedMediaType(
+            f"Photos are {', '.join(CONTENT_TYPES)}.",
+            {"file": [f"content type {content_type or 'missing'} is not accepted"]},
+        )
+    data = upload.stream.read(limit + 1)
+    if len(data) > limit:
+        raise PayloadTooLarge("The photo is too large.", {"file": [f"over {limit} bytes"]})
+    if not data:
+        raise Invalid("The file is empty.", {"file": ["is empty"]})
+    return data
+
+
+@blp.route("/audits/<uuid:audit_id>/photos")
+class Photos(MethodView):
+    """An audit's photos."""
+
+    @requires("audits:read")
+    @blp.response(200, PhotoOut(many=True))
+    def get(self, audit_id: UUID) -> Any:
+        """The audit's photos, with their facts and evidence signals."""
+        return [photo_view(p) for p in service.list_photos(current_user(), str(audit_id))]
+
+    @requires("audits:fill")
+    @blp.doc(requestBody=MULTIPART_BODY)
+    @blp.response(200, PhotoOut)
+    @blp.alt_response(201, schema=PhotoOut, description="The photo was stored.")
+    def post(self, audit_id: UUID) -> Any:
+        """Upload a photo through the API (multipart); the same photo again is harmless."""
+        form = validated(PhotoUpload(), {**request.form.to_dict(), **request.files.to_dict()})
+        upload = form["file"]
+        photo, new = service.upload(
+            current_user(),
+            str(audit_id),
+            str(form["photo_id"]),
+            form["item"],
+            read_file(upload),
+            upload.mimetype,
+        )
+        return photo_view(photo), 201 if new else 200
+
+
+@blp.route("/audits/<uuid:audit_id>/photos/uploads")
+class Uploads(MethodView):
+    """Direct-to-storage uploads."""
+
+    @requires("audits:fill")
+    @blp.arguments(UploadIn)
+    @blp.response(201, UploadOut)
+    def post(self, data: dict[str, Any], audit_id: UUID) -> Any:
+        """A presigned form to POST the photo straight to storage; then call `complete`."""
+        _, form = service.start_upload(current_user(), str(audit_id), data)
+        return form
+
+
+@blp.route("/audits/<uuid:audit_id>/photos/<uuid:photo_id>")
+class PhotoById(MethodView):
+    """One photo of an audit."""
+
+    @requires("audits:read")
+    @blp.response(200, PhotoOut)
+    def get(self, audit_id: UUID, photo_id: UUID) -> Any:
+        """Read a photo's record."""
+        return photo_view(service.get_photo(current_user(), str(audit_id), str(photo_id)))
+
+    @requires("audits:fill")
+    @blp.response(204)
+    def delete(self, audit_id: UUID, photo_id: UUID) -> None:
+        """Remove a draft's photo and its stored files."""
+        service.delete(current_user(), str(audit_id), str(photo_id))
+
+
+@blp.route("/audits/<uuid:audit_id>/photos/<uuid:photo_id>/complete")
+class Complete(MethodView):
+    """The end of a direct upload."""
+
+    @requires("audits:fill")
+    @blp.response(200, PhotoOut)
+    def post(self, audit_id: UUID, photo_id: UUID) -> Any:
+        """Check the uploaded file and accept it; a refused file is deleted (422)."""
+        return photo_view(service.complete(current_user(), str(audit_id), str(photo_id)))
+
+
+@blp.route("/photos/<uuid:photo_id>/content")
+class Content(MethodView):
+    """A photo's bytes."""
+
+    @requires("audits:read")
+    @blp.arguments(ContentQuery, location="query")
+    @blp.response(200, description="The image (local storage).")
+    @blp.alt_response(307, description="A short-lived storage URL (S3).")
+    def get(self, query: dict[str, Any], photo_id: UUID) -> Any:
+        """The display copy, the thumbnail, or (HQ only) the original."""
+        photo, key = service.content(current_user(), str(photo_id), query["variant"])
+        mimetype = photo.content_type if query["variant"] == "original" else "image/jpeg"
+        ttl = current_app.config["PHOTO_URL_TTL"]
+        url = storage().download_url(key, mimetype or "image/jpeg", ttl)
+        if url is not None:
+            response = redirect(url, 307)
+            response.headers["Cache-Control"] = "no-store"
+            return response
+        try:
+            stream = storage().open(key)
+        except KeyError:
+            raise NotFound("The photo's file is missing from storage.") from None
+        response = send_file(
+            stream, mimetype=mimetype, etag=f"{photo.sha256}-{query['variant']}", max_age=ttl
+        )
+        response.cache_control.public = False
+        response.cache_control.private = True
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+@blp.route("/storage/uploads")
+class LocalUpload(MethodView):
+    """The target of presigned forms when photos are stored locally (S3 takes them itself)."""
+
+    @blp.doc(security=[])
+    @blp.response(204)
+    def post(self) -> None:
+        """Store a file POSTed with the fields of a presigned form (no bearer token)."""
+        receive_local_upload()

@@ -1,0 +1,151 @@
+"""The S3 backend (boto3; any S3-compatible endpoint)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import IO, Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+from audit_api.errors import StorageUnavailable
+
+MISSING = ("404", "NoSuchKey", "NotFound")
+
+
+def _unavailable(exc: Exception) -> StorageUnavailable:
+    return StorageUnavailable(f"Photo storage failed: {type(exc).__name__}.")
+
+
+def _missing(exc: ClientError) -> bool:
+    return exc.response.get("Error", {}).get("Code") in MISSING
+
+
+class S3Storage:
+    """Objects in one bucket, under an optional key prefix, optionally encrypted at rest."""
+
+    def __init__(self, client: Any, bucket: str, prefix: str, encryption: dict[str, str]) -> None:
+        self.client, self.bucket, self.prefix, self.encryption = client, bucket, prefix, encryption
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> S3Storage:
+        """A backend from the S3_* settings; credentials come from boto3's usual chain."""
+        client = boto3.client(
+            "s3",
+            region_name=config["S3_REGION"],
+            endpoint_url=config["S3_ENDPOINT_URL"] or None,
+            config=Config(
+                s3={"addressing_style": config["S3_ADDRESSING_STYLE"]},
+                signature_version="s3v4",
+                # Fail fast: a phone retries, and a request thread should not hang on S3.
+                connect_timeout=5,
+                read_timeout=30,
+                retries={"max_attempts": 3, "mode": "standard"},
+            ),
+        )
+        encryption: dict[str, str] = {}
+        if config["S3_SSE"]:
+            encryption["ServerSideEncryption"] = config["S3_SSE"]
+            if config["S3_SSE"] == "aws:kms" and config["S3_KMS_KEY_ID"]:
+                encryption["SSEKMSKeyId"] = config["S3_KMS_KEY_ID"]
+        prefix = config["S3_PREFIX"].strip("/")
+        return cls(client, config["S3_BUCKET"], f"{prefix}/" if prefix else "", encryption)
+
+    def _key(self, key: str) -> str:
+        return self.prefix + key
+
+    def put(self, key: str, data: bytes, content_type: str) -> None:
+        try:
+            self.client.put_object(
+                Bucket=self.bucket,
+                Key=self._key(key),
+                Body=data,
+                ContentType=content_type,
+                **self.encryption,
+            )
+        except (BotoCoreError, ClientError) as exc:
+            raise _unavailable(exc) from exc
+
+    def size(self, key: str) -> int | None:
+        try:
+            head = self.client.head_object(Bucket=self.bucket, Key=self._key(key))
+        except ClientError as exc:
+            if _missing(exc):
+                return None
+            raise _unavailable(exc) from exc
+        except BotoCoreError as exc:
+            raise _unavailable(exc) from exc
+        return int(head["ContentLength"])
+
+    def read(self, key: str, limit: int) -> bytes:
+        stream = self.open(key)
+        try:
+            return stream.read(limit)
+        except BotoCoreError as exc:
+            raise _unavailable(exc) from exc
+        finally:
+            stream.close()
+
+    def open(self, key: str) -> IO[bytes]:
+        try:
+            return self.client.get_object(Bucket=self.bucket, Key=self._key(key))["Body"]
+        except ClientError as exc:
+            if _missing(exc):
+                raise KeyError(key) from None
+            raise _unavailable(exc) from exc
+        except BotoCoreError as exc:
+            raise _unavailable(exc) from exc
+
+    def delete(self, keys: Iterable[str]) -> None:
+        objects = [{"Key": self._key(k)} for k in keys]
+        if not objects:
+            return
+        try:
+            answer = self.client.delete_objects(
+                Bucket=self.bucket, Delete={"Objects": objects, "Quiet": True}
+            )
+        except (BotoCoreError, ClientError) as exc:
+            raise _unavailable(exc) from exc
+        if answer.get("Errors"):
+            raise StorageUnavailable(f"Photo storage kept {len(answer['Errors'])} object(s).")
+
+    def upload_form(
+        self, key: str, content_type: str, max_bytes: int, expires_s: int
+    ) -> tuple[str, dict[str, str]]:
+        fields = {"Content-Type": content_type, **self._encryption_fields()}
+        conditions: list[Any] = [{k: v} for k, v in fields.items()]
+        conditions.append(["content-length-range", 1, max_bytes])
+        post = self.client.generate_presigned_post(
+            Bucket=self.bucket,
+            Key=self._key(key),
+            Fields=fields,
+            Conditions=conditions,
+            ExpiresIn=expires_s,
+        )
+        return post["url"], post["fields"]
+
+    def _encryption_fields(self) -> dict[str, str]:
+        names = {
+            "ServerSideEncryption": "x-amz-server-side-encryption",
+            "SSEKMSKeyId": "x-amz-server-side-encryption-aws-kms-key-id",
+        }
+        return {names[k]: v for k, v in self.encryption.items()}
+
+    def download_url(self, key: str, content_type: str, expires_s: int) -> str | None:
+        return self.client.generate_presigned_url(
+            "get_object",
+            Params={
+                "Bucket": self.bucket,
+                "Key": self._key(key),
+                "ResponseContentType": content_type,
+                "ResponseCacheControl": f"private, max-age={expires_s}",
+            },
+            ExpiresIn=expires_s,
+        )
+
+    def ping(self) -> None:
+        try:
+            self.client.head_bucket(Bucket=self.bucket)
+        except (BotoCoreError, ClientError) as exc:
+            raise _unavailable(exc) from exc
