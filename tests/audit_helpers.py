@@ -73,3 +73,30 @@ def call_audit(world: World, assignment: dict[str, Any] | None = None, **extra: 
 def new_id() -> str:
     """A client-generated audit UUID."""
     return str(uuid.uuid4())
+
+
+def visit_body(world: World, **answers: Any) -> dict[str, Any]:
+    """A complete first-five-seconds visit of n1 (the entrance photo is uploaded apart)."""
+    values = {
+        "acknowledged_within_5s": True,
+        "seconds_to_greeting": 4,
+        "smile_eye_contact": True,
+        "entrance_clean": True,
+        "floor_clean": True,
+        "facilities_available": "all",
+        "courtesy": 5,
+        "proper_vocabulary": True,
+        "product_knowledge": 4,
+        "no_blaming_colleagues": True,
+        **answers,
+    }
+    return {
+        "location_id": world.ids["n1"],
+        "checklist_key": "first-five-seconds",
+        "checklist_version": 1,
+        "kind": "visit",
+        "started_at": "2026-11-22T12:00:00-03:00",
+        "submitted_at": "2026-11-22T12:30:00-03:00",
+        "visit": {"seconds_to_acknowledge": 3},
+        "answers": [{"item": k, "value": v} for k, v in values.items()],
+    }

@@ -19,7 +19,7 @@ from audit_api.migrate import upgrade
 from audit_api.models import metadata
 from tests.helpers import Caller, World, build_world
 
-pytest_plugins = ["tests.score_fixtures"]
+pytest_plugins = ["tests.score_fixtures", "tests.photo_fixtures"]
 
 TEST_SETTINGS: dict[str, Any] = {
     "SECRET_KEY": "test-secret-key-not-for-production",
@@ -76,6 +76,8 @@ def app(migrated_url: str, request: pytest.FixtureRequest, tmp_path: Any) -> Ite
     marker = request.node.get_closest_marker("app_config")
     overrides = dict(marker.kwargs) if marker else {}
     settings = {**TEST_SETTINGS, "DATABASE_URL": migrated_url, "STORAGE_DIR": str(tmp_path)}
+    if "bucket" in request.fixturenames:  # a test of the photo storage, on either backend
+        settings.update(request.getfixturevalue("bucket").settings)
     application = create_app({**settings, **overrides})
     application.config["TESTING"] = True
     yield application

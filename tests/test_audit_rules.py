@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.audit_helpers import DUE, assign, call_answers, call_audit, new_id
+from tests.audit_helpers import DUE, assign, call_answers, call_audit, new_id, visit_body
 from tests.helpers import PASSWORD, created, login
 from tests.photo_helpers import jpeg, upload
 
@@ -254,31 +254,6 @@ def test_paradata_must_match_the_kind(world):
     body = {**call_audit(world), "visit": {"seconds_to_acknowledge": 3}}
     response = world.manager_north.put(f"{AUDITS}/{new_id()}", json=body)
     assert response.status_code == 422 and "visit" in response.get_json()["errors"]
-
-
-def visit_body(world, **answers):
-    values = {
-        "acknowledged_within_5s": True,
-        "seconds_to_greeting": 4,
-        "smile_eye_contact": True,
-        "entrance_clean": True,
-        "floor_clean": True,
-        "facilities_available": "all",
-        "courtesy": 5,
-        "proper_vocabulary": True,
-        "product_knowledge": 4,
-        "no_blaming_colleagues": True,
-        **answers,
-    }
-    return {
-        "location_id": world.ids["n1"],
-        "checklist_key": "first-five-seconds",
-        "checklist_version": 1,
-        "kind": "visit",
-        "started_at": "2026-11-22T12:00:00-03:00",
-        "visit": {"seconds_to_acknowledge": 3},
-        "answers": [{"item": k, "value": v} for k, v in values.items()],
-    }
 
 
 def test_evidence_rules_are_enforced_at_submit(world):

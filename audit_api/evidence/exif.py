@@ -71,4 +71,5 @@ def _degrees(value: Any, ref: Any) -> float | None:
         return None
     degrees = d + m / 60 + s / 3600
     hemisphere = str(ref or "").strip("\x00 ").upper()
+    degrees = round(degrees, 7)  # about 1 cm: more digits are float noise
     return -degrees if hemisphere in ("S", "W") else degrees

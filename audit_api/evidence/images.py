@@ -78,7 +78,8 @@ def _open(data: bytes, max_pixels: int) -> Image.Image:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data), formats=list(FORMATS))
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ImageRejected(f"the image has more than {max_pixels} pixels") from None
+        too_many = f"the image has too many pixels; at most {max_pixels} pixels are accepted"
+        raise ImageRejected(too_many) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise ImageRejected("not a JPEG, PNG, WebP or HEIC image") from None
     width, height = image.size

@@ -54,7 +54,9 @@ class UploadOut(Schema):
 
     photo_id = fields.String()
     url = fields.String()
-    fields_ = fields.Dict(keys=fields.String(), values=fields.String(), data_key="fields")
+    fields_ = fields.Dict(
+        keys=fields.String(), values=fields.String(), data_key="fields", attribute="fields"
+    )
     expires_at = fields.AwareDateTime()
 
 
