@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import math
 import warnings
 from dataclasses import dataclass
 
@@ -46,7 +47,7 @@ def process(data: bytes, max_pixels: int) -> Processed:
     width, height = image.size  # before draft mode reports the reduced size
     if image.format == "JPEG":
         # Let libjpeg decode at 1/2, 1/4 or 1/8 scale: a 12 MP photo costs a fraction.
-        image.draft("RGB", (DISPLAY_PX, DISPLAY_PX))
+        image.draft("RGB", display_box(width, height))
     try:
         image.load()
     except (OSError, SyntaxError, ValueError) as exc:
@@ -69,6 +70,12 @@ def process(data: bytes, max_pixels: int) -> Processed:
         display=_jpeg(display, 85),
         thumb=_jpeg(thumb, 80),
     )
+
+
+def display_box(width: int, height: int) -> tuple[int, int]:
+    """The display copy's size: draft mode may decode at any scale that still covers it."""
+    scale = min(1.0, DISPLAY_PX / max(width, height))
+    return math.ceil(width * scale), math.ceil(height * scale)
 
 
 def _open(data: bytes, max_pixels: int) -> Image.Image:
