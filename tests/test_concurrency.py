@@ -105,3 +105,34 @@ def test_racing_first_submissions_of_a_new_audit(app, world):
         assert db.session.scalar(select(func.count()).select_from(Audit)) == 1
         submitted = select(func.count()).where(AuditEvent.action == "submitted")
         assert db.session.scalar(submitted) == 1
+
+
+def test_the_same_photo_uploaded_many_times_at_once_is_stored_once(app, world):
+    import io
+    import uuid
+
+    from tests.photo_helpers import jpeg
+    from tests.test_photos import draft
+
+    audit_id, photo_id, data = draft(world), str(uuid.uuid4()), jpeg()
+    token = world.manager_north.token
+
+    def send(_: int) -> int:
+        form = {"photo_id": photo_id, "file": (io.BytesIO(data), "p.jpg", "image/jpeg")}
+        return (
+            app.test_client()
+            .post(
+                f"/api/v1/audits/{audit_id}/photos",
+                data=form,
+                headers={"Authorization": f"Bearer {token}"},
+            )
+            .status_code
+        )
+
+    with ThreadPoolExecutor(THREADS) as pool:
+        statuses = sorted(pool.map(send, range(THREADS)))
+    assert statuses == [200] * (THREADS - 1) + [201]
+    listed = world.manager_north.get(f"/api/v1/audits/{audit_id}/photos").get_json()
+    assert [p["id"] for p in listed] == [photo_id]
+    events = world.manager_north.get(f"/api/v1/audits/{audit_id}/events").get_json()
+    assert [e["action"] for e in events].count("photo_added") == 1
