@@ -23,6 +23,10 @@ from audit_api.scoring.engine import iter_items
 from audit_api.users.models import User
 
 
+def _not_uploaded() -> Conflict:
+    return Conflict("Nothing was uploaded for this photo yet.", {"file": ["not uploaded"]})
+
+
 def _draft(actor: User, audit_id: str) -> Audit:
     """The actor's own draft, locked: only it takes or loses photos."""
     audit = get_audit(actor, audit_id, lock=True)
@@ -148,14 +152,17 @@ def complete(actor: User, audit_id: str, photo_id: str) -> Photo:
     key, limit = photo.key("original"), current_app.config["PHOTO_MAX_BYTES"]
     size = storage().size(key)
     if size is None:
-        raise Conflict("Nothing was uploaded for this photo yet.", {"file": ["not uploaded"]})
+        raise _not_uploaded()
     if size > limit:
         _refuse(photo, key)
         raise PayloadTooLarge("The uploaded photo is too large.", {"file": [f"over {limit} bytes"]})
     try:
         data = storage().read(key, limit + 1)
+    except KeyError:  # removed between the two calls
+        raise _not_uploaded() from None
+    try:
         processed = _processed(data, "file")
-    except (Invalid, KeyError):
+    except Invalid:
         _refuse(photo, key)
         raise
     store_facts(photo, processed, len(data), audit)
