@@ -8,6 +8,7 @@ import json
 
 import openpyxl
 
+from tests.audit_helpers import new_id
 from tests.score_fixtures import WINDOW
 
 EXPORTS = "/api/v1/exports"
@@ -134,3 +135,38 @@ def test_cli_export_to_a_file(app, scored, tmp_path):
     args = ["export", "answers", "--org", str(org_id), "--format", "jsonl", "--out", str(answers)]
     assert app.test_cli_runner().invoke(args=args).exit_code == 0
     assert len(answers.read_text().splitlines()) == 6 * 3  # no window: September's too
+
+
+def _as_csv_text(value) -> str:
+    """How the csv module writes a JSON value: None empty, True/False, floats by repr."""
+    return "" if value is None else str(value)
+
+
+def test_answers_csv_and_jsonl_agree_value_for_value(scored):
+    """On PostgreSQL the CSV comes from COPY and the JSON Lines from Python: same values."""
+    from tests.audit_helpers import visit_body
+    from tests.photo_helpers import jpeg, upload
+
+    audit_id = new_id()
+    body = visit_body(scored, courtesy=3, facilities_available=None)
+    body["answers"] = [a for a in body["answers"] if a["item"] != "facilities_available"]
+    body["answers"] += [{"item": "facilities_available", "na": True}]
+    body["answers"][0]["comment"] = 'Saludó "rápido", pero\nsin mirar; ñandú 👍'
+    assert scored.manager_north.put(f"/api/v1/audits/{audit_id}", json=body).status_code == 201
+    photo = upload(scored.manager_north, audit_id, jpeg(), item="entrance_photo")
+    assert photo.status_code == 201
+    assert scored.manager_north.post(f"/api/v1/audits/{audit_id}/submit").status_code == 200
+    review = scored.hq.post(f"/api/v1/audits/{audit_id}/review", json={"decision": "approve"})
+    assert review.status_code == 200
+    query = {"from": "2026-10-01", "to": "2026-11-30", "bom": "true"}
+    as_csv = csv_rows(scored.hq.get(f"{EXPORTS}/answers.csv", query_string=query))
+    as_jsonl = jsonl_rows(scored.hq.get(f"{EXPORTS}/answers.jsonl", query_string=query))
+    assert len(as_csv) == len(as_jsonl) == 15 + len(body["answers"]) + 1  # + entrance_photo
+    for text_row, json_row in zip(as_csv, as_jsonl, strict=True):
+        assert text_row == {k: _as_csv_text(v) for k, v in json_row.items()}
+    mine = {r["item"]: r for r in as_jsonl if r["audit_id"] == audit_id}
+    assert mine["facilities_available"]["answer"] == "N/A"
+    assert mine["facilities_available"]["applicable"] is False
+    assert mine["courtesy"]["answer"] == 3 and mine["courtesy"]["fraction"] == 0.5
+    assert mine["acknowledged_within_5s"]["comment"] == body["answers"][0]["comment"]
+    assert mine["entrance_photo"]["photo_count"] == 1 and mine["entrance_photo"]["answer"] is None

@@ -13,7 +13,7 @@ from sqlalchemy import func, select, true
 
 from audit_api.audits.models import Audit
 from audit_api.db import db
-from audit_api.exports import formats, rows
+from audit_api.exports import formats, query, rows
 
 
 @click.command("export")
@@ -47,7 +47,7 @@ def export_command(
     total = db.session.scalar(
         select(func.count())
         .select_from(Audit)
-        .where(*rows.export_conditions(org_id, true(), filters))
+        .where(*query.export_conditions(org_id, true(), filters))
     )
     columns, data = rows.export_table(what, org_id, true(), filters, "es")
     with click.progressbar(
@@ -60,11 +60,8 @@ def export_command(
     click.echo(f"wrote {out}", err=True)
 
 
-def _counting(data: Any, bar: Any) -> Any:
+def _counting(batches: Any, bar: Any) -> Any:
     """Advance the bar once per audit (answers come several rows per audit)."""
-    last = None
-    for row in data:
-        if row["audit_id"] != last:
-            bar.update(1)
-            last = row["audit_id"]
-        yield row
+    for batch in batches:
+        bar.update(len({row[0] for row in batch}))  # audit_id leads every row
+        yield batch

@@ -12,38 +12,36 @@ from typing import Any
 
 import xlsxwriter
 
-CHUNK_ROWS = 500
+Batches = Iterable[list[list[Any]]]
 
 
-def csv_chunks(columns: list[str], rows: Iterable[dict[str, Any]], bom: bool) -> Iterator[str]:
-    """CSV text in chunks of a few hundred rows; a BOM first helps Excel read UTF-8."""
+def csv_chunks(columns: list[str], batches: Batches, bom: bool) -> Iterator[str]:
+    """CSV text, a chunk per batch of rows; a BOM first helps Excel read UTF-8."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
+    # "\n" line ends: the same bytes PostgreSQL's COPY writes (csv readers take either).
+    writer = csv.writer(buffer, lineterminator="\n")
     if bom:
         buffer.write("\ufeff")
-    writer.writeheader()
-    for count, row in enumerate(rows, 1):
-        writer.writerow(row)
-        if count % CHUNK_ROWS == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
+    writer.writerow(columns)
+    for batch in batches:
+        writer.writerows(batch)
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
     yield buffer.getvalue()
 
 
-def jsonl_chunks(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
-    """One JSON object per line, in chunks."""
-    lines: list[str] = []
-    for row in rows:
-        lines.append(json.dumps(row, ensure_ascii=False))
-        if len(lines) == CHUNK_ROWS:
+def jsonl_chunks(columns: list[str], batches: Batches) -> Iterator[str]:
+    """One JSON object per line, a chunk per batch of rows."""
+    for batch in batches:
+        lines = [
+            json.dumps(dict(zip(columns, row, strict=True)), ensure_ascii=False) for row in batch
+        ]
+        if lines:
             yield "\n".join(lines) + "\n"
-            lines = []
-    if lines:
-        yield "\n".join(lines) + "\n"
 
 
-def xlsx_chunks(columns: list[str], rows: Iterable[dict[str, Any]]) -> Iterator[bytes]:
+def xlsx_chunks(columns: list[str], batches: Batches) -> Iterator[bytes]:
     """An XLSX workbook built in constant memory in a temporary file, then sent in chunks."""
     handle, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(handle)
@@ -52,8 +50,11 @@ def xlsx_chunks(columns: list[str], rows: Iterable[dict[str, Any]]) -> Iterator[
         sheet = workbook.add_worksheet("audits")
         bold = workbook.add_format({"bold": True})
         sheet.write_row(0, 0, columns, bold)
-        for index, row in enumerate(rows, 1):
-            sheet.write_row(index, 0, [_cell(row.get(c)) for c in columns])
+        index = 0
+        for batch in batches:
+            for row in batch:
+                index += 1
+                sheet.write_row(index, 0, ["" if v is None else v for v in row])
         workbook.close()
         with open(path, "rb") as file:
             while chunk := file.read(64 * 1024):
@@ -62,16 +63,12 @@ def xlsx_chunks(columns: list[str], rows: Iterable[dict[str, Any]]) -> Iterator[
         os.unlink(path)
 
 
-def _cell(value: Any) -> Any:
-    return "" if value is None else value
-
-
 def encode(
-    fmt: str, columns: list[str], rows: Iterable[dict[str, Any]], bom: bool
+    fmt: str, columns: list[str], batches: Batches, bom: bool
 ) -> Iterator[str] | Iterator[bytes]:
     """The chunks of a file in `fmt` (csv, jsonl or xlsx)."""
     if fmt == "xlsx":
-        return xlsx_chunks(columns, rows)
+        return xlsx_chunks(columns, batches)
     if fmt == "jsonl":
-        return jsonl_chunks(rows)
-    return csv_chunks(columns, rows, bom)
+        return jsonl_chunks(columns, batches)
+    return csv_chunks(columns, batches, bom)

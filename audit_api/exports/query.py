@@ -1,0 +1,106 @@
+"""What an export reads: its filters, its stable cursor, and audits in batches from the database."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, or_, select
+
+from audit_api.audits.models import Audit, AuditScore
+from audit_api.auth.policy import locations_in_region
+from audit_api.checklists.models import Checklist, ChecklistVersion
+from audit_api.db import db
+from audit_api.errors import field_error
+from audit_api.locations.models import Location
+from audit_api.users.models import User
+
+BATCH = 1000
+
+
+def encode_cursor(updated_at: datetime, audit_id: str) -> str:
+    """An opaque, stable position in the (updated_at, id) order."""
+    return base64.urlsafe_b64encode(f"{updated_at.isoformat()}|{audit_id}".encode()).decode()
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, str]:
+    """The (updated_at, id) position of a cursor; ValueError when it is not one of ours."""
+    try:
+        stamp, audit_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|", 1)
+        return datetime.fromisoformat(stamp), audit_id
+    except (ValueError, UnicodeDecodeError):
+        raise ValueError("Not a cursor from an earlier export.") from None
+
+
+def _after(cursor: str) -> ColumnElement[bool]:
+    try:
+        moment, audit_id = decode_cursor(cursor)
+    except ValueError as exc:
+        raise field_error("updated_after", str(exc)) from None
+    return or_(Audit.updated_at > moment, and_(Audit.updated_at == moment, Audit.id > audit_id))
+
+
+def export_conditions(org_id: int, scope: ColumnElement[bool], f: dict[str, Any]) -> list:
+    where = [Audit.org_id == org_id, Audit.location_id.in_(select(Location.id).where(scope))]
+    status = f.get("status", "approved")
+    if status != "all":
+        where.append(Audit.status == status)
+    for name in ("kind", "location_id"):
+        if f.get(name) is not None:
+            where.append(getattr(Audit, name) == f[name])
+    if f.get("region_id") is not None:
+        where.append(Audit.location_id.in_(locations_in_region(f["region_id"])))
+    if f.get("checklist"):
+        versions = (
+            select(ChecklistVersion.id).join(Checklist).where(Checklist.key == f["checklist"])
+        )
+        where.append(Audit.checklist_version_id.in_(versions))
+    if f.get("start"):
+        where.append(Audit.visit_date >= f["start"])
+    if f.get("end"):
+        where.append(Audit.visit_date <= f["end"])
+    if f.get("updated_after"):
+        where.append(_after(f["updated_after"]))
+    return where
+
+
+def audit_batches(
+    org_id: int, scope: ColumnElement[bool], f: dict[str, Any]
+) -> Iterator[list[tuple]]:
+    """Batches of (audit, score, location code, location name, region, auditor, key, version)."""
+    stmt = (
+        select(
+            Audit.id,
+            Audit.updated_at,
+            Audit.kind,
+            Audit.visit_date,
+            Audit.started_at,
+            Audit.submitted_at,
+            Audit.approved_at,
+            Audit.status,
+            Audit.within_geofence,
+            Audit.distance_m,
+            Audit.answers,
+            Location.code,
+            Location.name,
+            Location.region_id,
+            User.email,
+            Checklist.key,
+            ChecklistVersion.version,
+            AuditScore.overall,
+            AuditScore.grade,
+            AuditScore.critical_failures,
+        )
+        .join(Location, Location.id == Audit.location_id)
+        .join(User, User.id == Audit.auditor_id)
+        .join(ChecklistVersion, ChecklistVersion.id == Audit.checklist_version_id)
+        .join(Checklist, Checklist.id == ChecklistVersion.checklist_id)
+        .outerjoin(AuditScore, AuditScore.audit_id == Audit.id)
+        .where(*export_conditions(org_id, scope, f))
+        .order_by(Audit.updated_at, Audit.id)
+        .execution_options(yield_per=BATCH)
+    )
+    # yield_per streams from a server-side cursor on PostgreSQL: one batch in memory at a time.
+    yield from db.session.execute(stmt).partitions()
