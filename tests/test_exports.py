@@ -135,6 +135,12 @@ def test_cli_export_to_a_file(app, scored, tmp_path):
     args = ["export", "answers", "--org", str(org_id), "--format", "jsonl", "--out", str(answers)]
     assert app.test_cli_runner().invoke(args=args).exit_code == 0
     assert len(answers.read_text().splitlines()) == 6 * 3  # no window: September's too
+    # CSV answers (PostgreSQL's COPY there): the same file as the download.
+    answers_csv = tmp_path / "answers.csv"
+    args = ["export", "answers", "--org", str(org_id), "--out", str(answers_csv)]
+    assert app.test_cli_runner().invoke(args=args).exit_code == 0
+    downloaded = scored.hq.get(f"{EXPORTS}/answers.csv", query_string={"from": "2000-01-01"})
+    assert answers_csv.read_bytes() == downloaded.get_data()
 
 
 def _as_csv_text(value) -> str:

@@ -147,6 +147,11 @@ def answers_select(org_id: int, scope: ColumnElement[bool], f: dict[str, Any]):
     )
 
 
+def uses_copy(what: str, fmt: str) -> bool:
+    """Whether this export is written by PostgreSQL's COPY (answers as CSV on PostgreSQL)."""
+    return what == "answers" and fmt == "csv" and db.engine.dialect.name == "postgresql"
+
+
 def copy_answers_csv(org_id: int, scope: ColumnElement[bool], f: dict[str, Any], bom: bool):
     """The answers CSV as PostgreSQL's COPY writes it, streamed in its own chunks."""
     compiled = answers_select(org_id, scope, f).compile(

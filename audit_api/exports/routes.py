@@ -12,9 +12,8 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from audit_api.auth.guard import current_user, requires
 from audit_api.auth.policy import visible_locations
-from audit_api.db import db
 from audit_api.exports import formats, query, rows
-from audit_api.exports.copy_csv import copy_answers_csv
+from audit_api.exports.copy_csv import copy_answers_csv, uses_copy
 
 blp = Blueprint("exports", __name__, url_prefix="/api/v1/exports", description="Exports.")
 MEDIA = {
@@ -60,7 +59,7 @@ def _download(name: str, fmt: str, chunks: Any) -> Response:
 def _export(what: str, fmt: str, filters: dict[str, Any]) -> Response:
     actor = current_user()
     scope = visible_locations(actor)
-    if what == "answers" and fmt == "csv" and db.engine.dialect.name == "postgresql":
+    if uses_copy(what, fmt):
         return _download(what, fmt, copy_answers_csv(actor.org_id, scope, filters, filters["bom"]))
     columns, data = rows.export_table(what, actor.org_id, scope, filters, filters["lang"])
     return _download(what, fmt, formats.encode(fmt, columns, data, filters["bom"]))
