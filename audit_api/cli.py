@@ -122,6 +122,7 @@ def checklists_sync() -> None:
 
 def init_app(app: Flask) -> None:
     """Register the commands on the app."""
+    from audit_api.evidence.cli import photos_cli
     from audit_api.exports.cli import export_command
 
     commands = (
@@ -131,6 +132,7 @@ def init_app(app: Flask) -> None:
         demo_command,
         settings_command,
         export_command,
+        photos_cli,
     )
     for command in commands:
         app.cli.add_command(command)

@@ -154,3 +154,28 @@ def test_a_submitted_audit_keeps_its_photos(world, bucket):
     audit = world.manager_north.get(f"{AUDITS}/{audit_id}").get_json()
     assert [p["id"] for p in audit["photos"]] == [photo["id"]]
     assert len(bucket.stored()) == 3
+
+
+def test_prune_forgets_uploads_never_completed(app, world, client, bucket):
+    from datetime import timedelta
+
+    from audit_api.db import db, utcnow
+    from audit_api.evidence.models import Photo
+
+    audit_id = draft(world)
+    ready = upload(world.manager_north, audit_id, jpeg()).get_json()
+    data = jpeg(seed=2)
+    forms = []
+    for _ in range(2):
+        body = {"photo_id": str(uuid.uuid4()), "content_type": "image/jpeg", "size": len(data)}
+        forms.append(world.manager_north.post(f"{AUDITS}/{audit_id}/photos/uploads", json=body))
+    old, recent = (f.get_json() for f in forms)
+    assert post_form(client, old, data) == 204  # uploaded, never completed
+    with app.app_context():
+        db.session.get(Photo, old["photo_id"]).created_at = utcnow() - timedelta(hours=30)
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["photos", "prune", "--hours", "24"])
+    assert result.exit_code == 0 and "removed 1 pending" in result.output
+    listed = world.manager_north.get(f"{AUDITS}/{audit_id}/photos").get_json()
+    assert sorted(p["id"] for p in listed) == sorted([ready["id"], recent["photo_id"]])
+    assert not any(old["photo_id"] in key for key in bucket.stored())

@@ -52,14 +52,12 @@ def process(data: bytes, max_pixels: int) -> Processed:
         image.load()
     except (OSError, SyntaxError, ValueError) as exc:
         raise ImageRejected(f"the image is damaged or truncated ({exc})") from None
-    image.thumbnail((DISPLAY_PX, DISPLAY_PX), Image.Resampling.LANCZOS)
-    # Orientation is applied after the resize: the same result, on far fewer pixels.
-    turned = ImageOps.exif_transpose(image)
+    try:
+        turned, display, thumb = _copies(image)
+    except (OSError, ValueError) as exc:  # a pixel format Pillow cannot convert, say
+        raise ImageRejected(f"the image cannot be processed ({exc})") from None
     if turned.size != image.size:
         width, height = height, width
-    display = _to_srgb(turned)
-    thumb = display.copy()
-    thumb.thumbnail((THUMB_PX, THUMB_PX), Image.Resampling.LANCZOS)
     return Processed(
         content_type=FORMATS[image.format or ""],
         width=width,
@@ -70,6 +68,17 @@ def process(data: bytes, max_pixels: int) -> Processed:
         display=_jpeg(display, 85),
         thumb=_jpeg(thumb, 80),
     )
+
+
+def _copies(image: Image.Image) -> tuple[Image.Image, Image.Image, Image.Image]:
+    """The image turned upright, its display copy in sRGB and its thumbnail."""
+    image.thumbnail((DISPLAY_PX, DISPLAY_PX), Image.Resampling.LANCZOS)
+    # Orientation is applied after the resize: the same result, on far fewer pixels.
+    turned = ImageOps.exif_transpose(image)
+    display = _to_srgb(turned)
+    thumb = display.copy()
+    thumb.thumbnail((THUMB_PX, THUMB_PX), Image.Resampling.LANCZOS)
+    return turned, display, thumb
 
 
 def display_box(width: int, height: int) -> tuple[int, int]:
