@@ -33,6 +33,17 @@ TEST_SETTINGS: dict[str, Any] = {
 }
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--thorough", action="store_true", help="many more generated cases in tests/test_fuzz.py"
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if config.getoption("--thorough"):
+        os.environ.setdefault("AUDIT_FUZZ_EXAMPLES", "200")
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """SQLite in a temp folder, or a schema of its own on AUDIT_TEST_DATABASE_URL."""

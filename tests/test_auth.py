@@ -229,3 +229,9 @@ def test_login_limits_are_shared_through_redis(app, world):
     # The counts live in Redis, where every worker process sees them.
     keys = redis.Redis.from_url(settings["RATELIMIT_STORAGE_URI"]).keys("*test-*")
     assert any(settings["RATELIMIT_KEY_PREFIX"].encode() in key for key in keys)
+
+
+def test_a_refresh_token_with_any_characters_is_refused_not_a_crash(client, world):
+    for token in ("ñ.ñ", "abc.\u00e9\u00e9", "\x00", "🙂"):
+        response = client.post("/api/v1/auth/refresh", json={"refresh_token": token})
+        assert response.status_code == 401, (token, response.get_json())

@@ -64,6 +64,8 @@ def refresh_token_for(secret: str, token_id: str) -> str:
 def refresh_id_from(secret: str, token: str) -> str:
     """The id inside a refresh token, after checking its MAC."""
     token_id, _, _mac = token.partition(".")
-    if not token_id or not hmac.compare_digest(refresh_token_for(secret, token_id), token):
+    expected = refresh_token_for(secret, token_id).encode()
+    # Bytes: compare_digest refuses non-ASCII str, and a token is whatever a client sends.
+    if not token_id or not hmac.compare_digest(expected, token.encode()):
         raise Unauthorized("Invalid refresh token.")
     return token_id
