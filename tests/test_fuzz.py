@@ -7,7 +7,8 @@ import os
 
 import schemathesis
 from hypothesis import HealthCheck, given, settings
-from schemathesis import checks
+from hypothesis import strategies as st
+from schemathesis import GenerationMode, checks
 
 from tests.helpers import World
 
@@ -29,7 +30,13 @@ def test_generated_requests_never_break_the_api(app, world: World):
     assert len(operations) > 40
     for operation in operations:
 
-        @given(case=operation.as_strategy())
+        # Valid requests and requests that break the schema on purpose, both.
+        cases = st.one_of(
+            operation.as_strategy(generation_mode=GenerationMode.POSITIVE),
+            operation.as_strategy(generation_mode=GenerationMode.NEGATIVE),
+        )
+
+        @given(case=cases)
         @settings(
             max_examples=examples,
             deadline=None,
