@@ -29,7 +29,6 @@ def test_generated_requests_never_break_the_api(app, world: World):
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) > 40
     for operation in operations:
-
         # Valid requests and requests that break the schema on purpose, both.
         cases = st.one_of(
             operation.as_strategy(generation_mode=GenerationMode.POSITIVE),
