@@ -11,6 +11,7 @@ from flask_smorest import Api
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from audit_api.config import load_settings
+from audit_api.observability import configure_logging
 
 API_SPEC = {
     "API_TITLE": "audit_api",
@@ -33,7 +34,7 @@ def build_app(config: dict[str, Any] | None = None, *, instance_path: str | None
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # "Ñuñoa", not "\u00d1u\u00f1oa"
     app.config.update(API_SPEC)
     app.config.update(load_settings(Path(app.instance_path), config))
-    logging.basicConfig(level=app.config["LOG_LEVEL"])
+    configure_logging(app.config["LOG_LEVEL"], app.config["LOG_JSON"])
     # Alembic narrates every start when AUTO_MIGRATE is on; `db upgrade` reports for itself.
     logging.getLogger("alembic").setLevel(logging.WARNING)
     if app.config["PROXY_FIX_X_FOR"]:
@@ -52,7 +53,7 @@ def build_app(config: dict[str, Any] | None = None, *, instance_path: str | None
 
 
 def _init_extensions(app: Flask) -> None:
-    from audit_api import cli, health
+    from audit_api import cli, health, observability
     from audit_api.assignments.routes import blp as assignments_blp
     from audit_api.audits.routes import blp as audits_blp
     from audit_api.auth import passwords
@@ -70,6 +71,7 @@ def _init_extensions(app: Flask) -> None:
     from audit_api.reports.routes import blp as scores_blp
     from audit_api.users.routes import blp as users_blp
 
+    observability.init_app(app)
     db.init_app(app)
     passwords.init_app(app)
     limiter.init_app(app)

@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask, jsonify
 from flask.typing import ResponseReturnValue
 from marshmallow import Schema, ValidationError
+from sqlalchemy.exc import DisconnectionError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from audit_api.validation import FieldErrors, flatten
@@ -143,6 +144,11 @@ def _from_domain(error: DomainError) -> ResponseReturnValue:
 def _from_unexpected(error: Exception) -> ResponseReturnValue:
     if isinstance(error, HTTPException):
         return _from_http(error)
+    if isinstance(error, OperationalError | DisconnectionError):
+        # The database is down or restarting: the client should retry, not report a bug.
+        log.warning("database unavailable: %s", error.__class__.__name__)
+        message = "The database is unavailable; retry shortly."
+        return jsonify(_payload(503, message)), 503, {"Retry-After": "5"}
     log.exception("unhandled error", exc_info=error)
     return jsonify(_payload(500, "Internal server error.")), 500
 

@@ -1,0 +1,50 @@
+"""Running in production: request ids, JSON logs, and 503 while the database is away."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+
+from audit_api import create_app
+from audit_api.observability import RequestIdFilter
+from tests.conftest import TEST_SETTINGS
+
+
+def test_every_answer_carries_a_request_id(client, world):
+    first, second = client.get("/healthz"), client.get("/healthz")
+    assert len(first.headers["X-Request-ID"]) == 32
+    assert first.headers["X-Request-ID"] != second.headers["X-Request-ID"]
+    mine = client.get("/healthz", headers={"X-Request-ID": "phone-7f3a-0001"})
+    assert mine.headers["X-Request-ID"] == "phone-7f3a-0001"  # a client's id is kept
+    hostile = client.get("/healthz", headers={"X-Request-ID": "<script>alert(1)</script>"})
+    assert len(hostile.headers["X-Request-ID"]) == 32  # replaced, not echoed
+    error = world.hq.get("/api/v1/locations/999999")
+    assert error.status_code == 404 and error.headers["X-Request-ID"]
+
+
+def test_log_lines_are_json_with_the_request_id(app, client):
+    handler = next(h for h in logging.getLogger().handlers if h.get_name() == "audit_api")
+    stream = io.StringIO()
+    handler.setStream(stream)
+    logging.getLogger("audit_api.requests").setLevel(logging.INFO)
+    client.get("/healthz", headers={"X-Request-ID": "trace-0000-1234"})
+    line = next(
+        json.loads(text) for text in stream.getvalue().splitlines() if "trace-0000-1234" in text
+    )
+    assert line["request_id"] == "trace-0000-1234" and line["level"] == "INFO"
+    assert line["status"] == 200 and line["message"] == "GET /healthz 200"
+    assert any(isinstance(f, RequestIdFilter) for f in handler.filters)
+
+
+def test_an_unreachable_database_answers_503_with_retry_after(tmp_path):
+    down = "postgresql+psycopg://nobody@127.0.0.1:1/none"  # nothing listens on port 1
+    settings = {**TEST_SETTINGS, "DATABASE_URL": down, "SYNC_CHECKLISTS": False}
+    client = create_app({**settings, "STORAGE_DIR": str(tmp_path)}).test_client()
+    response = client.post(
+        "/api/v1/auth/token", json={"email": "hq@a.example", "password": "whatever pw"}
+    )
+    assert response.status_code == 503 and response.headers["Retry-After"]
+    assert response.get_json()["message"] == "The database is unavailable; retry shortly."
+    ready = client.get("/readyz")
+    assert ready.status_code == 503 and ready.get_json()["checks"]["database"] is False
