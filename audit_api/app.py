@@ -65,7 +65,7 @@ def _init_extensions(app: Flask) -> None:
     from audit_api.evidence import storage
     from audit_api.evidence.routes import blp as photos_blp
     from audit_api.exports.routes import blp as exports_blp
-    from audit_api.extensions import limiter
+    from audit_api.extensions import limit_writes, limiter
     from audit_api.locations.routes import blp as locations_blp
     from audit_api.regions.routes import blp as regions_blp
     from audit_api.reports.routes import blp as scores_blp
@@ -94,6 +94,8 @@ def _init_extensions(app: Flask) -> None:
         exports_blp,
     )
     for blueprint in blueprints:
+        if blueprint is not auth_blp:  # sign-in has limits of its own
+            limit_writes(blueprint)
         api.register_blueprint(blueprint)
     app.register_blueprint(health.bp)
     # Registered after the Api's own handler, so ours answers every error.

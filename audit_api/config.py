@@ -44,6 +44,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("RATELIMIT_STORAGE_URI", "str", "memory://", "flask-limiter storage, e.g. redis://"),
     Setting("LOGIN_LIMIT_PER_ADDRESS", "str", "30 per minute", "login attempts per client address"),
     Setting("LOGIN_LIMIT_PER_ACCOUNT", "str", "10 per 15 minutes", "failed logins per account"),
+    Setting(
+        "WRITE_LIMIT_PER_USER", "str", "300 per minute", "writes (POST/PUT/PATCH/DELETE) per user"
+    ),
     Setting("ARGON2_TIME_COST", "int", 3, "Argon2id iterations", Range(min=1)),
     Setting("ARGON2_MEMORY_COST", "int", 65536, "Argon2id memory, KiB", Range(min=8)),
     Setting("ARGON2_PARALLELISM", "int", 4, "Argon2id lanes", Range(min=1)),

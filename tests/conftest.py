@@ -29,6 +29,7 @@ TEST_SETTINGS: dict[str, Any] = {
     "ARGON2_MEMORY_COST": 1024,
     "ARGON2_PARALLELISM": 1,
     "RATELIMIT_STORAGE_URI": "memory://",
+    "WRITE_LIMIT_PER_USER": "100000 per minute",  # tests that want the limit set their own
     "LOG_LEVEL": "WARNING",
 }
 

@@ -48,3 +48,19 @@ def test_an_unreachable_database_answers_503_with_retry_after(tmp_path):
     assert response.get_json()["message"] == "The database is unavailable; retry shortly."
     ready = client.get("/readyz")
     assert ready.status_code == 503 and ready.get_json()["checks"]["database"] is False
+
+
+def test_writes_are_limited_per_user_not_reads(app, world):
+    from tests.audit_helpers import assign, call_audit, new_id
+
+    audit_id = new_id()
+    body = call_audit(world, assign(world, world.hq))
+    app.config["WRITE_LIMIT_PER_USER"] = "3 per minute"  # read per request: set after the setup
+    assert world.auditor.put(f"/api/v1/audits/{audit_id}", json=body).status_code == 201
+    url = f"/api/v1/audits/{audit_id}/comments"
+    statuses = [world.auditor.post(url, json={"body": f"c{n}"}).status_code for n in range(3)]
+    assert statuses == [201, 201, 429]  # the PUT was the first of three writes
+    refused = world.auditor.post(url, json={"body": "again"})
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+    assert world.auditor.get(url).status_code == 200  # reads are not writes
+    assert world.manager_north.post(url, json={"body": "mine"}).status_code == 201

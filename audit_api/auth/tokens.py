@@ -50,6 +50,16 @@ def decode_access(secret: str, token: str) -> AccessClaims:
     return AccessClaims(user_id=int(claims["sub"]), session_id=str(claims["sid"]))
 
 
+def user_id_in(secret: str, token: str) -> int | None:
+    """The user a well-signed access token names, expired or not (for rate-limit keys only;
+    authentication is `decode_access` and the session check)."""
+    try:
+        claims = jwt.decode(token, secret, algorithms=[ALGORITHM], options={"verify_exp": False})
+        return int(claims["sub"])
+    except (jwt.InvalidTokenError, KeyError, TypeError, ValueError):
+        return None
+
+
 def new_refresh_id() -> str:
     """A fresh random refresh-token id."""
     return str(uuid.uuid4())
