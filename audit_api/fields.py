@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import available_timezones
 
 import phonenumbers
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 
 class Text(fields.String):
@@ -79,3 +79,15 @@ class Partial(Schema):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("partial", True)
         super().__init__(*args, **kwargs)
+
+
+class DateWindow(Schema):
+    """`from` and `to` visit dates (inclusive) of a query; `from` may not come after `to`."""
+
+    start = fields.Date(data_key="from", metadata={"description": "first visit date"})
+    end = fields.Date(data_key="to", metadata={"description": "last visit date"})
+
+    @validates_schema
+    def _ordered(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            raise ValidationError("must not be after to", "from")

@@ -347,3 +347,16 @@ def test_audit_list_filters_and_scope(world):
     assert len(world.hq.get(AUDITS, query_string=q).get_json()) == 1
     assert world.hq.get(AUDITS, query_string={"date_from": "2026-11-23"}).get_json() == []
     assert world.hq.get(AUDITS, query_string={"status": "lost"}).status_code == 422
+
+
+def test_comments_on_one_audit_are_bounded(world, monkeypatch):
+    from audit_api.audits import review
+
+    monkeypatch.setattr(review, "MAX_COMMENTS", 2)
+    audit_id = new_id()
+    assert (
+        world.manager_north.put(f"{AUDITS}/{audit_id}", json=visit_body(world)).status_code == 201
+    )
+    url = f"{AUDITS}/{audit_id}/comments"
+    statuses = [world.manager_north.post(url, json={"body": f"c{n}"}).status_code for n in range(3)]
+    assert statuses == [201, 201, 409]

@@ -176,3 +176,11 @@ def test_answers_csv_and_jsonl_agree_value_for_value(scored):
     assert mine["courtesy"]["answer"] == 3 and mine["courtesy"]["fraction"] == 0.5
     assert mine["acknowledged_within_5s"]["comment"] == body["answers"][0]["comment"]
     assert mine["entrance_photo"]["photo_count"] == 1 and mine["entrance_photo"]["answer"] is None
+
+
+def test_export_and_score_windows_must_be_in_order(scored):
+    backwards = {"from": "2026-11-30", "to": "2026-10-01"}
+    for path in (f"{EXPORTS}/answers.csv", "/api/v1/scores/locations", "/api/v1/scores/items"):
+        response = scored.hq.get(path, query_string=backwards)
+        assert response.status_code == 422, path
+        assert response.get_json()["errors"] == {"from": ["must not be after to"]}

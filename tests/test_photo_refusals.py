@@ -166,3 +166,15 @@ def test_a_failing_s3_answers_503_and_keeps_no_row(world, bucket, app):
     assert response.status_code == 503, response.get_json()
     assert world.manager_north.get(f"{AUDITS}/{audit_id}/photos").get_json() == []
     assert app.test_client().get("/readyz").status_code == 503
+
+
+@pytest.mark.app_config(PHOTO_MAX_PER_AUDIT=2)
+def test_an_audit_takes_a_bounded_number_of_photos(world):
+    audit_id = draft(world)
+    assert upload(world.manager_north, audit_id, jpeg(seed=1)).status_code == 201
+    body = {"photo_id": str(uuid.uuid4()), "content_type": "image/jpeg", "size": 100}
+    pending = world.manager_north.post(f"{AUDITS}/{audit_id}/photos/uploads", json=body)
+    assert pending.status_code == 201  # a pending upload holds a place too
+    third = upload(world.manager_north, audit_id, jpeg(seed=3))
+    assert third.status_code == 409 and "photo_id" in third.get_json()["errors"]
+    assert len(world.manager_north.get(f"{AUDITS}/{audit_id}/photos").get_json()) == 2

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from audit_api.audits.models import Audit, AuditEvent
 from audit_api.audits.service import get_audit, record, set_assignment_status
@@ -65,9 +65,17 @@ def _last_review(audit: Audit) -> AuditEvent | None:
     )
 
 
+MAX_COMMENTS = 500  # a thread that long is a conversation for elsewhere; keeps the log bounded
+
+
 def comment(actor: User, audit_id: str, body: str) -> AuditEvent:
     """Add a comment; comments are never edited or removed."""
-    audit = get_audit(actor, audit_id)
+    audit = get_audit(actor, audit_id, lock=True)
+    count = select(func.count()).where(
+        AuditEvent.audit_id == audit.id, AuditEvent.action == "commented"
+    )
+    if (db.session.scalar(count) or 0) >= MAX_COMMENTS:
+        raise Conflict(f"An audit takes at most {MAX_COMMENTS} comments.")
     event = AuditEvent(audit_id=audit.id, actor_id=actor.id, action="commented", note=body)
     db.session.add(event)
     db.session.commit()

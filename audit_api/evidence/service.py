@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from audit_api.audits.models import Audit
@@ -44,6 +44,14 @@ def _check_item(audit: Audit, item: str | None) -> None:
 
 def _definition(audit: Audit) -> dict[str, Any]:
     return audit.checklist_version.definition
+
+
+def _check_room(audit: Audit) -> None:
+    """A draft holds at most PHOTO_MAX_PER_AUDIT photos (pending ones count)."""
+    limit = current_app.config["PHOTO_MAX_PER_AUDIT"]
+    count = select(func.count()).where(Photo.audit_id == audit.id)
+    if (db.session.scalar(count) or 0) >= limit:
+        raise Conflict(f"An audit takes at most {limit} photos.", {"photo_id": ["too many"]})
 
 
 def _existing(audit: Audit, photo_id: str) -> Photo | None:
@@ -96,6 +104,7 @@ def upload(
         return photo, False
     processed = _processed(data, "file")
     if photo is None:
+        _check_room(audit)
         photo = Photo(id=photo_id, org_id=audit.org_id, audit_id=audit.id, uploaded_by_id=actor.id)
         db.session.add(photo)
     photo.item_key, photo.declared_type = item, content_type
@@ -128,6 +137,7 @@ def start_upload(actor: User, audit_id: str, data: dict[str, Any]) -> tuple[Phot
     if photo is not None and photo.status == "ready":
         raise Conflict("This photo is already uploaded.", {"photo_id": ["already complete"]})
     if photo is None:
+        _check_room(audit)
         photo = Photo(id=photo_id, org_id=audit.org_id, audit_id=audit.id, uploaded_by_id=actor.id)
         db.session.add(photo)
     photo.item_key, photo.declared_type = data.get("item"), data["content_type"]

@@ -8,12 +8,13 @@ from typing import Any
 from flask import Response, stream_with_context
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import ValidationError, fields, validate
 
 from audit_api.auth.guard import current_user, requires
 from audit_api.auth.policy import visible_locations
 from audit_api.exports import formats, query, rows
 from audit_api.exports.copy_csv import copy_answers_csv, uses_copy
+from audit_api.fields import DateWindow
 
 blp = Blueprint("exports", __name__, url_prefix="/api/v1/exports", description="Exports.")
 MEDIA = {
@@ -31,11 +32,9 @@ def _valid_cursor(value: str) -> None:
         raise ValidationError(str(exc)) from None
 
 
-class ExportQuery(Schema):
+class ExportQuery(DateWindow):
     """Filters of an export (approved audits by default)."""
 
-    start = fields.Date(data_key="from", metadata={"description": "first visit date"})
-    end = fields.Date(data_key="to", metadata={"description": "last visit date"})
     region_id = fields.Integer()
     location_id = fields.Integer()
     kind = fields.String(validate=validate.OneOf(("visit", "call")))

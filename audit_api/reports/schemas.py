@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from audit_api.fields import DateWindow
 
-class ScoreQuery(Schema):
-    """Window and filters shared by every score endpoint."""
 
-    start = fields.Date(
-        data_key="from", metadata={"description": "first visit date; default 90 days back"}
-    )
-    end = fields.Date(data_key="to", metadata={"description": "last visit date; default today"})
+class ScoreQuery(DateWindow):
+    """Window (default: the last 90 days up to today) and filters of every score endpoint."""
+
     kind = fields.String(validate=validate.OneOf(("visit", "call")))
     checklist = fields.String(metadata={"description": "checklist key"})
 
