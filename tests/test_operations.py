@@ -64,3 +64,41 @@ def test_writes_are_limited_per_user_not_reads(app, world):
     assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
     assert world.auditor.get(url).status_code == 200  # reads are not writes
     assert world.manager_north.post(url, json={"body": "mine"}).status_code == 201
+
+
+def test_the_gunicorn_configuration_serves_the_app(tmp_path, migrated_url):
+    """gunicorn with the shipped configuration answers on loopback (2 workers, gthread)."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "DATABASE_URL": migrated_url,
+        "SECRET_KEY": TEST_SETTINGS["SECRET_KEY"],
+        "AUTO_MIGRATE": "false",
+        "STORAGE_DIR": str(tmp_path),
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_WORKERS": "2",
+    }
+    command = [sys.executable, "-m", "gunicorn", "-c", "python:audit_api.gunicorn_conf", "wsgi:app"]
+    server = subprocess.Popen(command, env=env, stderr=subprocess.PIPE)
+    try:
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as r:
+                    assert r.status == 200 and r.headers["X-Request-ID"]
+                    break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise AssertionError("gunicorn did not answer")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
