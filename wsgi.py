@@ -1,4 +1,4 @@
-"""WSGI entry point: `flask --app wsgi run`, or `gunicorn -c python:audit_api.gunicorn_conf wsgi:app`."""
+"""WSGI entry point: `flask --app wsgi run`, or gunicorn (see audit_api/gunicorn_conf.py)."""
 
 from audit_api import create_app
 
