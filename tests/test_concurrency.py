@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from sqlalchemy import func, select
 
 from audit_api.auth.models import RefreshToken
@@ -136,3 +137,24 @@ def test_the_same_photo_uploaded_many_times_at_once_is_stored_once(app, world):
     assert [p["id"] for p in listed] == [photo_id]
     events = world.manager_north.get(f"/api/v1/audits/{audit_id}/events").get_json()
     assert [e["action"] for e in events].count("photo_added") == 1
+
+
+@pytest.mark.parametrize("who", ["auditor", "manager_north"])  # an assignment's, a self-audit
+def test_the_same_first_put_many_times_at_once_makes_one_draft(app, world, who):
+    from tests.audit_helpers import assign, call_audit, new_id
+
+    audit_id, token = new_id(), getattr(world, who).token
+    body = call_audit(world, assign(world) if who == "auditor" else None)
+
+    def put(_: int) -> int:
+        response = app.test_client().put(
+            f"/api/v1/audits/{audit_id}", json=body, headers={"Authorization": f"Bearer {token}"}
+        )
+        return response.status_code, response.headers.get("ETag")
+
+    with ThreadPoolExecutor(THREADS) as pool:
+        results = list(pool.map(put, range(THREADS)))
+    statuses = sorted(s for s, _ in results)
+    assert statuses == [200] * (THREADS - 1) + [201]
+    events = getattr(world, who).get(f"/api/v1/audits/{audit_id}/events").get_json()
+    assert [e["action"] for e in events] == ["created"]

@@ -24,7 +24,6 @@ from audit_api.auth.guard import current_user, requires
 from audit_api.checklists.routes import pick_language
 from audit_api.checklists.schemas import ScoreOut
 from audit_api.checklists.views import score_view
-from audit_api.db import db
 from audit_api.disputes.schemas import DisputeIn, DisputeOut
 from audit_api.disputes.service import open_dispute
 from audit_api.errors import NotFound, validated
@@ -86,8 +85,7 @@ class AuditById(MethodView):
         """Create the draft or replace its content; repeating it is harmless. Honours If-Match."""
         if request.if_match:
             check_if_match(service.get_audit(current_user(), str(audit_id)))
-        audit, new = service.save_draft(current_user(), str(audit_id), data)
-        db.session.commit()
+        audit, new = service.put_draft(current_user(), str(audit_id), data)
         return _one(audit, 201 if new else 200)
 
 

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy.exc import IntegrityError
 
 from audit_api.assignments.models import Assignment
 from audit_api.assignments.service import get_assignment, published_version
@@ -207,6 +208,11 @@ def apply_content(audit: Audit, data: dict[str, Any], *, complete: bool) -> None
 
 def save_draft(actor: User, audit_id: str, data: dict[str, Any]) -> tuple[Audit, bool]:
     """Create the draft or replace its content (no commit); the same content again is a no-op."""
+    if data["assignment_id"] is not None:
+        # First PUTs of one assignment (a phone's retries) queue here, so the later ones find
+        # the draft the first one made instead of racing it.
+        lock = select(Assignment.id).where(Assignment.id == data["assignment_id"])
+        db.session.execute(lock.with_for_update())
     existing = db.session.scalar(
         select(Audit).where(Audit.id == audit_id).with_for_update(of=Audit)
     )
@@ -220,3 +226,17 @@ def save_draft(actor: User, audit_id: str, data: dict[str, Any]) -> tuple[Audit,
     audit = _new_audit(actor, audit_id, data)
     apply_content(audit, data, complete=False)
     return audit, True
+
+
+def put_draft(actor: User, audit_id: str, data: dict[str, Any]) -> tuple[Audit, bool]:
+    """Save the draft and commit; a first PUT racing its own retry becomes that retry."""
+    try:
+        result = save_draft(actor, audit_id, data)
+        db.session.commit()
+    except IntegrityError:
+        # The same audit was created by a request still in flight when this one began (a
+        # phone that timed out and sent it again): now it exists, so this is an update.
+        db.session.rollback()
+        result = save_draft(actor, audit_id, data)
+        db.session.commit()
+    return result

@@ -1,0 +1,236 @@
+"""Load with an unreliable network, optionally a PostgreSQL restart, then an integrity check.
+
+    python bench/load.py [--auditors 50] [--audits 3] [--photos 2] [--flaky 0.15]
+                         [--restart-db] [--max-seconds 600]
+
+On loopback only: gunicorn serving the app with the shipped configuration, against
+PostgreSQL (a schema of its own, dropped at the end) and S3 (moto's server). Each simulated
+auditor submits visits with photos (half through the API, half straight to S3) from a phone
+that gives up on some requests early and sends them again unchanged, and repeats some that
+worked. `--restart-db` restarts the machine's PostgreSQL in the middle. Prints requests/s,
+p50/p95/p99 latency and the 5xx count, then checks from the database and the bucket that
+nothing was lost, duplicated or orphaned.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import boto3
+import psycopg
+from moto.server import ThreadedMotoServer
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from load_check import integrity  # noqa: E402
+from load_client import Phone, Stats, audit_once  # noqa: E402
+
+from audit_api import create_app  # noqa: E402
+
+URL = os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1/test")
+SECRET = "load-bench-secret-key-long-enough-for-hs256"
+PASSWORD = "load bench password"
+AWS = {"AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "x", "AWS_DEFAULT_REGION": "us-east-1"}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def seed(settings: dict, auditors: int, audits: int) -> list[tuple[str, list[dict]]]:
+    """An org, ten locations and the auditors with their assignments, through the API."""
+    from audit_api.orgs.service import create_org
+
+    app = create_app({**settings, "AUTO_MIGRATE": True})  # migrates, then adds the built-ins
+    with app.app_context():
+        create_org("Load", {"email": "hq@load.example", "name": "HQ", "password": PASSWORD})
+    client = app.test_client()
+
+    def made(response) -> dict:
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()
+
+    def token(email: str) -> str:
+        answer = client.post("/api/v1/auth/token", json={"email": email, "password": PASSWORD})
+        return answer.get_json()["access_token"]
+
+    hq = {"Authorization": f"Bearer {token('hq@load.example')}"}
+    locations = []
+    for n in range(10):
+        body = {
+            "code": f"L{n}",
+            "name": f"Tienda {n}",
+            "address": "Av. Providencia 1",
+            "phone": "+56 2 2233 4455",
+            "timezone": "America/Santiago",
+            "latitude": -33.42,
+            "longitude": -70.61,
+        }
+        locations.append(made(client.post("/api/v1/locations", json=body, headers=hq))["id"])
+    phones = []
+    for a in range(auditors):
+        email = f"auditor{a}@load.example"
+        body = {"email": email, "name": f"A{a}", "role": "auditor", "password": PASSWORD}
+        user = made(client.post("/api/v1/users", json=body, headers=hq))
+        work = []
+        for k in range(audits):
+            body = {
+                "location_id": locations[(a + k) % 10],
+                "checklist_key": "first-five-seconds",
+                "checklist_version": 1,
+                "kind": "visit",
+                "auditor_id": user["id"],
+                "due_from": "2026-11-20T09:00:00-03:00",
+                "due_to": "2026-11-30T18:00:00-03:00",
+            }
+            work.append(made(client.post("/api/v1/assignments", json=body, headers=hq)))
+        phones.append((token(email), work))
+    app.extensions["audit_db_engine"].dispose()
+    return phones
+
+
+def restart_postgres() -> float:
+    """Restart the machine's PostgreSQL; returns how long it was down."""
+    version = sorted(os.listdir("/etc/postgresql"))[-1]
+    start = time.perf_counter()
+    subprocess.run(
+        ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"], check=True
+    )
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--auditors", type=int, default=50)
+    parser.add_argument("--audits", type=int, default=3, help="per auditor")
+    parser.add_argument("--photos", type=int, default=2, help="per audit")
+    parser.add_argument("--flaky", type=float, default=0.15, help="share of requests cut short")
+    parser.add_argument("--restart-db", action="store_true")
+    parser.add_argument("--max-seconds", type=int, default=600)
+    args = parser.parse_args()
+    os.environ.update(AWS)
+    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    moto.start()
+    endpoint = f"http://127.0.0.1:{moto.get_host_and_port()[1]}"
+    bucket = f"load-{uuid.uuid4().hex[:8]}"
+    s3 = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1")
+    s3.create_bucket(Bucket=bucket)
+    schema = f"load_{uuid.uuid4().hex[:8]}"
+    dsn = make_url(URL).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(dsn, autocommit=True) as admin:
+        admin.execute(f'CREATE SCHEMA "{schema}"')
+    scoped = make_url(URL).update_query_dict({"options": f"-csearch_path={schema}"})
+    settings = {
+        "DATABASE_URL": scoped.render_as_string(hide_password=False),
+        "SECRET_KEY": SECRET,
+        "AUTO_MIGRATE": False,
+        "STORAGE_BACKEND": "s3",
+        "S3_BUCKET": bucket,
+        "S3_ENDPOINT_URL": endpoint,
+        "S3_ADDRESSING_STYLE": "path",
+        "LOG_LEVEL": "WARNING",
+        "ARGON2_TIME_COST": 1,
+        "ARGON2_MEMORY_COST": 1024,
+    }
+    server = None
+    try:
+        phones = seed(settings, args.auditors, args.audits)
+        port = free_port()
+        env = {
+            **os.environ,
+            **{k: str(v) for k, v in settings.items()},
+            "GUNICORN_BIND": f"127.0.0.1:{port}",
+            "GUNICORN_LOG_LEVEL": "warning",
+        }
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "python:audit_api.gunicorn_conf", "wsgi:app"],
+            cwd=ROOT,
+            env=env,
+        )
+        wait_ready(f"http://127.0.0.1:{port}")
+        stats = Stats()
+        downtime = run_load(args, phones, f"http://127.0.0.1:{port}", stats)
+        report(stats, downtime)
+        integrity(dsn, schema, s3, bucket, args.auditors * args.audits, args.photos)
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=60)
+        with psycopg.connect(dsn, autocommit=True) as admin:
+            admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        moto.stop()
+
+
+def wait_ready(base: str) -> None:
+    import urllib.request
+
+    for _ in range(300):
+        try:
+            with urllib.request.urlopen(f"{base}/readyz", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit("gunicorn did not start")
+
+
+def run_load(args, phones, base: str, stats: Stats) -> tuple[float, float] | None:
+    """Every phone works through its assignments; returns (elapsed, database downtime)."""
+    restarted: list[float] = []
+    deadline = time.monotonic() + args.max_seconds
+
+    def auditor(index: int) -> None:
+        token, work = phones[index]
+        phone = Phone(base, token, stats, random.Random(index), args.flaky)
+        for k, assignment in enumerate(work):
+            if time.monotonic() > deadline:
+                return
+            audit_once(phone, assignment, args.photos, seed=index * 1000 + k)
+
+    if args.restart_db:  # once a third of the work is likely done
+        threading.Timer(3.0, lambda: restarted.append(restart_postgres())).start()
+    start = time.perf_counter()
+    with ThreadPoolExecutor(len(phones)) as pool:
+        list(pool.map(auditor, range(len(phones))))
+    stats.elapsed = time.perf_counter() - start
+    return (stats.elapsed, restarted[0]) if restarted else None
+
+
+def report(stats: Stats, downtime) -> None:
+    answered = len(stats.latencies)
+    ordered = sorted(stats.latencies)
+
+    def pct(p: float) -> float:
+        return ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1000
+
+    errors = sum(n for status, n in stats.statuses.items() if status >= 500)
+    print(
+        f"answered requests: {answered} in {stats.elapsed:.1f} s = {answered / stats.elapsed:.0f}/s"
+    )
+    print(
+        f"latency ms: p50 {pct(0.5):.0f}, p95 {pct(0.95):.0f}, p99 {pct(0.99):.0f}, "
+        f"mean {statistics.mean(ordered) * 1000:.0f}"
+    )
+    print(f"client timeouts (then retried): {stats.timeouts}; retries and repeats: {stats.retries}")
+    print(f"5xx answers: {errors}; by status: {dict(sorted(stats.statuses.items()))}")
+    if downtime:
+        print(f"PostgreSQL restarted during the run ({downtime[1]:.1f} s to restart)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,166 @@
+"""The unreliable phone of bench/load.py: random timeouts, blind retries of the same request."""
+
+from __future__ import annotations
+
+import io
+import random
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+import requests
+from PIL import Image, ImageDraw
+
+RETRYABLE = {429, 502, 503, 504}
+
+
+@dataclass
+class Stats:
+    """Every attempt's latency and outcome, shared by all simulated phones."""
+
+    latencies: list[float] = field(default_factory=list)
+    statuses: dict[int, int] = field(default_factory=dict)
+    timeouts: int = 0
+    retries: int = 0
+    elapsed: float = 0.0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def retried(self) -> None:
+        with self.lock:
+            self.retries += 1
+
+    def record(self, seconds: float, status: int | None) -> None:
+        with self.lock:
+            if status is None:
+                self.timeouts += 1
+                return
+            self.latencies.append(seconds)
+            self.statuses[status] = self.statuses.get(status, 0) + 1
+
+
+class Phone:
+    """One auditor's phone on a bad network: some requests are given up early (the server may
+    still finish them) and sent again unchanged, some are sent twice though they worked."""
+
+    def __init__(self, base: str, token: str, stats: Stats, rng: random.Random, flaky: float):
+        self.base, self.stats, self.rng, self.flaky = base, stats, rng, flaky
+        self.session = requests.Session()
+        self.session.headers["Authorization"] = f"Bearer {token}"
+
+    def send(self, method: str, url: str, ok: set[int], **kwargs: Any) -> requests.Response:
+        """Send until an accepted answer; the same request every time (ids and bodies fixed)."""
+        for attempt in range(30):
+            timeout = self.rng.uniform(0.005, 0.05) if self.rng.random() < self.flaky else 30
+            start = time.perf_counter()
+            try:
+                response = self.session.request(
+                    method,
+                    url if url.startswith("http") else self.base + url,
+                    timeout=timeout,
+                    **_fresh(kwargs),
+                )
+            except requests.RequestException:
+                self.stats.record(time.perf_counter() - start, None)
+                self._retrying(attempt)
+                continue
+            self.stats.record(time.perf_counter() - start, response.status_code)
+            if response.status_code in ok:
+                if self.rng.random() < self.flaky / 2:  # the answer was "lost": send it again
+                    self.stats.retried()
+                    self.session.request(
+                        method,
+                        url if url.startswith("http") else self.base + url,
+                        timeout=30,
+                        **_fresh(kwargs),
+                    )
+                return response
+            if response.status_code not in RETRYABLE and response.status_code < 500:
+                raise RuntimeError(f"{method} {url}: {response.status_code} {response.text[:300]}")
+            self._retrying(attempt)
+        raise RuntimeError(f"{method} {url}: gave up after 30 attempts")
+
+    def _retrying(self, attempt: int) -> None:
+        self.stats.retried()
+        time.sleep(min(2.0, 0.05 * 2**attempt) * self.rng.uniform(0.5, 1.5))
+
+
+def _fresh(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """File parts are streams: give each attempt its own."""
+    if "files" not in kwargs:
+        return kwargs
+    files = {k: (name, io.BytesIO(data), kind) for k, (name, data, kind) in kwargs["files"].items()}
+    return {**kwargs, "files": files}
+
+
+def photo(seed: int) -> bytes:
+    """A small JPEG, different for every seed."""
+    rng = random.Random(seed)
+    image = Image.new("RGB", (640, 480), tuple(rng.randrange(256) for _ in range(3)))
+    draw = ImageDraw.Draw(image)
+    for _ in range(12):
+        x, y = rng.randrange(600), rng.randrange(440)
+        draw.rectangle([x, y, x + 80, y + 60], fill=tuple(rng.randrange(256) for _ in range(3)))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=80)
+    return out.getvalue()
+
+
+def audit_once(phone: Phone, assignment: dict[str, Any], photos: int, seed: int) -> str:
+    """A whole visit: the draft, its photos (through the API or straight to S3), the submit."""
+    audit_id = str(uuid.uuid4())
+    body = visit_body(assignment)
+    phone.send("PUT", f"/api/v1/audits/{audit_id}", {200, 201}, json=body)
+    for n in range(photos):
+        photo_id, data = str(uuid.uuid4()), photo(seed * 100 + n)
+        item = "entrance_photo" if n == 0 else None
+        if n % 2 == 0:
+            files = {"file": ("p.jpg", data, "image/jpeg")}
+            form = {"photo_id": photo_id, **({"item": item} if item else {})}
+            phone.send(
+                "POST", f"/api/v1/audits/{audit_id}/photos", {200, 201}, data=form, files=files
+            )
+        else:
+            upload_direct(phone, audit_id, photo_id, data)
+    phone.send("POST", f"/api/v1/audits/{audit_id}/submit", {200})
+    return audit_id
+
+
+def upload_direct(phone: Phone, audit_id: str, photo_id: str, data: bytes) -> None:
+    """Presigned POST to storage, then complete; each step retried blindly."""
+    base = f"/api/v1/audits/{audit_id}/photos"
+    body = {"photo_id": photo_id, "content_type": "image/jpeg", "size": len(data)}
+    started = phone.send("POST", f"{base}/uploads", {201, 409}, json=body)
+    if started.status_code == 201:  # 409: a lost answer's retry, the photo is already complete
+        form = started.json()
+        files = {"file": ("p.jpg", data, "image/jpeg")}
+        phone.send("POST", form["url"], {204}, data=form["fields"], files=files)
+        phone.send("POST", f"{base}/{photo_id}/complete", {200})
+
+
+def visit_body(assignment: dict[str, Any]) -> dict[str, Any]:
+    """A complete first-five-seconds visit of the assignment's location."""
+    values = {
+        "acknowledged_within_5s": True,
+        "seconds_to_greeting": 4,
+        "smile_eye_contact": True,
+        "entrance_clean": True,
+        "floor_clean": True,
+        "facilities_available": "all",
+        "courtesy": 5,
+        "proper_vocabulary": True,
+        "product_knowledge": 4,
+        "no_blaming_colleagues": True,
+    }
+    return {
+        "location_id": assignment["location_id"],
+        "checklist_key": "first-five-seconds",
+        "checklist_version": 1,
+        "kind": "visit",
+        "assignment_id": assignment["id"],
+        "started_at": "2026-11-22T12:00:00-03:00",
+        "submitted_at": "2026-11-22T12:20:00-03:00",
+        "visit": {"seconds_to_acknowledge": 3},
+        "answers": [{"item": k, "value": v} for k, v in values.items()],
+    }
