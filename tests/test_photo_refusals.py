@@ -178,3 +178,20 @@ def test_an_audit_takes_a_bounded_number_of_photos(world):
     third = upload(world.manager_north, audit_id, jpeg(seed=3))
     assert third.status_code == 409 and "photo_id" in third.get_json()["errors"]
     assert len(world.manager_north.get(f"{AUDITS}/{audit_id}/photos").get_json()) == 2
+
+
+def test_a_database_failure_at_commit_leaves_no_objects(world, bucket, monkeypatch):
+    """The database goes away after the files are written: they are removed again (503)."""
+    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.orm import Session
+
+    audit_id = draft(world)
+
+    def failing_commit(self):
+        raise OperationalError("COMMIT", {}, Exception("server closed the connection"))
+
+    monkeypatch.setattr(Session, "commit", failing_commit)
+    response = upload(world.manager_north, audit_id, jpeg())
+    monkeypatch.undo()
+    assert response.status_code == 503 and response.headers["Retry-After"]
+    assert_nothing_stored(world, audit_id, bucket)

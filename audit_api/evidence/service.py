@@ -68,8 +68,9 @@ def _processed(data: bytes, field: str) -> Processed:
         raise Invalid(f"The file is not an acceptable photo: {exc}.", {field: [str(exc)]}) from None
 
 
-def _store_variants(photo: Photo, processed: Processed, original: bytes | None) -> None:
-    """Put the objects; on a storage failure remove what this call wrote and re-raise."""
+def _store_variants(photo: Photo, processed: Processed, original: bytes | None) -> list[str]:
+    """Put the objects and return their keys; on a storage failure remove what this call
+    wrote and re-raise."""
     parts = [("display", processed.display, "image/jpeg"), ("thumb", processed.thumb, "image/jpeg")]
     if original is not None:
         parts.insert(0, ("original", original, processed.content_type))
@@ -80,6 +81,18 @@ def _store_variants(photo: Photo, processed: Processed, original: bytes | None) 
             written.append(photo.key(variant))
     except Exception:
         _forget(written)
+        raise
+    return written
+
+
+def _commit_or_forget(keys: list[str]) -> None:
+    """Commit; when the database fails (it may be restarting), the objects just written go
+    too, so storage never holds files that no row names."""
+    try:
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        _forget(keys)
         raise
 
 
@@ -110,9 +123,9 @@ def upload(
     photo.item_key, photo.declared_type = item, content_type
     _flush_claim()  # the row is claimed before any object is written
     store_facts(photo, processed, len(data), audit)
-    _store_variants(photo, processed, data)
+    written = _store_variants(photo, processed, data)
     record(audit, actor, "photo_added", photo_id=photo.id, item=item)
-    db.session.commit()
+    _commit_or_forget(written)
     return photo, True
 
 
@@ -176,9 +189,9 @@ def complete(actor: User, audit_id: str, photo_id: str) -> Photo:
         _refuse(photo, key)
         raise
     store_facts(photo, processed, len(data), audit)
-    _store_variants(photo, processed, None)
+    written = _store_variants(photo, processed, None)
     record(audit, actor, "photo_added", photo_id=photo.id, item=photo.item_key)
-    db.session.commit()
+    _commit_or_forget(written)  # the original stays with its pending row, for a retry
     return photo
 
 
