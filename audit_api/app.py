@@ -9,8 +9,10 @@ from typing import Any
 from flask import Flask
 from flask_smorest import Api
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from audit_api.config import load_settings
+from audit_api.fields import MAX_ID
 from audit_api.observability import configure_logging
 
 API_SPEC = {
@@ -28,10 +30,19 @@ API_SPEC = {
 }
 
 
+class IdConverter(IntegerConverter):
+    """`<int:...>` path parts from 1 to the largest id a column holds."""
+
+    def __init__(self, url_map: Any, **kwargs: Any) -> None:
+        super().__init__(url_map, min=1, max=MAX_ID, **kwargs)
+
+
 def build_app(config: dict[str, Any] | None = None, *, instance_path: str | None = None) -> Flask:
     """Build the app from environment settings, `config` taking precedence."""
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # "Ñuñoa", not "\u00d1u\u00f1oa"
+    # Before any route is added: an id in a path larger than the columns hold is a plain 404.
+    app.url_map.converters["int"] = IdConverter
     app.config.update(API_SPEC)
     app.config.update(load_settings(Path(app.instance_path), config))
     configure_logging(app.config["LOG_LEVEL"], app.config["LOG_JSON"])

@@ -28,6 +28,9 @@ NAMING = {
 }
 
 
+MAX_OFFSET = 2**62
+
+
 def utcnow() -> datetime:
     """The current time, timezone-aware in UTC."""
     return datetime.now(UTC)
@@ -137,7 +140,9 @@ class Tracked:
 def fetch_page(stmt: Select[Any], page: int, page_size: int) -> tuple[list[Any], int]:
     """One page of a select's rows and the total count of its rows."""
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    rows = db.session.scalars(stmt.limit(page_size).offset((page - 1) * page_size)).all()
+    # A page far past the end is simply empty (and never an offset the database refuses).
+    offset = min((page - 1) * page_size, MAX_OFFSET)
+    rows = db.session.scalars(stmt.limit(page_size).offset(offset)).all()
     return list(rows), int(total or 0)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from datetime import date
 from functools import cache
 from typing import Any
 from zoneinfo import available_timezones
@@ -81,11 +82,29 @@ class Partial(Schema):
         super().__init__(*args, **kwargs)
 
 
+MAX_ID = 2**31 - 1  # ids are 32-bit integer columns: a larger number can name nothing
+
+
+def Id(**kwargs: Any) -> fields.Integer:
+    """An id in a body or a query: a whole number the database can hold, else a 422."""
+    return fields.Integer(
+        validate=validate.Range(1, MAX_ID, error="must be an id between 1 and {max}"), **kwargs
+    )
+
+
+# Audits happen in this era; the window before a far-off date would not even be a date.
+PLAUSIBLE = validate.Range(date(1970, 1, 1), date(2100, 12, 31), error="must be {min} to {max}")
+
+
 class DateWindow(Schema):
     """`from` and `to` visit dates (inclusive) of a query; `from` may not come after `to`."""
 
-    start = fields.Date(data_key="from", metadata={"description": "first visit date"})
-    end = fields.Date(data_key="to", metadata={"description": "last visit date"})
+    start = fields.Date(
+        data_key="from", validate=PLAUSIBLE, metadata={"description": "first visit date"}
+    )
+    end = fields.Date(
+        data_key="to", validate=PLAUSIBLE, metadata={"description": "last visit date"}
+    )
 
     @validates_schema
     def _ordered(self, data: dict[str, Any], **_: Any) -> None:

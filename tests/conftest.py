@@ -76,7 +76,8 @@ def migrated_url(database_url: str) -> str:
     return database_url
 
 
-def _wipe(app: Flask) -> None:
+def wipe(app: Flask) -> None:
+    """Delete every row (the schema stays)."""
     with app.app_context(), db.engine.begin() as conn:
         for table in reversed(metadata.sorted_tables):
             conn.execute(table.delete())
@@ -93,7 +94,7 @@ def app(migrated_url: str, request: pytest.FixtureRequest, tmp_path: Any) -> Ite
     application = create_app({**settings, **overrides})
     application.config["TESTING"] = True
     yield application
-    _wipe(application)
+    wipe(application)
     application.extensions["audit_db_engine"].dispose()
 
 

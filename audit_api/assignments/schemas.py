@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from audit_api.fields import Partial
+from audit_api.fields import Id, Partial
 
 KINDS = validate.OneOf(("visit", "call"))
 STATUSES = ("open", "done", "cancelled")
@@ -13,11 +13,11 @@ STATUSES = ("open", "done", "cancelled")
 class AssignmentIn(Schema):
     """Schedule an audit."""
 
-    location_id = fields.Integer(required=True, strict=True)
+    location_id = Id(required=True, strict=True)
     checklist_key = fields.String(required=True, validate=validate.Length(1, 60))
-    checklist_version = fields.Integer(required=True, strict=True, validate=validate.Range(1))
+    checklist_version = Id(required=True, strict=True)
     kind = fields.String(required=True, validate=KINDS)
-    auditor_id = fields.Integer(required=True, strict=True)
+    auditor_id = Id(required=True, strict=True)
     due_from = fields.AwareDateTime(required=True)
     due_to = fields.AwareDateTime(required=True)
 
@@ -30,7 +30,7 @@ class AssignmentIn(Schema):
 class AssignmentPatch(Partial, Schema):
     """Reschedule, reassign or cancel an open assignment."""
 
-    auditor_id = fields.Integer(strict=True)
+    auditor_id = Id(strict=True)
     due_from = fields.AwareDateTime()
     due_to = fields.AwareDateTime()
     status = fields.String(validate=validate.OneOf(("open", "cancelled")))
@@ -58,8 +58,8 @@ class AssignmentQuery(Schema):
     """Filters of the assignment list."""
 
     status = fields.String(validate=validate.OneOf(STATUSES))
-    location_id = fields.Integer()
-    auditor_id = fields.Integer()
+    location_id = Id()
+    auditor_id = Id()
     due_after = fields.AwareDateTime(metadata={"description": "window ends after this time"})
     due_before = fields.AwareDateTime(metadata={"description": "window starts before this time"})
     lang = fields.String()

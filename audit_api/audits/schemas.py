@@ -6,6 +6,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from audit_api.checklists.schemas import AnswerIn, ScoreOut
 from audit_api.evidence.schemas import PhotoOut
+from audit_api.fields import Id
 
 NON_NEGATIVE = validate.Range(min=0, error="must be 0 or more")
 ANSWERED_BY = ("person", "ivr", "voicemail", "no_answer")
@@ -57,11 +58,11 @@ class CallIn(Schema):
 class AuditIn(Schema):
     """A draft's whole content (PUT replaces it), or the final content sent with submit."""
 
-    location_id = fields.Integer(required=True, strict=True)
+    location_id = Id(required=True, strict=True)
     checklist_key = fields.String(required=True, validate=validate.Length(1, 60))
-    checklist_version = fields.Integer(required=True, strict=True, validate=validate.Range(1))
+    checklist_version = Id(required=True, strict=True)
     kind = fields.String(required=True, validate=validate.OneOf(("visit", "call")))
-    assignment_id = fields.Integer(strict=True, allow_none=True, load_default=None)
+    assignment_id = Id(strict=True, allow_none=True, load_default=None)
     started_at = fields.AwareDateTime(required=True)
     submitted_at = fields.AwareDateTime(allow_none=True, load_default=None)
     checkin = fields.Nested(CheckinIn, allow_none=True, load_default=None)
@@ -113,9 +114,9 @@ class AuditQuery(Schema):
     """Filters of the audit list."""
 
     status = fields.String(validate=validate.OneOf(STATUSES))
-    location_id = fields.Integer()
-    region_id = fields.Integer(metadata={"description": "in this region or any below it"})
-    auditor_id = fields.Integer()
+    location_id = Id()
+    region_id = Id(metadata={"description": "in this region or any below it"})
+    auditor_id = Id()
     kind = fields.String(validate=validate.OneOf(("visit", "call")))
     checklist_key = fields.String()
     date_from = fields.Date(metadata={"description": "visit date (location's timezone) from"})

@@ -14,7 +14,7 @@ from audit_api.auth.guard import current_user, requires
 from audit_api.auth.policy import visible_locations
 from audit_api.exports import formats, query, rows
 from audit_api.exports.copy_csv import copy_answers_csv, uses_copy
-from audit_api.fields import DateWindow
+from audit_api.fields import DateWindow, Id
 
 blp = Blueprint("exports", __name__, url_prefix="/api/v1/exports", description="Exports.")
 MEDIA = {
@@ -35,8 +35,8 @@ def _valid_cursor(value: str) -> None:
 class ExportQuery(DateWindow):
     """Filters of an export (approved audits by default)."""
 
-    region_id = fields.Integer()
-    location_id = fields.Integer()
+    region_id = Id()
+    location_id = Id()
     kind = fields.String(validate=validate.OneOf(("visit", "call")))
     checklist = fields.String()
     status = fields.String(load_default="approved", validate=validate.OneOf(STATUSES))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from audit_api.fields import Partial, Phone, Text, Timezone
+from audit_api.fields import Id, Partial, Phone, Text, Timezone
 
 CODE = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]*$", error="Letters, digits, '.', '_', '-'.")
 
@@ -20,7 +20,7 @@ class LocationIn(Schema):
     latitude = fields.Float(required=True, validate=validate.Range(-90, 90))
     longitude = fields.Float(required=True, validate=validate.Range(-180, 180))
     geofence_m = fields.Integer(load_default=150, strict=True, validate=validate.Range(10, 10000))
-    region_id = fields.Integer(allow_none=True, load_default=None, strict=True)
+    region_id = Id(allow_none=True, load_default=None, strict=True)
 
 
 class LocationPatch(Partial, LocationIn):
@@ -47,5 +47,5 @@ class LocationOut(Schema):
 class LocationQuery(Schema):
     """Filters of the location list."""
 
-    region_id = fields.Integer(metadata={"description": "in this region or any below it"})
+    region_id = Id(metadata={"description": "in this region or any below it"})
     q = fields.String(metadata={"description": "text in the name or code (accents ignored)"})

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-from audit_api.fields import Partial, Text
+from audit_api.fields import Id, Partial, Text
 
 
 class RegionIn(Schema):
     """Create or change a region."""
 
     name = Text(required=True)
-    parent_id = fields.Integer(allow_none=True, load_default=None, strict=True)
+    parent_id = Id(allow_none=True, load_default=None, strict=True)
 
 
 class RegionPatch(Partial, RegionIn):
@@ -31,5 +31,5 @@ class RegionOut(Schema):
 class RegionQuery(Schema):
     """Filters of the region list."""
 
-    parent_id = fields.Integer(metadata={"description": "only the children of this region"})
+    parent_id = Id(metadata={"description": "only the children of this region"})
     q = fields.String(metadata={"description": "text in the name (accents and case ignored)"})

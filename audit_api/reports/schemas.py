@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from audit_api.fields import DateWindow
+from audit_api.fields import DateWindow, Id
 
 
 class ScoreQuery(DateWindow):
@@ -17,8 +17,8 @@ class ScoreQuery(DateWindow):
 class GroupQuery(ScoreQuery):
     """Filters of league tables and item failure rates."""
 
-    region_id = fields.Integer(metadata={"description": "in this region or any below it"})
-    min_n = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    region_id = Id(metadata={"description": "in this region or any below it"})
+    min_n = fields.Integer(load_default=1, validate=validate.Range(1, 1_000_000))
 
 
 class SummaryOut(Schema):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from audit_api.fields import Email, Partial, Text
+from audit_api.fields import Email, Id, Partial, Text
 from audit_api.users.models import Role
 
 PASSWORD = validate.Length(min=10, max=256, error="Between 10 and 256 characters.")
@@ -13,8 +13,8 @@ PASSWORD = validate.Length(min=10, max=256, error="Between 10 and 256 characters
 class ScopeSchema(Schema):
     """A manager's scope: regions (with every region below) and single locations."""
 
-    region_ids = fields.List(fields.Integer(strict=True), load_default=list)
-    location_ids = fields.List(fields.Integer(strict=True), load_default=list)
+    region_ids = fields.List(Id(strict=True), load_default=list)
+    location_ids = fields.List(Id(strict=True), load_default=list)
 
 
 class UserIn(Schema):
