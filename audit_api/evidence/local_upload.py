@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, request
+from werkzeug.datastructures import FileStorage
 
 from audit_api.errors import Forbidden, Invalid, PayloadTooLarge
 from audit_api.evidence.storage import LocalStorage, storage
@@ -28,9 +29,14 @@ def receive_local_upload() -> None:
     upload = request.files.get("file")
     if upload is None:
         raise Invalid("No file.", {"file": ["Missing data for required field."]})
-    data = upload.stream.read(policy["max"] + 1)
-    if len(data) > policy["max"]:
-        raise PayloadTooLarge("The file is too large.", {"file": [f"over {policy['max']} bytes"]})
+    backend.put(policy["key"], read_capped(upload, policy["max"]), policy["type"])
+
+
+def read_capped(upload: FileStorage, limit: int) -> bytes:
+    """An uploaded file's bytes: 413 over `limit` (read no further), 422 when empty."""
+    data = upload.stream.read(limit + 1)
+    if len(data) > limit:
+        raise PayloadTooLarge("The file is too large.", {"file": [f"over {limit} bytes"]})
     if not data:
         raise Invalid("The file is empty.", {"file": ["is empty"]})
-    backend.put(policy["key"], data, policy["type"])
+    return data

@@ -11,7 +11,6 @@ from flask_smorest import Blueprint
 
 from audit_api.auth.guard import current_user, requires
 from audit_api.errors import (
-    Invalid,
     NotFound,
     PayloadTooLarge,
     UnsupportedMediaType,
@@ -19,7 +18,7 @@ from audit_api.errors import (
 )
 from audit_api.evidence import service
 from audit_api.evidence.images import CONTENT_TYPES
-from audit_api.evidence.local_upload import receive_local_upload
+from audit_api.evidence.local_upload import read_capped, receive_local_upload
 from audit_api.evidence.schemas import (
     MULTIPART_BODY,
     ContentQuery,
@@ -58,12 +57,7 @@ def read_file(upload: Any) -> bytes:
             f"Photos are {', '.join(CONTENT_TYPES)}.",
             {"file": [f"content type {content_type or 'missing'} is not accepted"]},
         )
-    data = upload.stream.read(limit + 1)
-    if len(data) > limit:
-        raise PayloadTooLarge("The photo is too large.", {"file": [f"over {limit} bytes"]})
-    if not data:
-        raise Invalid("The file is empty.", {"file": ["is empty"]})
-    return data
+    return read_capped(upload, limit)
 
 
 @blp.route("/audits/<uuid:audit_id>/photos")
