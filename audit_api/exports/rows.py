@@ -121,6 +121,9 @@ def audit_rows(
         ]
 
 
+NO_SCORE = (None, None, None, None)  # section, fraction, applicable, failed of an unscored answer
+
+
 def answer_value(answer: dict[str, Any]) -> Any:
     """An answer's value as exported: N/A, the value, or JSON for a structured one."""
     if answer.get("na"):
@@ -150,7 +153,7 @@ def answer_rows(
             head = (r.id, r.code, _text(r.visit_date), r.key)
             cursor = encode_cursor(r.updated_at, r.id)
             for answer in r.answers or ():
-                section, fraction, applicable, failed = scores.get((r.id, answer["item"]), NONE4)
+                section, fraction, applicable, failed = scores.get((r.id, answer["item"]), NO_SCORE)
                 out.append(
                     [
                         *head,
@@ -166,9 +169,6 @@ def answer_rows(
                     ]
                 )
         yield out
-
-
-NONE4 = (None, None, None, None)
 
 
 def export_table(
