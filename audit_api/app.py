@@ -77,12 +77,14 @@ def _init_extensions(app: Flask) -> None:
     from audit_api.evidence.routes import blp as photos_blp
     from audit_api.exports.routes import blp as exports_blp
     from audit_api.extensions import limit_writes, limiter
+    from audit_api.http import refuse_nul_characters
     from audit_api.locations.routes import blp as locations_blp
     from audit_api.regions.routes import blp as regions_blp
     from audit_api.reports.routes import blp as scores_blp
     from audit_api.users.routes import blp as users_blp
 
     observability.init_app(app)
+    app.before_request(refuse_nul_characters)
     db.init_app(app)
     passwords.init_app(app)
     limiter.init_app(app)

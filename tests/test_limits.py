@@ -37,3 +37,22 @@ def test_windows_far_from_now_are_refused_by_name(world):
     assert response.status_code == 422
     assert response.get_json()["errors"] == {"from": ["must be 1970-01-01 to 2100-12-31"]}
     assert world.hq.get("/api/v1/scores/items", query_string={"min_n": HUGE}).status_code == 422
+
+
+def test_text_with_nul_characters_is_refused_by_name(world):
+    body = {"name": "Zona\x00Norte", "parent_id": None}
+    response = world.hq.post("/api/v1/regions", json=body)
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == {"name": ["must not contain NUL characters"]}
+    query = world.hq.get("/api/v1/users", query_string={"q": "ana\x00"})
+    assert query.status_code == 422 and "q" in query.get_json()["errors"]
+    nested = {
+        "email": "n@a.example",
+        "name": "N",
+        "role": "manager",
+        "password": "long password",
+        "scope": {"region_ids": [], "x\x00": 1},
+    }
+    deep = world.hq.post("/api/v1/users", json=nested)
+    assert deep.status_code == 422 and "scope.x\x00" in deep.get_json()["errors"]
+    assert world.hq.get("/api/v1/checklists/a%00b").status_code == 422
