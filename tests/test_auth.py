@@ -232,6 +232,8 @@ def test_login_limits_are_shared_through_redis(app, world):
 
 
 def test_a_refresh_token_with_any_characters_is_refused_not_a_crash(client, world):
-    for token in ("ñ.ñ", "abc.\u00e9\u00e9", "\x00", "🙂"):
+    for token in ("ñ.ñ", "abc.\u00e9\u00e9", "🙂"):
         response = client.post("/api/v1/auth/refresh", json={"refresh_token": token})
         assert response.status_code == 401, (token, response.get_json())
+    nul = client.post("/api/v1/auth/refresh", json={"refresh_token": "a.\x00"})
+    assert nul.status_code == 422 and "refresh_token" in nul.get_json()["errors"]
