@@ -63,7 +63,8 @@ def refuse_nul_characters() -> None:
     client sends it. Answered 422 naming each field, before any view runs."""
     paths = _nul_paths(request.view_args or {}, "")
     for source in (request.args, request.form):
-        paths += [key for key, value in source.items(multi=True) if "\x00" in key + value]
+        # A multipart part may come without a name: str() it rather than trust it.
+        paths += [str(key) for key, value in source.items(multi=True) if "\x00" in f"{key}{value}"]
     if request.is_json:
         paths += _nul_paths(request.get_json(silent=True), "")
     if paths:
