@@ -13,6 +13,8 @@ from typing import Any
 import requests
 from PIL import Image, ImageDraw
 
+from tests.audit_helpers import VISIT_ANSWERS  # the same passing visit the tests submit
+
 RETRYABLE = {429, 502, 503, 504}
 
 
@@ -141,18 +143,6 @@ def upload_direct(phone: Phone, audit_id: str, photo_id: str, data: bytes) -> No
 
 def visit_body(assignment: dict[str, Any]) -> dict[str, Any]:
     """A complete first-five-seconds visit of the assignment's location."""
-    values = {
-        "acknowledged_within_5s": True,
-        "seconds_to_greeting": 4,
-        "smile_eye_contact": True,
-        "entrance_clean": True,
-        "floor_clean": True,
-        "facilities_available": "all",
-        "courtesy": 5,
-        "proper_vocabulary": True,
-        "product_knowledge": 4,
-        "no_blaming_colleagues": True,
-    }
     return {
         "location_id": assignment["location_id"],
         "checklist_key": "first-five-seconds",
@@ -162,5 +152,5 @@ def visit_body(assignment: dict[str, Any]) -> dict[str, Any]:
         "started_at": "2026-11-22T12:00:00-03:00",
         "submitted_at": "2026-11-22T12:20:00-03:00",
         "visit": {"seconds_to_acknowledge": 3},
-        "answers": [{"item": k, "value": v} for k, v in values.items()],
+        "answers": [{"item": k, "value": v} for k, v in VISIT_ANSWERS.items()],
     }

@@ -75,21 +75,24 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
+# Every answer of a passing first-five-seconds visit (its entrance photo is uploaded apart).
+VISIT_ANSWERS: dict[str, Any] = {
+    "acknowledged_within_5s": True,
+    "seconds_to_greeting": 4,
+    "smile_eye_contact": True,
+    "entrance_clean": True,
+    "floor_clean": True,
+    "facilities_available": "all",
+    "courtesy": 5,
+    "proper_vocabulary": True,
+    "product_knowledge": 4,
+    "no_blaming_colleagues": True,
+}
+
+
 def visit_body(world: World, **answers: Any) -> dict[str, Any]:
     """A complete first-five-seconds visit of n1 (the entrance photo is uploaded apart)."""
-    values = {
-        "acknowledged_within_5s": True,
-        "seconds_to_greeting": 4,
-        "smile_eye_contact": True,
-        "entrance_clean": True,
-        "floor_clean": True,
-        "facilities_available": "all",
-        "courtesy": 5,
-        "proper_vocabulary": True,
-        "product_knowledge": 4,
-        "no_blaming_colleagues": True,
-        **answers,
-    }
+    values = {**VISIT_ANSWERS, **answers}
     return {
         "location_id": world.ids["n1"],
         "checklist_key": "first-five-seconds",
