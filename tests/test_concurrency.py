@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -12,6 +13,18 @@ from audit_api.db import db
 from tests.helpers import location_payload, login
 
 THREADS = 8
+
+
+def at_once(app, token: str, method: str, path: str, make: Callable[[], dict]) -> list[int]:
+    """The same request from THREADS clients at the same moment; their statuses, sorted.
+    `make` gives each its own keyword arguments (a file part is a stream read once)."""
+
+    def send(_: int) -> int:
+        headers = {"Authorization": f"Bearer {token}"}
+        return app.test_client().open(path, method=method, headers=headers, **make()).status_code
+
+    with ThreadPoolExecutor(THREADS) as pool:
+        return sorted(pool.map(send, range(THREADS)))
 
 
 def test_simultaneous_refreshes_with_one_token_get_one_successor(app, world):
@@ -35,18 +48,8 @@ def test_simultaneous_refreshes_with_one_token_get_one_successor(app, world):
 
 
 def test_simultaneous_creates_of_one_code_make_one_location(app, world):
-    token = world.hq.token
-
-    def create(_: int) -> int:
-        response = app.test_client().post(
-            "/api/v1/locations",
-            json=location_payload("RACE-1"),
-            headers={"Authorization": f"Bearer {token}"},
-        )
-        return response.status_code
-
-    with ThreadPoolExecutor(THREADS) as pool:
-        statuses = sorted(pool.map(create, range(THREADS)))
+    body = location_payload("RACE-1")
+    statuses = at_once(app, world.hq.token, "POST", "/api/v1/locations", lambda: {"json": body})
     assert statuses == [201] + [409] * (THREADS - 1)
     listed = world.hq.get("/api/v1/locations", query_string={"q": "RACE-1"}).get_json()
     assert len(listed) == 1
@@ -116,22 +119,12 @@ def test_the_same_photo_uploaded_many_times_at_once_is_stored_once(app, world):
     from tests.test_photos import draft
 
     audit_id, photo_id, data = draft(world), str(uuid.uuid4()), jpeg()
-    token = world.manager_north.token
 
-    def send(_: int) -> int:
-        form = {"photo_id": photo_id, "file": (io.BytesIO(data), "p.jpg", "image/jpeg")}
-        return (
-            app.test_client()
-            .post(
-                f"/api/v1/audits/{audit_id}/photos",
-                data=form,
-                headers={"Authorization": f"Bearer {token}"},
-            )
-            .status_code
-        )
+    def form() -> dict:
+        return {"data": {"photo_id": photo_id, "file": (io.BytesIO(data), "p.jpg", "image/jpeg")}}
 
-    with ThreadPoolExecutor(THREADS) as pool:
-        statuses = sorted(pool.map(send, range(THREADS)))
+    path = f"/api/v1/audits/{audit_id}/photos"
+    statuses = at_once(app, world.manager_north.token, "POST", path, form)
     assert statuses == [200] * (THREADS - 1) + [201]
     listed = world.manager_north.get(f"/api/v1/audits/{audit_id}/photos").get_json()
     assert [p["id"] for p in listed] == [photo_id]
@@ -145,16 +138,7 @@ def test_the_same_first_put_many_times_at_once_makes_one_draft(app, world, who):
 
     audit_id, token = new_id(), getattr(world, who).token
     body = call_audit(world, assign(world) if who == "auditor" else None)
-
-    def put(_: int) -> int:
-        response = app.test_client().put(
-            f"/api/v1/audits/{audit_id}", json=body, headers={"Authorization": f"Bearer {token}"}
-        )
-        return response.status_code, response.headers.get("ETag")
-
-    with ThreadPoolExecutor(THREADS) as pool:
-        results = list(pool.map(put, range(THREADS)))
-    statuses = sorted(s for s, _ in results)
+    statuses = at_once(app, token, "PUT", f"/api/v1/audits/{audit_id}", lambda: {"json": body})
     assert statuses == [200] * (THREADS - 1) + [201]
     events = getattr(world, who).get(f"/api/v1/audits/{audit_id}/events").get_json()
     assert [e["action"] for e in events] == ["created"]
