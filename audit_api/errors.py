@@ -76,10 +76,17 @@ class UnsupportedMediaType(DomainError):
     status = 415
 
 
-class StorageUnavailable(DomainError):
-    """The photo storage did not answer or failed; the request can be retried."""
+class Unavailable(DomainError):
+    """A service the API needs is down; the client should retry after `retry_after` seconds."""
 
     status = 503
+    retry_after = 5  # the database: a restart takes seconds
+
+
+class StorageUnavailable(Unavailable):
+    """The photo storage did not answer or failed; the request can be retried."""
+
+    retry_after = 30
 
 
 def field_error(path: str, message: str) -> Invalid:
@@ -136,8 +143,8 @@ def _from_http(error: HTTPException) -> ResponseReturnValue:
 
 def _from_domain(error: DomainError) -> ResponseReturnValue:
     headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else {}
-    if error.status == 503:
-        headers["Retry-After"] = "30"
+    if isinstance(error, Unavailable):
+        headers["Retry-After"] = str(error.retry_after)
     return jsonify(_payload(error.status, error.message, error.errors)), error.status, headers
 
 
@@ -147,8 +154,7 @@ def _from_unexpected(error: Exception) -> ResponseReturnValue:
     if isinstance(error, OperationalError | DisconnectionError):
         # The database is down or restarting: the client should retry, not report a bug.
         log.warning("database unavailable: %s", error.__class__.__name__)
-        message = "The database is unavailable; retry shortly."
-        return jsonify(_payload(503, message)), 503, {"Retry-After": "5"}
+        return _from_domain(Unavailable("The database is unavailable; retry shortly."))
     log.exception("unhandled error", exc_info=error)
     return jsonify(_payload(500, "Internal server error.")), 500
 
