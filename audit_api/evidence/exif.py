@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -9,6 +10,11 @@ from typing import Any
 from PIL import ExifTags, Image
 
 DATE_FORMAT = "%Y:%m:%d %H:%M:%S"
+# A camera clock set to year 1 or 9999 says nothing about the visit; outside these years the
+# time is treated as missing (and could not even be moved to UTC at the ends of the range).
+YEARS = range(1970, 2101)
+OFFSET = re.compile(r"([+-])(\d\d):(\d\d)", re.ASCII)
+MAX_OFFSET = timedelta(hours=14)  # UTC-12:00 .. UTC+14:00 are the offsets clocks use
 
 
 @dataclass(frozen=True)
@@ -33,21 +39,23 @@ def _taken_at(exif: Image.Exif) -> datetime | None:
         moment = datetime.strptime(str(raw).strip("\x00 "), DATE_FORMAT)
     except (TypeError, ValueError):
         return None
+    if moment.year not in YEARS:
+        return None
     offset = details.get(ExifTags.Base.OffsetTimeOriginal) or details.get(ExifTags.Base.OffsetTime)
     zone = _offset(offset)
     return moment.replace(tzinfo=zone) if zone else moment
 
 
 def _offset(raw: Any) -> timezone | None:
-    """'+HH:MM' / '-HH:MM' as a timezone."""
-    text = str(raw or "").strip("\x00 ")
-    if len(text) != 6 or text[0] not in "+-" or text[3] != ":":
+    """'+HH:MM' / '-HH:MM' as a timezone; anything else, or beyond +-14:00, is None."""
+    match = OFFSET.fullmatch(str(raw or "").strip("\x00 "))
+    if match is None:
         return None
-    try:
-        delta = timedelta(hours=int(text[1:3]), minutes=int(text[4:6]))
-    except ValueError:
+    sign, hours, minutes = match.group(1), int(match.group(2)), int(match.group(3))
+    delta = timedelta(hours=hours, minutes=minutes)
+    if minutes >= 60 or delta > MAX_OFFSET:
         return None
-    return timezone(-delta if text[0] == "-" else delta)
+    return timezone(-delta if sign == "-" else delta)
 
 
 def _position(exif: Image.Exif) -> tuple[float | None, float | None]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import math
 import warnings
 from dataclasses import dataclass
@@ -14,9 +15,19 @@ from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 from audit_api.evidence.exif import CaptureFacts, capture_facts
 
 pillow_heif.register_heif_opener()
+log = logging.getLogger(__name__)
 
-# Pillow format -> the media type the original is stored and served as.
-FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "HEIF": "image/heic"}
+# Pillow format -> the media type the original is stored and served as. An MPO (the
+# multi-picture JPEG of Fujifilm cameras and some phones) is a JPEG whose first picture
+# is the photo: every JPEG reader shows that one, and so do we.
+FORMATS = {
+    "JPEG": "image/jpeg",
+    "MPO": "image/jpeg",
+    "PNG": "image/png",
+    "WEBP": "image/webp",
+    "HEIF": "image/heic",
+}
+OPENERS = ["JPEG", "PNG", "WEBP", "HEIF"]  # Pillow's JPEG opener also yields MPO images
 CONTENT_TYPES = ("image/jpeg", "image/png", "image/webp", "image/heic", "image/heif")
 DISPLAY_PX, THUMB_PX = 1600, 320
 SRGB = ImageCms.createProfile("sRGB")
@@ -43,19 +54,25 @@ class Processed:
 def process(data: bytes, max_pixels: int) -> Processed:
     """Check and decode an original; return its facts and display/thumbnail JPEGs."""
     image = _open(data, max_pixels)
+    try:
+        return _decode(image, data)
+    except ImageRejected:
+        raise
+    except Exception as exc:  # hostile bytes: any decoder failure is a refusal
+        # Pillow's decoders raise OSError, SyntaxError, ValueError, EOFError, struct.error and
+        # more on damaged files; none of them is the server's fault.
+        log.info("photo refused by the decoder: %r", exc)
+        raise ImageRejected(f"the image is damaged or truncated ({exc})") from None
+
+
+def _decode(image: Image.Image, data: bytes) -> Processed:
     facts = capture_facts(image.getexif())
     width, height = image.size  # before draft mode reports the reduced size
-    if image.format == "JPEG":
+    if image.format in ("JPEG", "MPO"):
         # Let libjpeg decode at 1/2, 1/4 or 1/8 scale: a 12 MP photo costs a fraction.
         image.draft("RGB", display_box(width, height))
-    try:
-        image.load()
-    except (OSError, SyntaxError, ValueError) as exc:
-        raise ImageRejected(f"the image is damaged or truncated ({exc})") from None
-    try:
-        turned, display, thumb = _copies(image)
-    except (OSError, ValueError) as exc:  # a pixel format Pillow cannot convert, say
-        raise ImageRejected(f"the image cannot be processed ({exc})") from None
+    image.load()
+    turned, display, thumb = _copies(image)
     if turned.size != image.size:
         width, height = height, width
     return Processed(
@@ -92,12 +109,15 @@ def _open(data: bytes, max_pixels: int) -> Image.Image:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data), formats=list(FORMATS))
+            image = Image.open(io.BytesIO(data), formats=OPENERS)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         too_many = f"the image has too many pixels; at most {max_pixels} pixels are accepted"
         raise ImageRejected(too_many) from None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+    except UnidentifiedImageError:
         raise ImageRejected("not a JPEG, PNG, WebP or HEIC image") from None
+    except Exception as exc:  # a header parser failing on hostile bytes
+        log.info("photo refused by the header parser: %r", exc)
+        raise ImageRejected("not a JPEG, PNG, WebP or HEIC image (damaged header)") from None
     width, height = image.size
     if width * height > max_pixels:
         raise ImageRejected(
