@@ -28,6 +28,12 @@ class DomainError(Exception):
         self.errors = errors or {}
 
 
+class BadRequest(DomainError):
+    """The request cannot be read at all (before any field can be validated)."""
+
+    status = 400
+
+
 class Unauthorized(DomainError):
     """The caller is not authenticated (missing, bad, expired or revoked credentials)."""
 

@@ -1,0 +1,145 @@
+"""Checks every request passes before any view reads it: body size, JSON depth, storable text.
+
+They run in this order on purpose: the body limit must be set before anything parses the
+body (parsing a form under the global 1 MiB cap would refuse every photo upload), and the
+JSON body is parsed once, guarded, before anything walks it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, current_app, request
+
+from audit_api.errors import BadRequest, Invalid, PayloadTooLarge
+
+MAX_JSON_DEPTH = 32  # the deepest real body (a checklist definition) is about 6 levels
+# NUL: PostgreSQL cannot store it. A lone surrogate ("\ud800" in JSON) is not a character
+# at all: no database driver can encode it. No real client sends either.
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+@dataclass(frozen=True)
+class BodyLimit:
+    """A view's own body limit (for POST): a setting in bytes, plus an envelope's slack."""
+
+    setting: str
+    slack: int
+    field: str
+
+    def bytes(self) -> int:
+        """The largest body the view accepts."""
+        return int(current_app.config[self.setting]) + self.slack
+
+
+def _view_limit() -> BodyLimit | None:
+    view = current_app.view_functions.get(request.endpoint or "")
+    return getattr(getattr(view, "view_class", None), "body_limit", None)
+
+
+def apply_body_limit() -> None:
+    """Raise the body limit for views that take larger bodies (photos); a body over the
+    limit that applies is a 413 naming the view's field."""
+    limit = _view_limit() if request.method == "POST" else None
+    if limit is None:
+        return
+    request.max_content_length = limit.bytes()
+    if request.content_length is not None and request.content_length > limit.bytes():
+        allowed = current_app.config[limit.setting]
+        raise PayloadTooLarge(
+            "The request body is too large.", {limit.field: [f"must be at most {allowed} bytes"]}
+        )
+
+
+def parse_json_body() -> None:
+    """Parse a JSON body once (cached for the views) and refuse one nested too deep."""
+    if not request.is_json:
+        return
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # thousands of levels: the parser itself gives up
+        body = None
+        too_deep = True
+    else:
+        too_deep = _depth_exceeds(body, MAX_JSON_DEPTH)
+    if too_deep:
+        raise BadRequest(
+            f"The JSON body is nested deeper than {MAX_JSON_DEPTH} levels.",
+            {"_schema": [f"nested deeper than {MAX_JSON_DEPTH} levels"]},
+        )
+
+
+def _depth_exceeds(value: Any, limit: int) -> bool:
+    """True when lists/objects nest deeper than `limit` (walked without recursion)."""
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth >= limit:
+                return True
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+def _unstorable_paths(value: Any) -> list[str]:
+    """Paths (as in 422 errors) of the strings and keys in a JSON value that cannot be
+    stored. Walked without recursion; the depth is bounded by `parse_json_body`."""
+    found: list[str] = []
+    stack: list[tuple[Any, str]] = [(value, "")]
+    while stack:
+        item, path = stack.pop()
+        if isinstance(item, str):
+            if UNSTORABLE.search(item):
+                found.append(path or "_schema")
+        elif isinstance(item, dict):
+            for key, child in item.items():
+                child_path = f"{path}.{key}" if path else str(key)
+                if UNSTORABLE.search(str(key)):
+                    found.append(_printable(child_path))
+                else:
+                    stack.append((child, child_path))
+        elif isinstance(item, list):
+            stack.extend((child, f"{path}[{n}]") for n, child in enumerate(item))
+    return sorted(found)
+
+
+def refuse_unstorable_text() -> None:
+    """No text anywhere in a request may hold NUL or a lone surrogate: answered 422 naming
+    each field, before any view runs."""
+    paths = _unstorable_paths(request.view_args or {})
+    for source in (request.args, request.form):
+        # A multipart part may come without a name: str() it rather than trust it.
+        paths += [
+            _printable(str(key))
+            for key, value in source.items(multi=True)
+            if UNSTORABLE.search(f"{key}{value}")
+        ]
+    if request.is_json:
+        paths += _unstorable_paths(request.get_json(silent=True))
+    if paths:
+        raise Invalid(
+            "Text may not contain NUL characters or unpaired surrogates.",
+            {path: ["must not contain NUL characters or unpaired surrogates"] for path in paths},
+        )
+
+
+def _printable(text: str) -> str:
+    """A field name that can itself be put in a JSON answer."""
+    return text.encode("utf-8", "backslashreplace").decode()
+
+
+CHECKS: tuple[Callable[[], None], ...] = (
+    apply_body_limit,
+    parse_json_body,
+    refuse_unstorable_text,
+)
+
+
+def init_app(app: Flask) -> None:
+    """Run the checks, in order, before every request's view."""
+    for check in CHECKS:
+        app.before_request(check)
