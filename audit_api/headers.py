@@ -1,0 +1,72 @@
+"""Headers on every answer: security headers (the `secure` library), and Retry-After only on
+429 and 503, where it means something."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, request
+from secure import (
+    ContentSecurityPolicy,
+    CrossOriginResourcePolicy,
+    ReferrerPolicy,
+    Secure,
+    StrictTransportSecurity,
+    XContentTypeOptions,
+    XFrameOptions,
+)
+
+# flask-limiter puts its window's reset on every limited answer as Retry-After; it is told to
+# use this name instead, and only a 429 turns it into a Retry-After.
+LIMITER_RETRY_AFTER = "X-RateLimit-Retry-After"
+RETRY_STATUSES = (429, 503)
+SWAGGER_CDN = "https://cdn.jsdelivr.net"
+
+
+def _policy(csp: ContentSecurityPolicy) -> Secure:
+    return Secure(
+        csp=csp,
+        xcto=XContentTypeOptions(),
+        xfo=XFrameOptions().deny(),
+        referrer=ReferrerPolicy().no_referrer(),
+        corp=CrossOriginResourcePolicy().same_origin(),
+    )
+
+
+# JSON, files and redirects: nothing in an answer may run, load or be framed.
+API = _policy(
+    ContentSecurityPolicy()
+    .default_src("'none'")
+    .frame_ancestors("'none'")
+    .base_uri("'none'")
+    .form_action("'none'")
+)
+# The interactive docs page runs Swagger UI (its inline start-up script included).
+DOCS = _policy(
+    ContentSecurityPolicy()
+    .default_src("'none'")
+    .script_src("'self'", "'unsafe-inline'", SWAGGER_CDN)
+    .style_src("'self'", "'unsafe-inline'", SWAGGER_CDN)
+    .img_src("'self'", "data:", SWAGGER_CDN)
+    .connect_src("'self'")
+    .frame_ancestors("'none'")
+    .base_uri("'none'")
+    .form_action("'none'")
+)
+HSTS = Secure(hsts=StrictTransportSecurity().max_age(31536000).include_subdomains())
+
+
+def _finish(response: Response) -> Response:
+    limiter_retry = response.headers.pop(LIMITER_RETRY_AFTER, None)
+    if response.status_code not in RETRY_STATUSES:
+        response.headers.pop("Retry-After", None)
+    elif response.status_code == 429 and limiter_retry and "Retry-After" not in response.headers:
+        response.headers["Retry-After"] = limiter_retry
+    (DOCS if request.endpoint == "api-docs.openapi_swagger_ui" else API).set_headers(response)
+    if request.is_secure:  # browsers ignore it over plain HTTP; a proxy may add it instead
+        HSTS.set_headers(response)
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Register before flask-limiter, so this runs after its header injection."""
+    app.config["RATELIMIT_HEADER_RETRY_AFTER"] = LIMITER_RETRY_AFTER
+    app.after_request(_finish)
