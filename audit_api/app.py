@@ -64,7 +64,7 @@ def build_app(config: dict[str, Any] | None = None, *, instance_path: str | None
 
 
 def _init_extensions(app: Flask) -> None:
-    from audit_api import cli, health, observability
+    from audit_api import cli, headers, health, observability, request_checks
     from audit_api.assignments.routes import blp as assignments_blp
     from audit_api.audits.routes import blp as audits_blp
     from audit_api.auth import passwords
@@ -73,22 +73,23 @@ def _init_extensions(app: Flask) -> None:
     from audit_api.db import db
     from audit_api.disputes.routes import blp as disputes_blp
     from audit_api.errors import register_error_handlers
-    from audit_api.evidence import storage
+    from audit_api.evidence import decoding, storage
     from audit_api.evidence.routes import blp as photos_blp
     from audit_api.exports.routes import blp as exports_blp
     from audit_api.extensions import limit_writes, limiter
-    from audit_api.http import refuse_nul_characters
     from audit_api.locations.routes import blp as locations_blp
     from audit_api.regions.routes import blp as regions_blp
     from audit_api.reports.routes import blp as scores_blp
     from audit_api.users.routes import blp as users_blp
 
     observability.init_app(app)
-    app.before_request(refuse_nul_characters)
+    headers.init_app(app)  # before the limiter: its after-request hook must run after the limiter's
+    request_checks.init_app(app)
     db.init_app(app)
     passwords.init_app(app)
     limiter.init_app(app)
     storage.init_app(app)
+    decoding.init_app(app)
     api = Api(app)  # one per app: its OpenAPI document is built per app
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}

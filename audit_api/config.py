@@ -62,6 +62,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PHOTO_MAX_BYTES", "int", 20 * 1024 * 1024, "largest photo, bytes", Range(min=1024)),
     Setting("PHOTO_MAX_PIXELS", "int", 50_000_000, "largest photo, pixels", Range(min=1)),
     Setting("PHOTO_MAX_PER_AUDIT", "int", 100, "photos an audit may hold", Range(min=1)),
+    Setting(
+        "PHOTO_DECODE_CONCURRENCY", "int", 2, "photos decoded at once per process", Range(1, 64)
+    ),
+    Setting(
+        "PHOTO_DECODE_WAIT", "int", 30, "s an upload waits for a decode slot (then 503)", Range(1)
+    ),
     Setting("UPLOAD_URL_TTL", "int", 900, "s an upload form is valid", Range(10, WEEK)),
     Setting("PHOTO_URL_TTL", "int", 300, "s a photo URL is valid", Range(10, WEEK)),
     Setting("PHOTO_TIME_SLACK_MIN", "int", 60, "min a photo may be off the visit time", Range(0)),

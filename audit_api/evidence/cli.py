@@ -1,16 +1,11 @@
-"""`flask --app wsgi photos prune`: forget direct uploads that were never completed."""
+"""`flask --app wsgi photos prune`: forget uploads never completed and stray staged files."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import select
 
-from audit_api.db import db, utcnow
-from audit_api.evidence.models import Photo
-from audit_api.evidence.storage import storage
+from audit_api.evidence.housekeeping import prune_pending, sweep_staged
 
 
 @click.group("photos")
@@ -22,13 +17,9 @@ def photos_cli() -> None:
 @click.option("--hours", type=click.IntRange(1), default=24, show_default=True)
 @with_appcontext
 def prune_command(hours: int) -> None:
-    """Delete pending photos older than HOURS (upload form issued, never completed)."""
-    cutoff = utcnow() - timedelta(hours=hours)
-    stale = select(Photo).where(Photo.status == "pending", Photo.created_at < cutoff)
-    removed = 0
-    for photo in db.session.scalars(stale).all():
-        storage().delete([photo.key("original")])  # a phone may have uploaded, then gone quiet
-        db.session.delete(photo)
-        db.session.commit()  # one at a time: a storage failure keeps the rest for the next run
-        removed += 1
+    """Delete pending photos older than HOURS (upload form issued, never completed) and
+    staged files that no current upload form names."""
+    removed = prune_pending(hours)
+    swept = sweep_staged()
     click.echo(f"removed {removed} pending photo(s) older than {hours} h")
+    click.echo(f"removed {swept} staged file(s) no upload form names")

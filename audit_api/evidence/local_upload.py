@@ -1,4 +1,4 @@
-"""Receiving a presigned-form upload when photos are stored in a local directory."""
+"""Reading a presigned-form upload when photos are stored in a local directory."""
 
 from __future__ import annotations
 
@@ -6,11 +6,12 @@ from flask import current_app, request
 from werkzeug.datastructures import FileStorage
 
 from audit_api.errors import Forbidden, Invalid, PayloadTooLarge
+from audit_api.evidence import direct
 from audit_api.evidence.storage import LocalStorage, storage
 
 
 def receive_local_upload() -> None:
-    """Check the signed conditions (like S3 checks its POST policy) and store the file."""
+    """Check the signed conditions (like S3 checks its POST policy), then store the file."""
     backend = storage()
     if not isinstance(backend, LocalStorage):
         raise Forbidden("Uploads go straight to the object storage.")
@@ -29,7 +30,7 @@ def receive_local_upload() -> None:
     upload = request.files.get("file")
     if upload is None:
         raise Invalid("No file.", {"file": ["Missing data for required field."]})
-    backend.put(policy["key"], read_capped(upload, policy["max"]), policy["type"])
+    direct.receive_local(policy["key"], read_capped(upload, policy["max"]))
 
 
 def read_capped(upload: FileStorage, limit: int) -> bytes:

@@ -12,6 +12,7 @@ from audit_api.checklists.models import JSONType
 from audit_api.db import Base, Tracked
 
 VARIANTS = ("original", "display", "thumb")
+STAGING = "uploads/"  # where upload forms put files until `complete` accepts them
 
 
 class Photo(Tracked, Base):
@@ -45,6 +46,8 @@ class Photo(Tracked, Base):
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]
     signals: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    # The staging key the latest upload form writes to; None once the photo is accepted.
+    upload_key: Mapped[str | None] = mapped_column(String(200), unique=True)
 
     def key(self, variant: str) -> str:
         """The storage key of one variant; made by the server, never by the client."""

@@ -10,13 +10,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from audit_api.auth.guard import current_user, requires
-from audit_api.errors import (
-    NotFound,
-    PayloadTooLarge,
-    UnsupportedMediaType,
-    validated,
-)
-from audit_api.evidence import service
+from audit_api.errors import NotFound, UnsupportedMediaType, validated
+from audit_api.evidence import direct, service
 from audit_api.evidence.images import CONTENT_TYPES
 from audit_api.evidence.local_upload import read_capped, receive_local_upload
 from audit_api.evidence.schemas import (
@@ -29,40 +24,34 @@ from audit_api.evidence.schemas import (
 )
 from audit_api.evidence.storage import storage
 from audit_api.evidence.views import photo_view
+from audit_api.request_checks import BodyLimit
 
 blp = Blueprint("photos", __name__, url_prefix="/api/v1", description="Photo evidence.")
+# A photo upload may be larger than other bodies: the photo plus its multipart envelope.
+PHOTO_BODY = BodyLimit("PHOTO_MAX_BYTES", slack=64 * 1024, field="file")
 
-FORM_SLACK = 64 * 1024  # the multipart envelope around the file
 
-
-@blp.before_request
-def _allow_photo_bodies() -> None:
-    """Photo uploads may be larger than other requests; anything larger is a named 413."""
-    if request.endpoint in ("photos.Photos", "photos.LocalUpload") and request.method == "POST":
-        limit = current_app.config["PHOTO_MAX_BYTES"] + FORM_SLACK
-        request.max_content_length = limit
-        if request.content_length is not None and request.content_length > limit:
-            raise PayloadTooLarge(
-                "The photo is too large.",
-                {"file": [f"must be at most {current_app.config['PHOTO_MAX_BYTES']} bytes"]},
-            )
+# Clients that do not know a part's type send it as one of these: the bytes decide.
+UNDECLARED = ("application/octet-stream", "")
 
 
 def read_file(upload: Any) -> bytes:
-    """The uploaded file's bytes, checked against the byte limit and the accepted types."""
-    limit = current_app.config["PHOTO_MAX_BYTES"]
+    """The uploaded file's bytes, checked against the byte limit and the declared type
+    (what the file really is is decided by its bytes, later)."""
     content_type = (upload.mimetype or "").lower()
-    if content_type not in CONTENT_TYPES:
+    if content_type not in CONTENT_TYPES + UNDECLARED:
         raise UnsupportedMediaType(
             f"Photos are {', '.join(CONTENT_TYPES)}.",
-            {"file": [f"content type {content_type or 'missing'} is not accepted"]},
+            {"file": [f"content type {content_type} is not accepted"]},
         )
-    return read_capped(upload, limit)
+    return read_capped(upload, current_app.config["PHOTO_MAX_BYTES"])
 
 
 @blp.route("/audits/<uuid:audit_id>/photos")
 class Photos(MethodView):
     """An audit's photos."""
+
+    body_limit = PHOTO_BODY
 
     @requires("audits:read")
     @blp.response(200, PhotoOut(many=True))
@@ -98,7 +87,7 @@ class Uploads(MethodView):
     @blp.response(201, UploadOut)
     def post(self, data: dict[str, Any], audit_id: UUID) -> Any:
         """A presigned form to POST the photo straight to storage; then call `complete`."""
-        _, form = service.start_upload(current_user(), str(audit_id), data)
+        _, form = direct.start_upload(current_user(), str(audit_id), data)
         return form
 
 
@@ -127,7 +116,7 @@ class Complete(MethodView):
     @blp.response(200, PhotoOut)
     def post(self, audit_id: UUID, photo_id: UUID) -> Any:
         """Check the uploaded file and accept it; a refused file is deleted (422)."""
-        return photo_view(service.complete(current_user(), str(audit_id), str(photo_id)))
+        return photo_view(direct.complete(current_user(), str(audit_id), str(photo_id)))
 
 
 @blp.route("/photos/<uuid:photo_id>/content")
@@ -157,13 +146,14 @@ class Content(MethodView):
         )
         response.cache_control.public = False
         response.cache_control.private = True
-        response.headers["X-Content-Type-Options"] = "nosniff"
         return response
 
 
 @blp.route("/storage/uploads")
 class LocalUpload(MethodView):
     """The target of presigned forms when photos are stored locally (S3 takes them itself)."""
+
+    body_limit = PHOTO_BODY
 
     @blp.doc(security=[])
     @blp.response(204)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import IO, Any
 
 import boto3
@@ -10,16 +10,18 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from audit_api.errors import StorageUnavailable
+from audit_api.evidence.storage import ObjectChanged, Stat
 
 MISSING = ("404", "NoSuchKey", "NotFound")
+CHANGED = ("412", "PreconditionFailed")
 
 
 def _unavailable(exc: Exception) -> StorageUnavailable:
     return StorageUnavailable(f"Photo storage failed: {type(exc).__name__}.")
 
 
-def _missing(exc: ClientError) -> bool:
-    return exc.response.get("Error", {}).get("Code") in MISSING
+def _code(exc: ClientError) -> str:
+    return str(exc.response.get("Error", {}).get("Code"))
 
 
 class S3Storage:
@@ -67,19 +69,19 @@ class S3Storage:
         except (BotoCoreError, ClientError) as exc:
             raise _unavailable(exc) from exc
 
-    def size(self, key: str) -> int | None:
+    def stat(self, key: str) -> Stat | None:
         try:
             head = self.client.head_object(Bucket=self.bucket, Key=self._key(key))
         except ClientError as exc:
-            if _missing(exc):
+            if _code(exc) in MISSING:
                 return None
             raise _unavailable(exc) from exc
         except BotoCoreError as exc:
             raise _unavailable(exc) from exc
-        return int(head["ContentLength"])
+        return Stat(int(head["ContentLength"]), head["ETag"])
 
-    def read(self, key: str, limit: int) -> bytes:
-        stream = self.open(key)
+    def read(self, key: str, limit: int, tag: str | None = None) -> bytes:
+        stream = self._get(key, {"IfMatch": tag} if tag else {})
         try:
             return stream.read(limit)
         except BotoCoreError as exc:
@@ -88,13 +90,51 @@ class S3Storage:
             stream.close()
 
     def open(self, key: str) -> IO[bytes]:
+        return self._get(key, {})
+
+    def _get(self, key: str, conditions: dict[str, str]) -> IO[bytes]:
         try:
-            return self.client.get_object(Bucket=self.bucket, Key=self._key(key))["Body"]
+            answer = self.client.get_object(Bucket=self.bucket, Key=self._key(key), **conditions)
         except ClientError as exc:
-            if _missing(exc):
+            if _code(exc) in MISSING:
                 raise KeyError(key) from None
+            if _code(exc) in CHANGED:
+                raise ObjectChanged(key) from None
             raise _unavailable(exc) from exc
         except BotoCoreError as exc:
+            raise _unavailable(exc) from exc
+        return answer["Body"]
+
+    def promote(self, source: str, target: str, tag: str, content_type: str) -> None:
+        # A server-side copy of exactly the version that was checked: if a replayed upload
+        # form replaced the object meanwhile, S3 refuses (412) instead of copying new bytes.
+        try:
+            self.client.copy_object(
+                Bucket=self.bucket,
+                Key=self._key(target),
+                CopySource={"Bucket": self.bucket, "Key": self._key(source)},
+                CopySourceIfMatch=tag,
+                MetadataDirective="REPLACE",
+                ContentType=content_type,
+                **self.encryption,
+            )
+        except ClientError as exc:
+            if _code(exc) in CHANGED or _code(exc) in MISSING:
+                raise ObjectChanged(source) from None
+            raise _unavailable(exc) from exc
+        except BotoCoreError as exc:
+            raise _unavailable(exc) from exc
+        self.delete([source])
+
+    def keys(self, prefix: str) -> Iterator[str]:
+        pages = self.client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=self._key(prefix)
+        )
+        try:
+            for page in pages:
+                for item in page.get("Contents", []):
+                    yield item["Key"][len(self.prefix) :]
+        except (BotoCoreError, ClientError) as exc:
             raise _unavailable(exc) from exc
 
     def delete(self, keys: Iterable[str]) -> None:

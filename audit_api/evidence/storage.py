@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Protocol
 
@@ -16,17 +18,36 @@ from audit_api.errors import StorageUnavailable
 LOCAL_UPLOAD_ENDPOINT = "photos.LocalUpload"
 
 
+class ObjectChanged(Exception):
+    """The object is not the version that was checked (it was replaced in between)."""
+
+
+@dataclass(frozen=True)
+class Stat:
+    """An object's size and a tag that changes whenever its bytes do."""
+
+    size: int
+    tag: str
+
+
 class Storage(Protocol):
     """Where photo objects live; keys are always made by the server."""
 
     def put(self, key: str, data: bytes, content_type: str) -> None:
         """Store an object (replacing one with the same key)."""
 
-    def size(self, key: str) -> int | None:
-        """The stored object's size in bytes, or None when there is none."""
+    def stat(self, key: str) -> Stat | None:
+        """The stored object's size and version tag, or None when there is none."""
 
-    def read(self, key: str, limit: int) -> bytes:
-        """An object's bytes (at most `limit`; a missing object raises KeyError)."""
+    def read(self, key: str, limit: int, tag: str | None = None) -> bytes:
+        """An object's bytes (at most `limit`; a missing object raises KeyError; with `tag`,
+        another version of it raises ObjectChanged)."""
+
+    def promote(self, source: str, target: str, tag: str, content_type: str) -> None:
+        """Move the `tag` version of `source` to `target` (ObjectChanged if it is another)."""
+
+    def keys(self, prefix: str) -> Iterator[str]:
+        """Every stored key that starts with `prefix`."""
 
     def open(self, key: str) -> IO[bytes]:
         """A readable stream of an object (a missing object raises KeyError)."""
@@ -53,6 +74,10 @@ class LocalStorage:
         self.root = Path(root).resolve()
         self.signer = URLSafeTimedSerializer(secret, salt="local-upload")
 
+    @staticmethod
+    def _failed(exc: OSError) -> StorageUnavailable:
+        return StorageUnavailable(f"Photo storage failed: {exc.strerror}.")
+
     def _path(self, key: str) -> Path:
         path = (self.root / key).resolve()
         if not path.is_relative_to(self.root):
@@ -60,27 +85,68 @@ class LocalStorage:
         return path
 
     def put(self, key: str, data: bytes, content_type: str) -> None:
-        path = self._path(key)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            # Write then rename: a reader never sees half a file.
-            with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as tmp:
-                tmp.write(data)
-            os.replace(tmp.name, path)
+            os.replace(self._staged(key, data), self._path(key))  # a reader never sees half
         except OSError as exc:
-            raise StorageUnavailable(f"Photo storage failed: {exc.strerror}.") from exc
+            raise self._failed(exc) from exc
 
-    def size(self, key: str) -> int | None:
+    def put_once(self, key: str, data: bytes) -> bool:
+        """Store an object only where none is: True if stored, or if the same bytes already
+        are (a retried POST); False when other bytes hold the key."""
         try:
-            return self._path(key).stat().st_size
+            staged = self._staged(key, data)
+            try:
+                os.link(staged, self._path(key))  # atomic, and fails when the key exists
+            except FileExistsError:
+                return self._digest(key) == hashlib.sha256(data).digest()
+            finally:
+                os.unlink(staged)
+        except OSError as exc:
+            raise self._failed(exc) from exc
+        return True
+
+    def _staged(self, key: str, data: bytes) -> str:
+        """A temporary file beside the key's path holding `data` (mode 0600)."""
+        path = self._path(key)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as tmp:
+            tmp.write(data)
+        return tmp.name
+
+    def _digest(self, key: str) -> bytes:
+        with self._path(key).open("rb") as stream:
+            return hashlib.file_digest(stream, "sha256").digest()
+
+    def stat(self, key: str) -> Stat | None:
+        try:
+            info = self._path(key).stat()
         except FileNotFoundError:
             return None
         except OSError as exc:
-            raise StorageUnavailable(f"Photo storage failed: {exc.strerror}.") from exc
+            raise self._failed(exc) from exc
+        return Stat(info.st_size, _tag(info))
 
-    def read(self, key: str, limit: int) -> bytes:
+    def read(self, key: str, limit: int, tag: str | None = None) -> bytes:
         with self.open(key) as stream:
+            if tag is not None and _tag(os.fstat(stream.fileno())) != tag:
+                raise ObjectChanged(key)
             return stream.read(limit)
+
+    def promote(self, source: str, target: str, tag: str, content_type: str) -> None:
+        found = self.stat(source)
+        if found is None or found.tag != tag:
+            raise ObjectChanged(source)
+        try:
+            self._path(target).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            os.replace(self._path(source), self._path(target))
+        except OSError as exc:
+            raise self._failed(exc) from exc
+
+    def keys(self, prefix: str) -> Iterator[str]:
+        base = self._path(prefix.rstrip("/")) if prefix else self.root
+        for path in base.rglob("*") if base.is_dir() else ():
+            if path.is_file() and not path.name.startswith("tmp"):
+                yield path.relative_to(self.root).as_posix()
 
     def open(self, key: str) -> IO[bytes]:
         try:
@@ -88,14 +154,14 @@ class LocalStorage:
         except FileNotFoundError:
             raise KeyError(key) from None
         except OSError as exc:
-            raise StorageUnavailable(f"Photo storage failed: {exc.strerror}.") from exc
+            raise self._failed(exc) from exc
 
     def delete(self, keys: Iterable[str]) -> None:
         for key in keys:
             try:
                 self._path(key).unlink(missing_ok=True)
             except OSError as exc:
-                raise StorageUnavailable(f"Photo storage failed: {exc.strerror}.") from exc
+                raise self._failed(exc) from exc
 
     def upload_form(
         self, key: str, content_type: str, max_bytes: int, expires_s: int
@@ -117,11 +183,16 @@ class LocalStorage:
 
     def ping(self) -> None:
         try:
-            self.root.mkdir(parents=True, exist_ok=True)
+            self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
             with tempfile.NamedTemporaryFile(dir=self.root):
                 pass
         except OSError as exc:
             raise StorageUnavailable(f"Photo storage is not writable: {exc.strerror}.") from exc
+
+
+def _tag(info: os.stat_result) -> str:
+    """A local file's version: a replaced file has another inode, size or time."""
+    return f"{info.st_ino}-{info.st_size}-{info.st_mtime_ns}"
 
 
 def init_app(app: Flask) -> None:

@@ -1,0 +1,157 @@
+"""Direct-to-storage uploads: a presigned form per upload, a staging key, and `complete`.
+
+The phone POSTs its file to a staging key that only this one form names
+(`uploads/{org}/{audit}/{photo}/{random}`). `complete` checks that object and moves exactly
+the version it checked to the photo's `original` key, which nothing but the server writes,
+so a form replayed later can never change accepted evidence: on S3 it lands on a staging
+key nobody reads (and the prune sweep deletes it), on local storage it is refused.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+
+from audit_api.audits.models import Audit
+from audit_api.audits.service import record
+from audit_api.db import db, utcnow
+from audit_api.errors import Conflict, Forbidden, Invalid, NotFound, PayloadTooLarge
+from audit_api.evidence.checks import store_facts
+from audit_api.evidence.models import STAGING, Photo
+from audit_api.evidence.service import (
+    check_item,
+    check_room,
+    commit_or_forget,
+    draft,
+    existing,
+    forget,
+    new_photo,
+    processed,
+    store_variants,
+)
+from audit_api.evidence.storage import LocalStorage, ObjectChanged, storage
+from audit_api.users.models import User
+
+
+def _not_uploaded() -> Conflict:
+    return Conflict("Nothing was uploaded for this photo yet.", {"file": ["not uploaded"]})
+
+
+def _changed() -> Conflict:
+    return Conflict(
+        "The uploaded file changed while it was being checked; complete the upload again.",
+        {"file": ["changed during the check"]},
+    )
+
+
+def start_upload(actor: User, audit_id: str, data: dict[str, Any]) -> tuple[Photo, dict[str, Any]]:
+    """A pending photo and a presigned form to POST its bytes to a staging key of its own."""
+    config = current_app.config
+    audit = draft(actor, audit_id)
+    check_item(audit, data.get("item"))
+    if data["size"] > config["PHOTO_MAX_BYTES"]:
+        limit = config["PHOTO_MAX_BYTES"]
+        raise Invalid("The photo is too large.", {"size": [f"must be at most {limit} bytes"]})
+    photo_id = str(data["photo_id"])
+    photo = existing(audit, photo_id)
+    if photo is not None and photo.status == "ready":
+        raise Conflict("This photo is already uploaded.", {"photo_id": ["already complete"]})
+    if photo is None:
+        check_room(audit)
+        photo = new_photo(actor, audit, photo_id)
+    photo.item_key, photo.declared_type = data.get("item"), data["content_type"]
+    photo.size = data["size"]
+    # A new key per form: an earlier form of this photo no longer leads anywhere that counts.
+    photo.upload_key = f"{STAGING}{photo.key(secrets.token_hex(16))}"
+    ttl = config["UPLOAD_URL_TTL"]
+    url, fields = storage().upload_form(
+        photo.upload_key, data["content_type"], config["PHOTO_MAX_BYTES"], ttl
+    )
+    db.session.commit()
+    expires_at: datetime = utcnow() + timedelta(seconds=ttl)
+    return photo, {"photo_id": photo.id, "url": url, "fields": fields, "expires_at": expires_at}
+
+
+def receive_local(key: str, data: bytes) -> None:
+    """Take a local form's file: only for a photo still waiting for it, and only once."""
+    backend = storage()
+    if not isinstance(backend, LocalStorage):
+        raise Forbidden("Uploads go straight to the object storage.")
+    # Locked, so `complete` cannot move the staged file while this form writes it.
+    photo = db.session.scalar(
+        select(Photo).where(Photo.upload_key == key, Photo.status == "pending").with_for_update()
+    )
+    if photo is None:
+        raise Conflict(
+            "This upload form is no longer valid: its photo was completed, removed or given "
+            "a newer form.",
+            {"key": ["form no longer valid"]},
+        )
+    if not backend.put_once(key, data):
+        raise Conflict("This upload form was already used.", {"file": ["form already used"]})
+    db.session.commit()
+
+
+def complete(actor: User, audit_id: str, photo_id: str) -> Photo:
+    """Check what the phone uploaded (size, then decoding), derive the copies, and move the
+    checked original into place."""
+    _, photo = _pending(actor, audit_id, photo_id)
+    if photo.status == "ready":
+        return photo  # a retried complete
+    staged, limit = photo.upload_key, current_app.config["PHOTO_MAX_BYTES"]
+    found = storage().stat(staged) if staged else None
+    if staged is None or found is None:
+        raise _not_uploaded()
+    if found.size > limit:
+        _refuse(photo, staged)
+        raise PayloadTooLarge("The uploaded photo is too large.", {"file": [f"over {limit} bytes"]})
+    try:
+        data = storage().read(staged, limit + 1, found.tag)
+    except KeyError:  # removed between the two calls
+        raise _not_uploaded() from None
+    except ObjectChanged:
+        raise _changed() from None
+    db.session.rollback()  # decode with no lock held (see service.upload)
+    try:
+        result = processed(data, "file")
+    except Invalid:
+        _refuse(_pending(actor, audit_id, photo_id)[1], staged)
+        raise
+    audit, photo = _pending(actor, audit_id, photo_id)
+    if photo.status == "ready":
+        return photo  # a retry finished first
+    if photo.upload_key != staged:
+        raise _changed()  # a newer form was issued meanwhile
+    store_facts(photo, result, len(data), audit)
+    written = store_variants(photo, result, None)
+    try:
+        storage().promote(staged, photo.key("original"), found.tag, result.content_type)
+    except ObjectChanged:
+        db.session.rollback()  # the photo stays pending, for a retried complete
+        forget(written)
+        raise _changed() from None
+    photo.upload_key = None
+    record(audit, actor, "photo_added", photo_id=photo.id, item=photo.item_key)
+    commit_or_forget([*written, photo.key("original")])
+    return photo
+
+
+def _pending(actor: User, audit_id: str, photo_id: str) -> tuple[Audit, Photo]:
+    """The actor's draft and its photo, both locked; 404 if there is no such photo."""
+    audit = draft(actor, audit_id)
+    photo = existing(audit, photo_id)
+    if photo is None:
+        raise NotFound("Photo not found; ask for an upload form first.")
+    return audit, photo
+
+
+def _refuse(photo: Photo, key: str) -> None:
+    """Delete a failed upload: its staged object and its pending row."""
+    storage().delete([key])
+    if photo.status == "pending" and photo.upload_key in (key, None):
+        db.session.delete(photo)
+    db.session.commit()
