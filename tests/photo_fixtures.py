@@ -69,3 +69,19 @@ def bucket(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.M
         "S3_SSE": "AES256",
     }
     return Bucket(settings, None, client)
+
+
+@pytest.fixture(scope="session")
+def camera() -> dict[str, Any]:
+    """Phone-made photos: a 12 MP JPEG and HEIC with EXIF, and a PNG screenshot."""
+    from tests.support.camera import camera_photos
+
+    return camera_photos()
+
+
+@pytest.fixture(scope="session")
+def real_world() -> dict[str, Path]:
+    """Pillow's and pillow-heif's corpora of real-world image files."""
+    from tests.support.corpus import real_world_images
+
+    return real_world_images()

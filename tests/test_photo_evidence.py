@@ -1,0 +1,151 @@
+"""Evidence nobody can swap: upload forms are single-use, staged apart, and what `complete`
+checked is exactly what is kept; stray staged files are swept. Both storage backends."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+
+from tests.audit_helpers import new_id, visit_body
+from tests.photo_helpers import jpeg
+from tests.test_photos import AUDITS, TAKEN, fetch, post_form
+
+
+def start(world, audit_id: str, data: bytes, photo_id: str | None = None, **extra) -> dict:
+    body = {
+        "photo_id": photo_id or str(uuid.uuid4()),
+        "content_type": "image/jpeg",
+        "size": len(data),
+        **extra,
+    }
+    response = world.manager_north.post(f"{AUDITS}/{audit_id}/photos/uploads", json=body)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def complete(world, audit_id: str, photo_id: str):
+    return world.manager_north.post(f"{AUDITS}/{audit_id}/photos/{photo_id}/complete")
+
+
+def original(world, client, photo_id: str) -> bytes:
+    return fetch(client, world.hq.get(f"/api/v1/photos/{photo_id}/content?variant=original"))
+
+
+def replayed(client, bucket, form: dict, data: bytes) -> int:
+    """Post a form again: S3 cannot refuse a presigned POST before it expires, the local
+    target refuses a form that was used."""
+    status = post_form(client, form, data)
+    assert status == (409 if bucket.root is not None else 204)
+    return status
+
+
+def staged(bucket) -> set[str]:
+    return {key for key in bucket.stored() if key.startswith("uploads/")}
+
+
+def prune(app) -> str:
+    result = app.test_cli_runner().invoke(args=["photos", "prune"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_a_used_form_cannot_change_evidence_after_approval(app, world, client, bucket):
+    audit_id, first, other = new_id(), jpeg(seed=1, **TAKEN), jpeg(seed=2, **TAKEN)
+    assert (
+        world.manager_north.put(f"{AUDITS}/{audit_id}", json=visit_body(world)).status_code == 201
+    )
+    form = start(world, audit_id, first, item="entrance_photo")
+    assert post_form(client, form, first) == 204
+    done = complete(world, audit_id, form["photo_id"])
+    assert done.status_code == 200, done.get_json()
+    photo = done.get_json()
+    replayed(client, bucket, form, other)  # after complete
+    assert world.manager_north.post(f"{AUDITS}/{audit_id}/submit").status_code == 200
+    replayed(client, bucket, form, other)  # after submit
+    review = world.hq.post(f"{AUDITS}/{audit_id}/review", json={"decision": "approve"})
+    assert review.status_code == 200, review.get_json()
+    replayed(client, bucket, form, other)  # after approval
+
+    served = original(world, client, photo["id"])
+    assert served == first and hashlib.sha256(served).hexdigest() == photo["sha256"]
+    again = world.manager_north.get(f"{AUDITS}/{audit_id}/photos/{photo['id']}").get_json()
+    assert again["sha256"] == photo["sha256"] and again["size"] == len(first)
+    assert "removed 0 pending" in prune(app)
+    assert staged(bucket) == set()  # what the replays left on S3 is swept
+    assert {k.rsplit("/", 1)[1] for k in bucket.stored()} == {"original", "display", "thumb"}
+    assert bucket.read(next(k for k in bucket.stored() if k.endswith("/original"))) == first
+
+
+def test_a_form_used_after_its_photo_was_removed_leaves_nothing(app, world, client, bucket):
+    audit_id, data = new_id(), jpeg()
+    assert (
+        world.manager_north.put(f"{AUDITS}/{audit_id}", json=visit_body(world)).status_code == 201
+    )
+    form = start(world, audit_id, data)
+    url = f"{AUDITS}/{audit_id}/photos/{form['photo_id']}"
+    assert world.manager_north.delete(url).status_code == 204
+    replayed(client, bucket, form, data)
+    assert "removed 1 staged" in prune(app) or bucket.root is not None
+    assert bucket.stored() == set()
+    assert complete(world, audit_id, form["photo_id"]).status_code == 404
+
+
+def test_a_newer_form_voids_the_older_one(world, client, bucket):
+    audit_id, old_bytes, new_bytes = new_id(), jpeg(seed=3), jpeg(seed=4)
+    assert (
+        world.manager_north.put(f"{AUDITS}/{audit_id}", json=visit_body(world)).status_code == 201
+    )
+    photo_id = str(uuid.uuid4())
+    old = start(world, audit_id, old_bytes, photo_id)
+    new = start(world, audit_id, new_bytes, photo_id)
+    assert old["fields"]["key"] != new["fields"]["key"]
+    replayed(client, bucket, old, old_bytes)
+    nothing = complete(world, audit_id, photo_id)
+    assert nothing.status_code == 409 and nothing.get_json()["errors"]["file"] == ["not uploaded"]
+    assert post_form(client, new, new_bytes) == 204
+    photo = complete(world, audit_id, photo_id).get_json()
+    assert photo["sha256"] == hashlib.sha256(new_bytes).hexdigest()
+    assert original(world, client, photo_id) == new_bytes
+
+
+def test_a_local_form_post_retried_with_the_same_file_is_harmless(world, client):
+    audit_id, data = new_id(), jpeg()
+    assert (
+        world.manager_north.put(f"{AUDITS}/{audit_id}", json=visit_body(world)).status_code == 201
+    )
+    form = start(world, audit_id, data)
+    assert post_form(client, form, data) == 204
+    assert post_form(client, form, data) == 204  # the phone lost the first answer
+    assert post_form(client, form, jpeg(seed=9)) == 409
+    assert complete(world, audit_id, form["photo_id"]).get_json()["sha256"] == (
+        hashlib.sha256(data).hexdigest()
+    )
+
+
+def test_a_file_replaced_while_it_is_checked_is_not_accepted(app, world, client, bucket):
+    """A form replayed between `complete`'s size check and its read: the check notices that
+    the version changed (S3 If-Match, a new inode locally) and accepts nothing."""
+    audit_id, first, other = new_id(), jpeg(seed=5), jpeg(seed=6)
+    assert (
+        world.manager_north.put(f"{AUDITS}/{audit_id}", json=visit_body(world)).status_code == 201
+    )
+    form = start(world, audit_id, first)
+    assert post_form(client, form, first) == 204
+    backend = app.extensions["audit_storage"]
+    read = backend.read
+
+    def racing_read(key, limit, tag=None):
+        backend.put(key, other, "image/jpeg")  # as a replayed form would, on S3
+        return read(key, limit, tag)
+
+    backend.read = racing_read
+    changed = complete(world, audit_id, form["photo_id"])
+    assert changed.status_code == 409, changed.get_json()
+    assert changed.get_json()["errors"]["file"] == ["changed during the check"]
+    pending = world.manager_north.get(f"{AUDITS}/{audit_id}/photos/{form['photo_id']}")
+    assert pending.get_json()["status"] == "pending"
+    assert not any(key.endswith(("/display", "/thumb", "/original")) for key in bucket.stored())
+    backend.read = read
+    photo = complete(world, audit_id, form["photo_id"]).get_json()
+    assert photo["sha256"] == hashlib.sha256(other).hexdigest()  # what was checked is kept
+    assert original(world, client, form["photo_id"]) == other

@@ -1,0 +1,94 @@
+"""Cheap checks before any decode, and a bounded number of decodes at once per process."""
+
+from __future__ import annotations
+
+import io
+import threading
+import time
+
+import pytest
+from PIL import Image
+
+from audit_api.evidence import service
+from tests.photo_helpers import jpeg, upload
+from tests.test_photos import AUDITS, draft
+
+
+def big_flat_png() -> bytes:
+    """7071x7071 (50 MP, just under the pixel cap) in about 200 KB: costly only to decode."""
+    out = io.BytesIO()
+    Image.new("RGB", (7071, 7071), (200, 30, 30)).save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.fixture
+def decodes(monkeypatch):
+    """Every decode the service starts, with how many ran at the same time at most."""
+    seen = {"count": 0, "now": 0, "most": 0}
+    lock, decode = threading.Lock(), service.process
+
+    def counting(data, max_pixels):
+        with lock:
+            seen["count"] += 1
+            seen["now"] += 1
+            seen["most"] = max(seen["most"], seen["now"])
+        try:
+            time.sleep(0.05)  # long enough for uploads in other threads to overlap
+            return decode(data, max_pixels)
+        finally:
+            with lock:
+                seen["now"] -= 1
+
+    monkeypatch.setattr(service, "process", counting)
+    return seen
+
+
+@pytest.mark.app_config(PHOTO_MAX_PER_AUDIT=1)
+def test_refusals_that_need_no_pixels_come_before_any_decode(world, decodes):
+    png = big_flat_png()
+    assert len(png) < 400_000
+    audit_id = draft(world)
+    assert upload(world.manager_north, audit_id, jpeg()).status_code == 201
+    assert decodes["count"] == 1
+    started = time.perf_counter()
+    full = upload(world.manager_north, audit_id, png, content_type="image/png")
+    assert full.status_code == 409 and "photo_id" in full.get_json()["errors"]
+    assert time.perf_counter() - started < 1.0
+    other = upload(world.auditor, audit_id, png, content_type="image/png")  # not theirs
+    assert other.status_code == 404
+    item = upload(world.manager_north, audit_id, png, content_type="image/png", item="nope")
+    assert item.status_code == 422 and "item" in item.get_json()["errors"]
+    assert decodes["count"] == 1  # none of the refusals decoded a pixel
+
+
+@pytest.mark.app_config(PHOTO_DECODE_CONCURRENCY=1)
+def test_parallel_uploads_decode_one_at_a_time(app, world, decodes):
+    audit_id, answers = draft(world), []
+
+    def send(seed: int) -> None:
+        caller = world.manager_north
+        answers.append(upload(caller, audit_id, jpeg(seed=seed, size=(1600, 1200))).status_code)
+
+    threads = [threading.Thread(target=send, args=(seed,)) for seed in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert answers == [201] * 4
+    assert decodes["count"] == 4 and decodes["most"] == 1
+
+
+@pytest.mark.app_config(PHOTO_DECODE_CONCURRENCY=1, PHOTO_DECODE_WAIT=1)
+def test_an_upload_that_waits_too_long_for_a_decode_is_told_to_retry(app, world, bucket):
+    audit_id = draft(world)
+    slots = app.extensions["audit_decode_slots"]
+    assert slots.acquire(timeout=1)  # another upload is decoding
+    try:
+        busy = upload(world.manager_north, audit_id, jpeg())
+    finally:
+        slots.release()
+    assert busy.status_code == 503, busy.get_json()
+    assert busy.headers["Retry-After"] == "10"
+    assert world.manager_north.get(f"{AUDITS}/{audit_id}/photos").get_json() == []
+    assert bucket.stored() == set()
+    assert upload(world.manager_north, audit_id, jpeg()).status_code == 201
