@@ -39,6 +39,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ACCESS_TOKEN_TTL", "int", 900, "access token lifetime, s", Range(min=30)),
     Setting("REFRESH_TOKEN_TTL", "int", 30 * 86400, "refresh token lifetime, s", Range(min=60)),
     Setting("REFRESH_REUSE_GRACE", "int", 60, "s a rotated refresh token may be retried", Range(0)),
+    Setting(
+        "ASSIGNMENT_SLACK_MIN",
+        "int",
+        60,
+        "min an assigned audit may start outside its window",
+        Range(0, 7 * 24 * 60),
+    ),
     Setting("DISPUTE_WINDOW_DAYS", "int", 14, "days after approval to dispute", Range(0)),
     Setting("MAX_CONTENT_LENGTH", "int", 1024 * 1024, "largest request body, bytes", Range(1024)),
     Setting("RATELIMIT_STORAGE_URI", "str", "memory://", "flask-limiter storage, e.g. redis://"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
 from zoneinfo import available_timezones
@@ -110,3 +110,25 @@ class DateWindow(Schema):
     def _ordered(self, data: dict[str, Any], **_: Any) -> None:
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             raise ValidationError("must not be after to", "from")
+
+
+EARLIEST, LATEST = datetime(1970, 1, 1, tzinfo=UTC), datetime(2101, 1, 1, tzinfo=UTC)
+
+
+class Instant(fields.AwareDateTime):
+    """An RFC 3339 time with an offset, between 1970 and 2100 (a phone's clock set to year 1
+    or 9999 is a mistake, and such times cannot even be moved to UTC)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "error_messages",
+            {"invalid": "must be an RFC 3339 time with an offset, e.g. 2026-11-21T15:00:00Z"},
+        )
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        # The year first: converting year 1 or 9999 with an offset to UTC would overflow.
+        if not 1969 <= moment.year <= 2101 or not EARLIEST <= moment.astimezone(UTC) < LATEST:
+            raise ValidationError("must lie between 1970-01-01 and 2100-12-31 (UTC)")
+        return moment

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from audit_api.fields import Id, Partial
+from audit_api.fields import Id, Instant, Partial
 
 KINDS = validate.OneOf(("visit", "call"))
 STATUSES = ("open", "done", "cancelled")
@@ -18,8 +18,8 @@ class AssignmentIn(Schema):
     checklist_version = Id(required=True, strict=True)
     kind = fields.String(required=True, validate=KINDS)
     auditor_id = Id(required=True, strict=True)
-    due_from = fields.AwareDateTime(required=True)
-    due_to = fields.AwareDateTime(required=True)
+    due_from = Instant(required=True)
+    due_to = Instant(required=True)
 
     @validates_schema
     def _window(self, data: dict, **_: object) -> None:
@@ -31,8 +31,8 @@ class AssignmentPatch(Partial, Schema):
     """Reschedule, reassign or cancel an open assignment."""
 
     auditor_id = Id(strict=True)
-    due_from = fields.AwareDateTime()
-    due_to = fields.AwareDateTime()
+    due_from = Instant()
+    due_to = Instant()
     status = fields.String(validate=validate.OneOf(("open", "cancelled")))
 
 
@@ -60,6 +60,6 @@ class AssignmentQuery(Schema):
     status = fields.String(validate=validate.OneOf(STATUSES))
     location_id = Id()
     auditor_id = Id()
-    due_after = fields.AwareDateTime(metadata={"description": "window ends after this time"})
-    due_before = fields.AwareDateTime(metadata={"description": "window starts before this time"})
+    due_after = Instant(metadata={"description": "window ends after this time"})
+    due_before = Instant(metadata={"description": "window starts before this time"})
     lang = fields.String()

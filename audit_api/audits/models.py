@@ -30,7 +30,8 @@ class Audit(Tracked, Base):
     location_id: Mapped[int] = mapped_column(ForeignKey("locations.id"))
     checklist_version_id: Mapped[int] = mapped_column(ForeignKey("checklist_versions.id"))
     kind: Mapped[str] = mapped_column(String(8))
-    assignment_id: Mapped[int | None] = mapped_column(ForeignKey("assignments.id"), index=True)
+    # One assignment is one audit; self-audits have none (NULLs never clash).
+    assignment_id: Mapped[int | None] = mapped_column(ForeignKey("assignments.id"), unique=True)
     auditor_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     status: Mapped[str] = mapped_column(String(10), default="draft")
     answers: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)

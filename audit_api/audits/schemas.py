@@ -6,7 +6,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from audit_api.checklists.schemas import AnswerIn, ScoreOut
 from audit_api.evidence.schemas import PhotoOut
-from audit_api.fields import Id
+from audit_api.fields import PLAUSIBLE, Id, Instant
 
 NON_NEGATIVE = validate.Range(min=0, error="must be 0 or more")
 ANSWERED_BY = ("person", "ivr", "voicemail", "no_answer")
@@ -45,7 +45,7 @@ class CallIn(Schema):
     """Self-call facts; the metrics are derived from them, not typed in twice."""
 
     number_dialled = fields.String(validate=validate.Length(max=32))
-    dialled_at = fields.AwareDateTime()
+    dialled_at = Instant()
     rings_to_answer = fields.Integer(strict=True, validate=NON_NEGATIVE, allow_none=True)
     seconds_to_answer = fields.Float(validate=NON_NEGATIVE, allow_none=True)
     answered_by = fields.String(required=True, validate=validate.OneOf(ANSWERED_BY))
@@ -63,8 +63,8 @@ class AuditIn(Schema):
     checklist_version = Id(required=True, strict=True)
     kind = fields.String(required=True, validate=validate.OneOf(("visit", "call")))
     assignment_id = Id(strict=True, allow_none=True, load_default=None)
-    started_at = fields.AwareDateTime(required=True)
-    submitted_at = fields.AwareDateTime(allow_none=True, load_default=None)
+    started_at = Instant(required=True)
+    submitted_at = Instant(allow_none=True, load_default=None)
     checkin = fields.Nested(CheckinIn, allow_none=True, load_default=None)
     visit = fields.Nested(VisitIn, allow_none=True, load_default=None)
     call = fields.Nested(CallIn, allow_none=True, load_default=None)
@@ -119,8 +119,10 @@ class AuditQuery(Schema):
     auditor_id = Id()
     kind = fields.String(validate=validate.OneOf(("visit", "call")))
     checklist_key = fields.String()
-    date_from = fields.Date(metadata={"description": "visit date (location's timezone) from"})
-    date_to = fields.Date(metadata={"description": "visit date to, inclusive"})
+    date_from = fields.Date(
+        validate=PLAUSIBLE, metadata={"description": "visit date (location's timezone) from"}
+    )
+    date_to = fields.Date(validate=PLAUSIBLE, metadata={"description": "visit date to, inclusive"})
 
 
 class ReviewIn(Schema):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.exc import IntegrityError
 
@@ -133,10 +134,21 @@ def _assignment_for(actor: User, data: dict[str, Any]) -> Assignment | None:
         assignment = get_assignment(actor, data["assignment_id"])
     except NotFound:
         raise NotFound("Assignment not found.", {"assignment_id": ["Not found."]}) from None
-    if actor.role == AUDITOR and assignment.auditor_id != actor.id:
-        raise NotFound("Assignment not found.", {"assignment_id": ["Not found."]})
+    if assignment.auditor_id != actor.id:
+        if actor.role == AUDITOR:  # another auditor's assignment is not theirs to see
+            raise NotFound("Assignment not found.", {"assignment_id": ["Not found."]})
+        raise Forbidden(
+            "Only the assignment's auditor fills it; a self-audit leaves assignment_id out.",
+            {"assignment_id": ["assigned to another auditor"]},
+        )
     if assignment.status != "open":
         raise Conflict(f"The assignment is {assignment.status}.")
+    taken = db.session.scalar(select(Audit.id).where(Audit.assignment_id == assignment.id))
+    if taken is not None:
+        raise Conflict(
+            "The assignment already has its audit; one assignment is one audit.",
+            {"assignment_id": [f"already audited by {taken}"]},
+        )
     for name, value in _pinned(assignment).items():
         if data[name] != value:
             raise field_error(name, f"must be {value}, as in the assignment")
@@ -186,8 +198,26 @@ def _check_editable(actor: User, audit: Audit, data: dict[str, Any]) -> None:
             )
 
 
+def check_window(audit: Audit, started_at: datetime) -> None:
+    """An assigned audit starts within its assignment's due window (give or take
+    ASSIGNMENT_SLACK_MIN, for phone clocks)."""
+    if audit.assignment_id is None:
+        return
+    assignment = db.session.get(Assignment, audit.assignment_id)
+    if assignment is None:
+        return
+    slack = timedelta(minutes=current_app.config["ASSIGNMENT_SLACK_MIN"])
+    if not assignment.due_from - slack <= started_at <= assignment.due_to + slack:
+        raise field_error(
+            "started_at",
+            f"must lie within the assignment's due window ({assignment.due_from.isoformat()} "
+            f"to {assignment.due_to.isoformat()}, give or take {int(slack.total_seconds() // 60)} min)",
+        )
+
+
 def apply_content(audit: Audit, data: dict[str, Any], *, complete: bool) -> None:
     """Validate and store answers and paradata; fill the items the paradata answers."""
+    check_window(audit, data["started_at"])
     definition = audit.checklist_version.definition
     raw = plain_answers(data["answers"])
     paradata = {part: _jsonable(data[part]) for part in ("checkin", "visit", "call") if data[part]}

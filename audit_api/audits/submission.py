@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from audit_api.audits.models import Audit, AuditItemScore, AuditScore, AuditSectionScore
 from audit_api.audits.service import (
+    check_window,
     content_digest,
     get_audit,
     record,
@@ -99,6 +100,7 @@ def store_score(audit: Audit, result: ScoreResult) -> None:
 
 
 def _finish(actor: User, audit: Audit, device_time: datetime | None) -> None:
+    check_window(audit, audit.started_at)  # the assignment may have been moved since the PUT
     # Photos uploaded for an item count as its evidence; ids that name no photo are refused.
     answers, photo_errors = answers_with_photos(audit, audit.answers)
     result = score_answers(audit, answers, photo_errors)

@@ -24,7 +24,15 @@ NUMBER = {"invalid": "must be a number"}
 INTEGER = {"invalid": "must be a whole number"}
 BOOLEAN = {"invalid": "must be true or false"}
 FRACTION = validate.Range(0, 1, error="must be between 0 and 1")
-POSITIVE = validate.Range(min=0, min_inclusive=False, error="must be greater than 0")
+# Weights are relative: 1000 allows any real proportion, while sums of them stay finite.
+MAX_WEIGHT = 1000
+WEIGHT = validate.Range(
+    min=0,
+    max=MAX_WEIGHT,
+    min_inclusive=False,
+    error=f"must be greater than 0 and at most {MAX_WEIGHT}",
+)
+SCALE_BOUND = validate.Range(-1_000_000, 1_000_000, error="must be between -1000000 and 1000000")
 PERCENT = validate.Range(0, 100, error="must be between 0 and 100")
 KEY = validate.Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$", error="lower-case letters, digits and '-'")
 ITEM_KEY = validate.Regexp(r"^[a-z][a-z0-9_]*$", error="lower-case letters, digits and '_'")
@@ -102,12 +110,12 @@ class ItemSchema(_Strict):
     prompt = LocalText(required=True)
     help = LocalText()
     unit = fields.String(validate=validate.Length(1, 40))
-    min = fields.Integer(strict=True, error_messages=INTEGER)
-    max = fields.Integer(strict=True, error_messages=INTEGER)
+    min = fields.Integer(strict=True, validate=SCALE_BOUND, error_messages=INTEGER)
+    max = fields.Integer(strict=True, validate=SCALE_BOUND, error_messages=INTEGER)
     options = fields.List(fields.Nested(OptionSchema), validate=validate.Length(min=2))
     bands = fields.List(fields.Nested(BandSchema), validate=validate.Length(min=1))
     pass_ = fields.Boolean(data_key="pass", error_messages=BOOLEAN)
-    weight = fields.Float(load_default=1.0, validate=POSITIVE, error_messages=NUMBER)
+    weight = fields.Float(load_default=1.0, validate=WEIGHT, error_messages=NUMBER)
     required = fields.Boolean(load_default=True, error_messages=BOOLEAN)
     na_allowed = fields.Boolean(load_default=False, error_messages=BOOLEAN)
     critical = fields.Boolean(load_default=False, error_messages=BOOLEAN)
@@ -126,7 +134,7 @@ class SectionSchema(_Strict):
 
     key = fields.String(required=True, validate=ITEM_KEY)
     title = LocalText(required=True)
-    weight = fields.Float(validate=POSITIVE, error_messages=NUMBER)
+    weight = fields.Float(validate=WEIGHT, error_messages=NUMBER)
     items = fields.List(fields.Nested(ItemSchema), required=True, validate=validate.Length(min=1))
 
 

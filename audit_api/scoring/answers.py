@@ -10,6 +10,8 @@ from typing import Any
 from audit_api.scoring.engine import Answer, Definition, Item, iter_items, visibility
 
 MAX_TEXT = 5000
+# Counts, seconds, money: nothing real is larger, and a 400-digit integer is not even a float.
+MAX_NUMBER = 1e12
 
 
 class AnswersInvalid(ValueError):
@@ -21,16 +23,22 @@ class AnswersInvalid(ValueError):
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return abs(value) <= MAX_NUMBER  # compared as integers: no float overflow
+    return math.isfinite(value) and abs(value) <= MAX_NUMBER
 
 
 def _is_rfc3339(value: Any) -> bool:
+    """An RFC 3339 time with an offset, between 1970 and 2100."""
     if not isinstance(value, str) or "T" not in value.upper():
         return False
     try:
-        return datetime.fromisoformat(value.replace("z", "Z")).tzinfo is not None
+        moment = datetime.fromisoformat(value.replace("z", "Z"))
     except ValueError:
         return False
+    return moment.tzinfo is not None and 1970 <= moment.year <= 2100
 
 
 def value_problem(item: Item, value: Any) -> str | None:
@@ -43,15 +51,20 @@ def value_problem(item: Item, value: Any) -> str | None:
             return "must be a whole number"
         if not item["min"] <= value <= item["max"]:
             return f"must be between {item['min']} and {item['max']}"
-    if kind == "choice" and value not in {o["key"] for o in item["options"]}:
+    if kind == "choice" and (
+        not isinstance(value, str) or value not in {o["key"] for o in item["options"]}
+    ):
         keys = ", ".join(o["key"] for o in item["options"])
         return f"must be one of: {keys}"
     if kind == "number" and not _is_number(value):
-        return "must be a number"
+        return f"must be a number between -{MAX_NUMBER:.0e} and {MAX_NUMBER:.0e}"
     if kind == "text" and (not isinstance(value, str) or len(value) > MAX_TEXT):
         return f"must be text of at most {MAX_TEXT} characters"
     if kind == "datetime" and not _is_rfc3339(value):
-        return "must be an RFC 3339 time with an offset, e.g. 2026-11-22T10:15:00-03:00"
+        return (
+            "must be an RFC 3339 time with an offset between 1970 and 2100, "
+            "e.g. 2026-11-22T10:15:00-03:00"
+        )
     if kind == "photo":
         return "a photo item is answered with photo_ids, not a value"
     return None
