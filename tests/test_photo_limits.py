@@ -61,21 +61,43 @@ def test_refusals_that_need_no_pixels_come_before_any_decode(world, decodes):
     assert decodes["count"] == 1  # none of the refusals decoded a pixel
 
 
-@pytest.mark.app_config(PHOTO_DECODE_CONCURRENCY=1)
-def test_parallel_uploads_decode_one_at_a_time(app, world, decodes):
-    audit_id, answers = draft(world), []
+def upload_in_parallel(world, audits: list[str]) -> list[int]:
+    """One upload per audit, all at once, each from its own thread."""
+    answers: list[int] = []
 
-    def send(seed: int) -> None:
-        caller = world.manager_north
-        answers.append(upload(caller, audit_id, jpeg(seed=seed, size=(1600, 1200))).status_code)
+    def send(n: int) -> None:
+        data = jpeg(seed=n, size=(1600, 1200))
+        answers.append(upload(world.manager_north, audits[n], data).status_code)
 
-    threads = [threading.Thread(target=send, args=(seed,)) for seed in range(4)]
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(len(audits))]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert answers == [201] * 4
+    return answers
+
+
+@pytest.mark.app_config(PHOTO_DECODE_CONCURRENCY=1)
+def test_parallel_uploads_decode_one_at_a_time(app, world, decodes):
+    audits = [draft(world) for _ in range(4)]  # four audits: no row lock orders them
+    assert upload_in_parallel(world, audits) == [201] * 4
     assert decodes["count"] == 4 and decodes["most"] == 1
+
+
+@pytest.mark.app_config(PHOTO_DECODE_CONCURRENCY=2)
+def test_decoding_holds_no_database_lock(app, world, monkeypatch):
+    """Two uploads decode at the same moment: neither waits for the other's transaction
+    (SQLite's write lock, an audit's row lock) while it decodes."""
+    both = threading.Barrier(2, timeout=10)
+    decode = service.process
+
+    def meeting(data, max_pixels):
+        both.wait()  # breaks (and the upload fails) unless the other decode runs meanwhile
+        return decode(data, max_pixels)
+
+    monkeypatch.setattr(service, "process", meeting)
+    audits = [draft(world) for _ in range(2)]
+    assert upload_in_parallel(world, audits) == [201, 201]
 
 
 @pytest.mark.app_config(PHOTO_DECODE_CONCURRENCY=1, PHOTO_DECODE_WAIT=1)
