@@ -1,6 +1,6 @@
 """Benchmark of photo processing against bare Pillow; prints figures, asserts nothing.
 
-    python bench/photos.py [--runs 7] [--megapixels 12]
+    python bench/photos.py [--runs 7] [--megapixels 12] [--concurrent 8]
 
 Makes a 12 MP camera-like JPEG (noise and detail, EXIF with orientation, time and GPS), then
 times, interleaved, the bare Pillow baseline (open, draft, resize to 1600 px, save JPEG) and
@@ -8,6 +8,10 @@ the service's whole pipeline (`audit_api.evidence.images.process`: checks, EXIF,
 resize, orientation, sRGB, display and thumbnail JPEGs, sha256, perceptual hash). Peak memory
 is each one's peak RSS in a fresh process, against a process that only imports and reads the file.
 Target: pipeline at most 1.5x the baseline's time, peak RSS under 250 MB.
+
+Then (bench/photo_concurrency.py) the peak RSS of a running service while 8 uploads of a
+50 MP photo arrive at once, with the shipped decode slots against unbounded decoding.
+Target: under 1 GB.
 """
 
 from __future__ import annotations
@@ -102,6 +106,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--megapixels", type=float, default=12)
+    parser.add_argument(
+        "--concurrent", type=int, default=8, help="parallel 50 MP uploads (0: skip)"
+    )
     parser.add_argument("--one", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
@@ -128,6 +135,10 @@ def main() -> None:
     print(f"pipeline {rss_full:.0f} MB")
     print(f"  ratio pipeline/baseline: {rss_full / rss_base:.2f}x (target: pipeline < 250 MB)")
     os.unlink(f.name)
+    if args.concurrent:
+        from bench.photo_concurrency import report
+
+        report(args.concurrent)
 
 
 if __name__ == "__main__":

@@ -213,3 +213,21 @@ def test_an_assigned_audit_starts_within_its_due_window(world, started, status):
     assert response.status_code == status, response.get_json()
     if status == 422:
         assert "started_at" in response.get_json()["errors"]
+
+
+def test_the_event_log_and_comments_come_a_page_at_a_time(world):
+    audit_id = draft(world)
+    for n in range(120):
+        body = {"body": f"nota {n}"}
+        assert (
+            world.manager_north.post(f"{AUDITS}/{audit_id}/comments", json=body).status_code == 201
+        )
+    for path in ("events", "comments"):
+        first = world.manager_north.get(f"{AUDITS}/{audit_id}/{path}")
+        assert first.status_code == 200 and len(first.get_json()) == 100
+        total = 121 if path == "events" else 120  # "created", then the comments
+        assert json.loads(first.headers["X-Pagination"])["total"] == total
+        last = world.manager_north.get(f"{AUDITS}/{audit_id}/{path}?page=2&page_size=100")
+        assert len(last.get_json()) == total - 100
+        too_big = world.manager_north.get(f"{AUDITS}/{audit_id}/{path}?page_size=1000")
+        assert too_big.status_code == 422

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from audit_api.audits.models import Audit, AuditEvent
 from audit_api.audits.service import get_audit, record, set_assignment_status
-from audit_api.db import db, utcnow
+from audit_api.db import db, fetch_page, utcnow
 from audit_api.errors import Conflict, Forbidden, field_error
 from audit_api.users.models import User
 
@@ -82,10 +82,17 @@ def comment(actor: User, audit_id: str, body: str) -> AuditEvent:
     return event
 
 
-def events(actor: User, audit_id: str, actions: tuple[str, ...] | None = None) -> list[AuditEvent]:
-    """The audit's log, oldest first (only some actions when asked)."""
+def events(
+    actor: User,
+    audit_id: str,
+    actions: tuple[str, ...] | None = None,
+    *,
+    page: int = 1,
+    page_size: int = 100,
+) -> tuple[list[AuditEvent], int]:
+    """A page of the audit's log, oldest first (only some actions when asked), and its total."""
     audit = get_audit(actor, audit_id)
     stmt = select(AuditEvent).where(AuditEvent.audit_id == audit.id)
     if actions:
         stmt = stmt.where(AuditEvent.action.in_(actions))
-    return list(db.session.scalars(stmt.order_by(AuditEvent.id)))
+    return fetch_page(stmt.order_by(AuditEvent.id), page, page_size)

@@ -121,15 +121,20 @@ class Review(MethodView):
         return _one(audit)
 
 
+COMMENTS = ("commented",)
+
+
 @blp.route("/<uuid:audit_id>/comments")
 class Comments(MethodView):
     """Comments."""
 
     @requires("audits:read")
     @blp.response(200, EventOut(many=True))
-    def get(self, audit_id: UUID) -> Any:
-        """The comments on an audit, oldest first."""
-        return review.events(current_user(), str(audit_id), ("commented",))
+    # A log is read whole more often than not: a full page by default.
+    @blp.paginate(page_size=MAX_PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+    def get(self, audit_id: UUID, pagination_parameters: Any) -> Any:
+        """The comments on an audit, oldest first, a page at a time."""
+        return paged(review.events, pagination_parameters, audit_id=str(audit_id), actions=COMMENTS)
 
     @requires("audits:read")
     @idempotent
@@ -159,9 +164,12 @@ class Events(MethodView):
 
     @requires("audits:read")
     @blp.response(200, EventOut(many=True))
-    def get(self, audit_id: UUID) -> Any:
-        """Every transition and sensitive action, with actor, time and note."""
-        return review.events(current_user(), str(audit_id))
+    # A log is read whole more often than not: a full page by default.
+    @blp.paginate(page_size=MAX_PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+    def get(self, audit_id: UUID, pagination_parameters: Any) -> Any:
+        """Every transition and sensitive action, with actor, time and note; oldest first, a
+        page at a time (the totals are in X-Pagination)."""
+        return paged(review.events, pagination_parameters, audit_id=str(audit_id))
 
 
 @blp.route("/<uuid:audit_id>/score")

@@ -206,12 +206,13 @@ def check_window(audit: Audit, started_at: datetime) -> None:
     assignment = db.session.get(Assignment, audit.assignment_id)
     if assignment is None:
         return
-    slack = timedelta(minutes=current_app.config["ASSIGNMENT_SLACK_MIN"])
+    minutes = current_app.config["ASSIGNMENT_SLACK_MIN"]
+    slack = timedelta(minutes=minutes)
     if not assignment.due_from - slack <= started_at <= assignment.due_to + slack:
         raise field_error(
             "started_at",
             f"must lie within the assignment's due window ({assignment.due_from.isoformat()} "
-            f"to {assignment.due_to.isoformat()}, give or take {int(slack.total_seconds() // 60)} min)",
+            f"to {assignment.due_to.isoformat()}, give or take {minutes} min)",
         )
 
 
