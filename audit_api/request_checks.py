@@ -85,26 +85,36 @@ def _depth_exceeds(value: Any, limit: int) -> bool:
     return False
 
 
-def _unstorable_paths(value: Any) -> list[str]:
+def _problem(text: str) -> str | None:
+    """Why `text` cannot be stored, or None."""
+    found = UNSTORABLE.search(text)
+    if found is None:
+        return None
+    if found.group() == "\x00":
+        return "must not contain NUL characters"
+    return "must not contain unpaired surrogates (not valid Unicode)"
+
+
+def _unstorable_paths(value: Any) -> dict[str, str]:
     """Paths (as in 422 errors) of the strings and keys in a JSON value that cannot be
-    stored. Walked without recursion; the depth is bounded by `parse_json_body`."""
-    found: list[str] = []
+    stored, with why. Walked without recursion; `parse_json_body` bounds the depth."""
+    found: dict[str, str] = {}
     stack: list[tuple[Any, str]] = [(value, "")]
     while stack:
         item, path = stack.pop()
         if isinstance(item, str):
-            if UNSTORABLE.search(item):
-                found.append(path or "_schema")
+            if problem := _problem(item):
+                found[path or "_schema"] = problem
         elif isinstance(item, dict):
             for key, child in item.items():
                 child_path = f"{path}.{key}" if path else str(key)
-                if UNSTORABLE.search(str(key)):
-                    found.append(_printable(child_path))
+                if problem := _problem(str(key)):
+                    found[_printable(child_path)] = problem
                 else:
                     stack.append((child, child_path))
         elif isinstance(item, list):
             stack.extend((child, f"{path}[{n}]") for n, child in enumerate(item))
-    return sorted(found)
+    return found
 
 
 def refuse_unstorable_text() -> None:
@@ -112,18 +122,16 @@ def refuse_unstorable_text() -> None:
     each field, before any view runs."""
     paths = _unstorable_paths(request.view_args or {})
     for source in (request.args, request.form):
-        # A multipart part may come without a name: str() it rather than trust it.
-        paths += [
-            _printable(str(key))
-            for key, value in source.items(multi=True)
-            if UNSTORABLE.search(f"{key}{value}")
-        ]
+        for key, value in source.items(multi=True):
+            # A multipart part may come without a name: str() it rather than trust it.
+            if problem := _problem(f"{key}{value}"):
+                paths[_printable(str(key))] = problem
     if request.is_json:
-        paths += _unstorable_paths(request.get_json(silent=True))
+        paths.update(_unstorable_paths(request.get_json(silent=True)))
     if paths:
         raise Invalid(
             "Text may not contain NUL characters or unpaired surrogates.",
-            {path: ["must not contain NUL characters or unpaired surrogates"] for path in paths},
+            {path: [problem] for path, problem in sorted(paths.items())},
         )
 
 
