@@ -237,3 +237,12 @@ def test_a_refresh_token_with_any_characters_is_refused_not_a_crash(client, worl
         assert response.status_code == 401, (token, response.get_json())
     nul = client.post("/api/v1/auth/refresh", json={"refresh_token": "a.\x00"})
     assert nul.status_code == 422 and "refresh_token" in nul.get_json()["errors"]
+
+
+def test_token_answers_are_never_cached(client, world):
+    signed_in = client.post(TOKEN, json={"email": "hq@a.example", "password": PASSWORD})
+    refreshed = client.post(REFRESH, json={"refresh_token": world.auditor.refresh_token})
+    for response in (signed_in, refreshed):
+        assert response.status_code == 200
+        assert response.headers["Cache-Control"] == "no-store"
+        assert response.headers["Pragma"] == "no-cache"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, request
+from flask import Response, current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -15,6 +15,14 @@ from audit_api.extensions import limiter
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Sign-in and tokens.")
 PUBLIC = {"security": []}
+
+
+@blp.after_request
+def _no_store(response: Response) -> Response:
+    """Answers that carry tokens must not be kept by a browser, proxy or HTTP cache."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Pragma"] = "no-cache"  # HTTP/1.0 caches (RFC 6749 5.1)
+    return response
 
 
 def _account_key() -> str:
