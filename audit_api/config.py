@@ -10,10 +10,13 @@ from typing import Any
 from environs import Env, EnvError
 from marshmallow.validate import OneOf, Range
 
+from audit_api.instance import create_once, private_dir, private_file
+
 BACKENDS = ["local", "s3"]
 ADDRESSING = ["auto", "path", "virtual"]
 SSE = ["", "AES256", "aws:kms"]
 WEEK = 7 * 86400  # the longest a presigned S3 URL may live
+MIN_SECRET = 32
 
 
 class SettingsError(RuntimeError):
@@ -89,31 +92,44 @@ def load_settings(instance_path: Path, overrides: dict[str, Any] | None = None) 
 
 def _apply_defaults(values: dict[str, Any], instance_path: Path) -> dict[str, Any]:
     """Fill the defaults that depend on the instance folder."""
+    in_instance = False  # the folder holds the database or the photos: owner-only then
     if values["DATABASE_URL"] is None:
         values["DATABASE_URL"] = f"sqlite:///{instance_path / 'audit_api.sqlite3'}"
+        in_instance = True
     if values["AUTO_MIGRATE"] is None:
         values["AUTO_MIGRATE"] = values["DATABASE_URL"].startswith("sqlite")
     if values["STORAGE_DIR"] is None:
         values["STORAGE_DIR"] = str(instance_path / "storage")
+        in_instance |= values["STORAGE_BACKEND"] == "local"
     if values["STORAGE_BACKEND"] == "s3" and not values["S3_BUCKET"]:
         raise SettingsError("invalid settings: S3_BUCKET is required when STORAGE_BACKEND is s3")
     if values["SECRET_KEY"] is None:
         values["SECRET_KEY"] = _instance_secret(instance_path)
-    elif len(values["SECRET_KEY"]) < 32:
+    elif len(values["SECRET_KEY"]) < MIN_SECRET:
         # HS256 keys shorter than the hash output weaken the signature (RFC 7518 3.2).
-        raise SettingsError("invalid settings: SECRET_KEY must be at least 32 characters")
+        raise SettingsError(
+            f"invalid settings: SECRET_KEY must be at least {MIN_SECRET} characters"
+        )
+    if in_instance:
+        private_dir(instance_path)
     return values
 
 
 def _instance_secret(instance_path: Path) -> str:
-    """Return a random key kept in the instance folder, so tokens survive a restart."""
+    """A random key kept in the instance folder, so tokens survive a restart; a key file too
+    short to sign with (say, left empty) stops the start."""
     path = instance_path / "secret_key"
-    if path.exists():
-        return path.read_text().strip()
-    instance_path.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(48)
-    path.write_text(key)
-    path.chmod(0o600)
+    if not path.exists():
+        private_dir(instance_path)
+        create_once(path, secrets.token_urlsafe(48))
+    else:
+        private_file(path)  # one an older version wrote readable by all
+    key = path.read_text().strip()
+    if len(key) < MIN_SECRET:
+        raise SettingsError(
+            f"invalid settings: {path} holds a key shorter than {MIN_SECRET} characters; "
+            "delete the file to have a new key made, or set SECRET_KEY"
+        )
     return key
 
 

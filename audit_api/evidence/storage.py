@@ -62,7 +62,9 @@ class LocalStorage:
     def put(self, key: str, data: bytes, content_type: str) -> None:
         path = self._path(key)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            # Owner-only folders: the photos are the customers' evidence.
+            self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             # Write then rename: a reader never sees half a file.
             with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as tmp:
                 tmp.write(data)
@@ -117,7 +119,7 @@ class LocalStorage:
 
     def ping(self) -> None:
         try:
-            self.root.mkdir(parents=True, exist_ok=True)
+            self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
             with tempfile.NamedTemporaryFile(dir=self.root):
                 pass
         except OSError as exc:
