@@ -246,3 +246,35 @@ def test_token_answers_are_never_cached(client, world):
         assert response.status_code == 200
         assert response.headers["Cache-Control"] == "no-store"
         assert response.headers["Pragma"] == "no-cache"
+
+
+def _org_id(caller: Caller) -> int:
+    return caller.get("/api/v1/me").get_json()["org"]["id"]
+
+
+def test_one_email_and_password_in_two_organizations_asks_which(client, world):
+    body = {"email": "hq@a.example", "name": "Twin", "role": "auditor", "password": PASSWORD}
+    assert world.hq_b.post("/api/v1/users", json=body).status_code == 201
+    org_a, org_b = _org_id(world.hq), _org_id(world.hq_b)
+    both = client.post(TOKEN, json={"email": "hq@a.example", "password": PASSWORD})
+    assert both.status_code == 422
+    assert both.get_json()["errors"] == {"org_id": [f"{org_a}: Brand A", f"{org_b}: Brand B"]}
+    for org_id, role in ((org_a, "hq_admin"), (org_b, "auditor")):
+        chosen = {"email": "hq@a.example", "password": PASSWORD, "org_id": org_id}
+        response = client.post(TOKEN, json=chosen)
+        assert response.status_code == 200, response.get_json()
+        me = Caller(client, response.get_json()["access_token"]).get("/api/v1/me").get_json()
+        assert me["org"]["id"] == org_id and me["role"] == role
+    # Another password, or an organization without that account: the same 401 as ever.
+    wrong = {"email": "hq@a.example", "password": "not the password", "org_id": org_a}
+    assert client.post(TOKEN, json=wrong).status_code == 401
+    elsewhere = {"email": "hq@b.example", "password": PASSWORD, "org_id": org_a}
+    assert client.post(TOKEN, json=elsewhere).status_code == 401
+
+
+def test_a_deactivated_twin_does_not_make_a_sign_in_ambiguous(client, world):
+    body = {"email": "hq@a.example", "name": "Twin", "role": "auditor", "password": PASSWORD}
+    twin = world.hq_b.post("/api/v1/users", json=body).get_json()["id"]
+    assert world.hq_b.delete(f"/api/v1/users/{twin}").status_code == 204
+    me = login(client, "hq@a.example").get("/api/v1/me").get_json()
+    assert me["org"]["name"] == "Brand A"

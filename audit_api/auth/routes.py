@@ -57,7 +57,7 @@ class Token(MethodView):
     @blp.doc(**PUBLIC)
     def post(self, data: dict[str, Any]) -> Any:
         """Exchange e-mail and password for an access and a refresh token."""
-        return service.login(data["email"], data["password"])
+        return service.login(data["email"], data["password"], data.get("org_id"))
 
 
 @blp.route("/refresh")

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from audit_api.fields import Id
+
 
 class LoginIn(Schema):
-    """E-mail and password."""
+    """E-mail and password; the organization when they open accounts in several."""
 
     email = fields.String(required=True, validate=validate.Length(min=3, max=320))
     password = fields.String(required=True, load_only=True, validate=validate.Length(1, 256))
+    org_id = Id(
+        metadata={"description": "needed only when the e-mail and password match in several"}
+    )
 
 
 class RefreshIn(Schema):

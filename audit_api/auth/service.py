@@ -13,7 +13,7 @@ from audit_api.auth import tokens
 from audit_api.auth.models import AuthSession, RefreshToken
 from audit_api.auth.passwords import hash_password, needs_rehash, verify_password
 from audit_api.db import db, utcnow
-from audit_api.errors import Unauthorized
+from audit_api.errors import Invalid, Unauthorized
 from audit_api.users.models import User
 
 BAD_LOGIN = "Invalid email or password."
@@ -55,13 +55,35 @@ def _new_refresh(session_id: str, now: datetime) -> RefreshToken:
     return token
 
 
-def login(email: str, password: str) -> TokenPair:
-    """Check the credentials and open a new session; every failure answers the same."""
-    now = utcnow()
-    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
-    ok = verify_password(user.password_hash if user else None, password)
-    if user is None or not ok or not user.active:
+def _signing_in(email: str, password: str, org_id: int | None) -> User:
+    """The one active user the credentials open; every failure answers the same 401.
+
+    An e-mail is unique per organization only, so the password is checked against each
+    account with it (at least one Argon2 verify: an unknown e-mail costs the same)."""
+    stmt = select(User).where(User.email == email.strip().lower()).order_by(User.org_id)
+    if org_id is not None:
+        stmt = stmt.where(User.org_id == org_id)
+    users = db.session.scalars(stmt).all()
+    if not users:
+        verify_password(None, password)
+    opened = [user for user in users if verify_password(user.password_hash, password)]
+    opened = [user for user in opened if user.active]
+    if not opened:
         raise Unauthorized(BAD_LOGIN)
+    if len(opened) > 1:
+        # The caller just proved they hold each of these accounts: naming them leaks nothing.
+        raise Invalid(
+            "This e-mail and password open accounts in several organizations; "
+            "send org_id to choose one.",
+            {"org_id": [f"{user.org_id}: {user.org.name}" for user in opened]},
+        )
+    return opened[0]
+
+
+def login(email: str, password: str, org_id: int | None = None) -> TokenPair:
+    """Check the credentials and open a new session."""
+    now = utcnow()
+    user = _signing_in(email, password, org_id)
     # A Core UPDATE: signing in must not bump the user's version (its ETag).
     values: dict[str, object] = {"last_login_at": now}
     if needs_rehash(user.password_hash):

@@ -79,14 +79,16 @@ def _save(user: User) -> User:
     return user
 
 
-def _email_taken(email: str, own_id: int | None) -> bool:
-    user_id = db.session.scalar(select(User.id).where(User.email == email))
+def _email_taken(org_id: int, email: str, own_id: int | None) -> bool:
+    """Whether another user of the organization has the e-mail (other organizations' don't
+    count: their users are none of this one's business)."""
+    user_id = db.session.scalar(select(User.id).where(User.org_id == org_id, User.email == email))
     return user_id is not None and user_id != own_id
 
 
 def create_user(org_id: int, data: dict[str, Any]) -> User:
     """Add a user to an organization with an Argon2id-hashed password."""
-    if _email_taken(data["email"], None):
+    if _email_taken(org_id, data["email"], None):
         raise Conflict(EMAIL_TAKEN, {"email": [EMAIL_TAKEN]})
     user = User(
         org_id=org_id,
@@ -123,7 +125,7 @@ def update_user(actor: User, user: User, data: dict[str, Any]) -> User:
     role = data["role"].value if "role" in data else user.role
     active = data.get("active", user.active)
     _keeps_an_admin(user, role, active)
-    if "email" in data and _email_taken(data["email"], user.id):
+    if "email" in data and _email_taken(user.org_id, data["email"], user.id):
         raise Conflict(EMAIL_TAKEN, {"email": [EMAIL_TAKEN]})
     for key in ("email", "name"):
         if key in data:
