@@ -13,6 +13,7 @@ from audit_api.db import commit_unique, db, fetch_page, get_visible, text_search
 from audit_api.errors import Conflict, field_error
 from audit_api.fields import search_key
 from audit_api.locations.models import Location
+from audit_api.orgs.models import Organization
 from audit_api.regions.models import Region
 from audit_api.users.models import Role, User
 
@@ -116,7 +117,14 @@ def _active_admins(org_id: int) -> int:
 def _keeps_an_admin(user: User, role: str, active: bool) -> None:
     """Refuse to leave the organization without an active HQ admin."""
     was_admin = user.role == Role.HQ_ADMIN and user.active
-    if was_admin and not (role == Role.HQ_ADMIN and active) and _active_admins(user.org_id) <= 1:
+    if not was_admin or (role == Role.HQ_ADMIN and active):
+        return
+    # Two admins demoting each other at once would each count the other still in place:
+    # the organization's row lock makes them count one after the other (until commit).
+    db.session.execute(
+        select(Organization.id).where(Organization.id == user.org_id).with_for_update()
+    )
+    if _active_admins(user.org_id) <= 1:
         raise Conflict("This is the organization's last active hq_admin.")
 
 
