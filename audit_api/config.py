@@ -50,6 +50,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "WRITE_LIMIT_PER_USER", "str", "300 per minute", "writes (POST/PUT/PATCH/DELETE) per user"
     ),
+    Setting(
+        "PASSWORD_MIN_SCORE", "int", 3, "least zxcvbn score (0-4) of a new password", Range(0, 4)
+    ),
     Setting("ARGON2_TIME_COST", "int", 3, "Argon2id iterations", Range(min=1)),
     Setting("ARGON2_MEMORY_COST", "int", 65536, "Argon2id memory, KiB", Range(min=8)),
     Setting("ARGON2_PARALLELISM", "int", 4, "Argon2id lanes", Range(min=1)),

@@ -149,13 +149,14 @@ def logout_by_refresh(refresh_token: str) -> None:
     logout(token.session_id)
 
 
-def revoke_all_sessions(user_id: int, reason: str) -> None:
-    """Revoke every open session of a user (no commit: part of the caller's change)."""
-    db.session.execute(
-        update(AuthSession)
-        .where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
-        .values(revoked_at=utcnow(), revoked_reason=reason)
+def revoke_all_sessions(user_id: int, reason: str, keep: str | None = None) -> None:
+    """Revoke every open session of a user but `keep` (no commit: part of the caller's change)."""
+    stmt = update(AuthSession).where(
+        AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None)
     )
+    if keep is not None:
+        stmt = stmt.where(AuthSession.id != keep)
+    db.session.execute(stmt.values(revoked_at=utcnow(), revoked_reason=reason))
 
 
 def authenticate(access_token: str) -> tuple[User, str]:

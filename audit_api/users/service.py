@@ -6,11 +6,11 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from audit_api.auth.passwords import hash_password
+from audit_api.auth.passwords import check_strength, hash_password, verify_password
 from audit_api.auth.policy import visible_users
 from audit_api.auth.service import revoke_all_sessions
 from audit_api.db import commit_unique, db, fetch_page, get_visible, text_search, utcnow
-from audit_api.errors import Conflict, field_error
+from audit_api.errors import Conflict, Forbidden, field_error
 from audit_api.fields import search_key
 from audit_api.locations.models import Location
 from audit_api.orgs.models import Organization
@@ -91,6 +91,10 @@ def create_user(org_id: int, data: dict[str, Any]) -> User:
     """Add a user to an organization with an Argon2id-hashed password."""
     if _email_taken(org_id, data["email"], None):
         raise Conflict(EMAIL_TAKEN, {"email": [EMAIL_TAKEN]})
+    org = db.session.get(Organization, org_id)
+    check_strength(
+        data["password"], "password", data["email"], data["name"], org.name if org else ""
+    )
     user = User(
         org_id=org_id,
         email=data["email"],
@@ -135,6 +139,9 @@ def update_user(actor: User, user: User, data: dict[str, Any]) -> User:
     _keeps_an_admin(user, role, active)
     if "email" in data and _email_taken(user.org_id, data["email"], user.id):
         raise Conflict(EMAIL_TAKEN, {"email": [EMAIL_TAKEN]})
+    if "password" in data:
+        about = (data.get("email", user.email), data.get("name", user.name), user.org.name)
+        check_strength(data["password"], "password", *about)
     for key in ("email", "name"):
         if key in data:
             setattr(user, key, data[key])
@@ -150,3 +157,14 @@ def update_user(actor: User, user: User, data: dict[str, Any]) -> User:
 def deactivate_user(actor: User, user: User) -> User:
     """Deactivate a user; they are kept because their audits refer to them."""
     return update_user(actor, user, {"active": False})
+
+
+def change_own_password(user: User, session_id: str, current: str, new: str) -> None:
+    """A user's own new password, after the current one; their other sessions end, this
+    one goes on."""
+    if not verify_password(user.password_hash, current):
+        raise Forbidden("The current password is wrong.", {"current_password": ["Wrong password."]})
+    check_strength(new, "new_password", user.email, user.name, user.org.name)
+    user.password_hash = hash_password(new)
+    revoke_all_sessions(user.id, "password_changed", keep=session_id)
+    db.session.commit()
