@@ -42,11 +42,20 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ACCESS_TOKEN_TTL", "int", 900, "access token lifetime, s", Range(min=30)),
     Setting("REFRESH_TOKEN_TTL", "int", 30 * 86400, "refresh token lifetime, s", Range(min=60)),
     Setting("REFRESH_REUSE_GRACE", "int", 60, "s a rotated refresh token may be retried", Range(0)),
+    Setting(
+        "SESSION_RETENTION", "int", 30 * 86400, "s a revoked session is kept (prune)", Range(0)
+    ),
+    Setting(
+        "IDEMPOTENCY_TTL", "int", 86400, "s an Idempotency-Key is kept and replayed", Range(60)
+    ),
     Setting("DISPUTE_WINDOW_DAYS", "int", 14, "days after approval to dispute", Range(0)),
     Setting("MAX_CONTENT_LENGTH", "int", 1024 * 1024, "largest request body, bytes", Range(1024)),
     Setting("RATELIMIT_STORAGE_URI", "str", "memory://", "flask-limiter storage, e.g. redis://"),
     Setting("LOGIN_LIMIT_PER_ADDRESS", "str", "30 per minute", "login attempts per client address"),
     Setting("LOGIN_LIMIT_PER_ACCOUNT", "str", "10 per 15 minutes", "failed logins per account"),
+    Setting("REFRESH_LIMIT_PER_ADDRESS", "str", "120 per minute", "refreshes per client address"),
+    Setting("REFRESH_LIMIT_PER_TOKEN", "str", "10 per minute", "refreshes of one refresh token"),
+    Setting("LOGOUT_LIMIT_PER_ADDRESS", "str", "60 per minute", "sign-outs per client address"),
     Setting(
         "WRITE_LIMIT_PER_USER", "str", "300 per minute", "writes (POST/PUT/PATCH/DELETE) per user"
     ),

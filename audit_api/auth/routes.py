@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Response, current_app, request
@@ -60,10 +61,26 @@ class Token(MethodView):
         return service.login(data["email"], data["password"], data.get("org_id"))
 
 
+def _refresh_key() -> str:
+    """Rate-limit key of the refresh token a body names (its id part, checked or not)."""
+    body = request.get_json(silent=True)
+    token = body.get("refresh_token") if isinstance(body, dict) else None
+    return f"refresh:{str(token).partition('.')[0][:64]}" if token else "refresh:-"
+
+
+def _setting(name: str) -> Callable[[], str]:
+    return lambda: str(current_app.config[name])
+
+
 @blp.route("/refresh")
 class Refresh(MethodView):
     """Rotate a refresh token."""
 
+    @limiter.limit(_setting("REFRESH_LIMIT_PER_ADDRESS"), scope="refresh-address")
+    # A phone retries a lost answer a few times; a loop on one token is something else.
+    @limiter.limit(
+        _setting("REFRESH_LIMIT_PER_TOKEN"), key_func=_refresh_key, scope="refresh-token"
+    )
     @blp.arguments(RefreshIn)
     @blp.response(200, TokenOut)
     @blp.doc(**PUBLIC)
@@ -76,6 +93,7 @@ class Refresh(MethodView):
 class Logout(MethodView):
     """Sign out."""
 
+    @limiter.limit(_setting("LOGOUT_LIMIT_PER_ADDRESS"), scope="logout-address")
     @blp.arguments(LogoutIn)
     @blp.response(204)
     @blp.doc(**PUBLIC)

@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import delete, exists, or_, select, update
 
 from audit_api.auth import tokens
 from audit_api.auth.models import AuthSession, RefreshToken
 from audit_api.auth.passwords import hash_password, needs_rehash, verify_password
 from audit_api.db import db, utcnow
 from audit_api.errors import Invalid, Unauthorized
+from audit_api.housekeeping import pruner
 from audit_api.users.models import User
 
 BAD_LOGIN = "Invalid email or password."
@@ -175,3 +176,23 @@ def authenticate(access_token: str) -> tuple[User, str]:
     if not user.active:
         raise Unauthorized("Account deactivated.")
     return user, claims.session_id
+
+
+@pruner("sessions")
+def prune_sessions(now: datetime) -> dict[str, int]:
+    """Delete expired refresh tokens, and sessions revoked more than SESSION_RETENTION ago
+    or left without a refresh token that is still valid, with all their tokens."""
+    # An expired token only ever answers "expired" (reuse detection needs live ones).
+    live_token = exists().where(
+        RefreshToken.session_id == AuthSession.id, RefreshToken.expires_at > now
+    )
+    retention = timedelta(seconds=_seconds("SESSION_RETENTION"))
+    dead = select(AuthSession.id).where(or_(AuthSession.revoked_at < now - retention, ~live_token))
+    tokens = db.session.execute(
+        delete(RefreshToken).where(
+            or_(RefreshToken.expires_at <= now, RefreshToken.session_id.in_(dead))
+        )
+    ).rowcount
+    sessions = db.session.execute(delete(AuthSession).where(AuthSession.id.in_(dead))).rowcount
+    db.session.commit()
+    return {"sign-in session(s)": sessions, "refresh token(s)": tokens}
