@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from flask import Response, current_app, request
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from audit_api.auth import service
+from audit_api.auth import limits, service
 from audit_api.auth.guard import current_session_id, requires
-from audit_api.auth.schemas import LoginIn, LogoutIn, RefreshIn, TokenOut
+from audit_api.auth.limits import setting
+from audit_api.auth.schemas import LoginIn, LoginOut, LogoutIn, RefreshIn, TokenOut
 from audit_api.extensions import limiter
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Sign-in and tokens.")
@@ -26,60 +26,49 @@ def _no_store(response: Response) -> Response:
     return response
 
 
-def _account_key() -> str:
-    """Rate-limit key of the account a login names (whatever the address it comes from)."""
-    body = request.get_json(silent=True)
-    email = body.get("email") if isinstance(body, dict) else None
-    return f"account:{str(email).strip().lower()}" if email else "account:-"
-
-
-def _address_limit() -> str:
-    return str(current_app.config["LOGIN_LIMIT_PER_ADDRESS"])
-
-
-def _account_limit() -> str:
-    return str(current_app.config["LOGIN_LIMIT_PER_ACCOUNT"])
-
-
 @blp.route("/token")
 class Token(MethodView):
     """Sign in."""
 
-    @limiter.limit(_address_limit, scope="login-address")
-    # Only failures count per account, so a user signing in on many phones is never locked.
+    @limiter.limit(setting("LOGIN_LIMIT_PER_ADDRESS"), scope="login-address")
     @limiter.limit(
-        _account_limit,
-        key_func=_account_key,
+        setting("LOGIN_LIMIT_PER_ACCOUNT"),
+        key_func=limits.account_and_address,
         scope="login-account",
-        deduct_when=lambda response: response.status_code == 401,
+        deduct_when=limits.failed,
+        exempt_when=limits.trusted,
+    )
+    @limiter.limit(
+        setting("LOGIN_LIMIT_UNTRUSTED"),
+        key_func=limits.account,
+        scope="login-untrusted",
+        deduct_when=limits.failed,
+        exempt_when=limits.trusted,
+    )
+    @limiter.limit(
+        setting("LOGIN_LIMIT_PER_DEVICE"),
+        key_func=limits.device,
+        scope="login-device",
+        deduct_when=limits.failed,
+        exempt_when=limits.untrusted,
     )
     @blp.arguments(LoginIn)
-    @blp.response(200, TokenOut)
+    @blp.response(200, LoginOut)
     @blp.doc(**PUBLIC)
     def post(self, data: dict[str, Any]) -> Any:
-        """Exchange e-mail and password for an access and a refresh token."""
+        """Exchange e-mail and password for an access token, a refresh token and a device
+        token (send it with later sign-ins: see the README's Sign in)."""
         return service.login(data["email"], data["password"], data.get("org_id"))
-
-
-def _refresh_key() -> str:
-    """Rate-limit key of the refresh token a body names (its id part, checked or not)."""
-    body = request.get_json(silent=True)
-    token = body.get("refresh_token") if isinstance(body, dict) else None
-    return f"refresh:{str(token).partition('.')[0][:64]}" if token else "refresh:-"
-
-
-def _setting(name: str) -> Callable[[], str]:
-    return lambda: str(current_app.config[name])
 
 
 @blp.route("/refresh")
 class Refresh(MethodView):
     """Rotate a refresh token."""
 
-    @limiter.limit(_setting("REFRESH_LIMIT_PER_ADDRESS"), scope="refresh-address")
+    @limiter.limit(setting("REFRESH_LIMIT_PER_ADDRESS"), scope="refresh-address")
     # A phone retries a lost answer a few times; a loop on one token is something else.
     @limiter.limit(
-        _setting("REFRESH_LIMIT_PER_TOKEN"), key_func=_refresh_key, scope="refresh-token"
+        setting("REFRESH_LIMIT_PER_TOKEN"), key_func=limits.refresh_token, scope="refresh-token"
     )
     @blp.arguments(RefreshIn)
     @blp.response(200, TokenOut)
@@ -93,7 +82,7 @@ class Refresh(MethodView):
 class Logout(MethodView):
     """Sign out."""
 
-    @limiter.limit(_setting("LOGOUT_LIMIT_PER_ADDRESS"), scope="logout-address")
+    @limiter.limit(setting("LOGOUT_LIMIT_PER_ADDRESS"), scope="logout-address")
     @blp.arguments(LogoutIn)
     @blp.response(204)
     @blp.doc(**PUBLIC)

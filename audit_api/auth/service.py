@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -28,6 +28,7 @@ class TokenPair:
     refresh_token: str
     expires_in: int
     token_type: str = "Bearer"
+    device_token: str | None = None  # sign-in only
 
 
 def _seconds(name: str) -> int:
@@ -94,7 +95,8 @@ def login(email: str, password: str, org_id: int | None = None) -> TokenPair:
     db.session.add(auth_session)
     refresh = _new_refresh(auth_session.id, now)
     db.session.commit()
-    return _pair(user.id, auth_session.id, refresh.id, now)
+    pair = _pair(user.id, auth_session.id, refresh.id, now)
+    return replace(pair, device_token=tokens.device_token_for(_secret(), user.email))
 
 
 def refresh(refresh_token: str) -> TokenPair:

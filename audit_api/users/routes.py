@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from audit_api.auth.guard import current_session_id, current_user, requires
+from audit_api.auth.limits import setting
 from audit_api.extensions import limiter, writer_key
 from audit_api.http import MAX_PAGE_SIZE, check_if_match, paged, with_etag
 from audit_api.users import service
@@ -35,10 +36,6 @@ class Me(MethodView):
         return current_user()
 
 
-def _failure_limit() -> str:
-    return str(current_app.config["LOGIN_LIMIT_PER_ACCOUNT"])
-
-
 def _wrong_password(response: Response) -> bool:
     return response.status_code == 403
 
@@ -51,7 +48,10 @@ class MyPassword(MethodView):
     # Wrong current passwords count per user like failed sign-ins: a stolen access token
     # must not become a way to guess the password.
     @limiter.limit(
-        _failure_limit, key_func=writer_key, scope="password-change", deduct_when=_wrong_password
+        setting("LOGIN_LIMIT_PER_ACCOUNT"),
+        key_func=writer_key,
+        scope="password-change",
+        deduct_when=_wrong_password,
     )
     @blp.arguments(PasswordChangeIn)
     @blp.response(204)
