@@ -190,11 +190,11 @@ def prune_sessions(now: datetime) -> dict[str, int]:
     )
     retention = timedelta(seconds=_seconds("SESSION_RETENTION"))
     dead = select(AuthSession.id).where(or_(AuthSession.revoked_at < now - retention, ~live_token))
-    tokens = db.session.execute(
+    token_count = db.session.execute(
         delete(RefreshToken).where(
             or_(RefreshToken.expires_at <= now, RefreshToken.session_id.in_(dead))
         )
     ).rowcount
-    sessions = db.session.execute(delete(AuthSession).where(AuthSession.id.in_(dead))).rowcount
+    session_count = db.session.execute(delete(AuthSession).where(AuthSession.id.in_(dead))).rowcount
     db.session.commit()
-    return {"sign-in session(s)": sessions, "refresh token(s)": tokens}
+    return {"sign-in session(s)": session_count, "refresh token(s)": token_count}
