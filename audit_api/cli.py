@@ -1,4 +1,4 @@
-"""Flask CLI: create-org, demo, settings and the db migration commands."""
+"""Flask CLI: create-org, demo, settings, prune and the db migration commands."""
 
 from __future__ import annotations
 
@@ -124,6 +124,7 @@ def init_app(app: Flask) -> None:
     """Register the commands on the app."""
     from audit_api.evidence.cli import photos_cli
     from audit_api.exports.cli import export_command
+    from audit_api.housekeeping import prune_command
 
     commands = (
         db_cli,
@@ -133,6 +134,7 @@ def init_app(app: Flask) -> None:
         settings_command,
         export_command,
         photos_cli,
+        prune_command,
     )
     for command in commands:
         app.cli.add_command(command)

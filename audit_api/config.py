@@ -10,10 +10,13 @@ from typing import Any
 from environs import Env, EnvError
 from marshmallow.validate import OneOf, Range
 
+from audit_api.instance import create_once, private_dir, private_file
+
 BACKENDS = ["local", "s3"]
 ADDRESSING = ["auto", "path", "virtual"]
 SSE = ["", "AES256", "aws:kms"]
 WEEK = 7 * 86400  # the longest a presigned S3 URL may live
+MIN_SECRET = 32
 
 
 class SettingsError(RuntimeError):
@@ -46,13 +49,38 @@ SETTINGS: tuple[Setting, ...] = (
         "min an assigned audit may start outside its window",
         Range(0, 7 * 24 * 60),
     ),
+    Setting(
+        "SESSION_RETENTION", "int", 30 * 86400, "s a revoked session is kept (prune)", Range(0)
+    ),
+    Setting(
+        "IDEMPOTENCY_TTL", "int", 86400, "s an Idempotency-Key is kept and replayed", Range(60)
+    ),
     Setting("DISPUTE_WINDOW_DAYS", "int", 14, "days after approval to dispute", Range(0)),
     Setting("MAX_CONTENT_LENGTH", "int", 1024 * 1024, "largest request body, bytes", Range(1024)),
     Setting("RATELIMIT_STORAGE_URI", "str", "memory://", "flask-limiter storage, e.g. redis://"),
     Setting("LOGIN_LIMIT_PER_ADDRESS", "str", "30 per minute", "login attempts per client address"),
-    Setting("LOGIN_LIMIT_PER_ACCOUNT", "str", "10 per 15 minutes", "failed logins per account"),
+    Setting(
+        "LOGIN_LIMIT_PER_ACCOUNT",
+        "str",
+        "10 per 15 minutes",
+        "failed logins per account and client address (no device token)",
+    ),
+    Setting(
+        "LOGIN_LIMIT_UNTRUSTED",
+        "str",
+        "100 per hour",
+        "failed logins per account without a device token, all addresses",
+    ),
+    Setting("LOGIN_LIMIT_PER_DEVICE", "str", "10 per 15 minutes", "failed logins per device token"),
+    Setting("DEVICE_TOKEN_TTL", "int", 180 * 86400, "s a device token is honoured", Range(60)),
+    Setting("REFRESH_LIMIT_PER_ADDRESS", "str", "120 per minute", "refreshes per client address"),
+    Setting("REFRESH_LIMIT_PER_TOKEN", "str", "10 per minute", "refreshes of one refresh token"),
+    Setting("LOGOUT_LIMIT_PER_ADDRESS", "str", "60 per minute", "sign-outs per client address"),
     Setting(
         "WRITE_LIMIT_PER_USER", "str", "300 per minute", "writes (POST/PUT/PATCH/DELETE) per user"
+    ),
+    Setting(
+        "PASSWORD_MIN_SCORE", "int", 3, "least zxcvbn score (0-4) of a new password", Range(0, 4)
     ),
     Setting("ARGON2_TIME_COST", "int", 3, "Argon2id iterations", Range(min=1)),
     Setting("ARGON2_MEMORY_COST", "int", 65536, "Argon2id memory, KiB", Range(min=8)),
@@ -102,31 +130,44 @@ def load_settings(instance_path: Path, overrides: dict[str, Any] | None = None) 
 
 def _apply_defaults(values: dict[str, Any], instance_path: Path) -> dict[str, Any]:
     """Fill the defaults that depend on the instance folder."""
+    in_instance = False  # the folder holds the database or the photos: owner-only then
     if values["DATABASE_URL"] is None:
         values["DATABASE_URL"] = f"sqlite:///{instance_path / 'audit_api.sqlite3'}"
+        in_instance = True
     if values["AUTO_MIGRATE"] is None:
         values["AUTO_MIGRATE"] = values["DATABASE_URL"].startswith("sqlite")
     if values["STORAGE_DIR"] is None:
         values["STORAGE_DIR"] = str(instance_path / "storage")
+        in_instance |= values["STORAGE_BACKEND"] == "local"
     if values["STORAGE_BACKEND"] == "s3" and not values["S3_BUCKET"]:
         raise SettingsError("invalid settings: S3_BUCKET is required when STORAGE_BACKEND is s3")
     if values["SECRET_KEY"] is None:
         values["SECRET_KEY"] = _instance_secret(instance_path)
-    elif len(values["SECRET_KEY"]) < 32:
+    elif len(values["SECRET_KEY"]) < MIN_SECRET:
         # HS256 keys shorter than the hash output weaken the signature (RFC 7518 3.2).
-        raise SettingsError("invalid settings: SECRET_KEY must be at least 32 characters")
+        raise SettingsError(
+            f"invalid settings: SECRET_KEY must be at least {MIN_SECRET} characters"
+        )
+    if in_instance:
+        private_dir(instance_path)
     return values
 
 
 def _instance_secret(instance_path: Path) -> str:
-    """Return a random key kept in the instance folder, so tokens survive a restart."""
+    """A random key kept in the instance folder, so tokens survive a restart; a key file too
+    short to sign with (say, left empty) stops the start."""
     path = instance_path / "secret_key"
-    if path.exists():
-        return path.read_text().strip()
-    instance_path.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(48)
-    path.write_text(key)
-    path.chmod(0o600)
+    if not path.exists():
+        private_dir(instance_path)
+        create_once(path, secrets.token_urlsafe(48))
+    else:
+        private_file(path)  # one an older version wrote readable by all
+    key = path.read_text().strip()
+    if len(key) < MIN_SECRET:
+        raise SettingsError(
+            f"invalid settings: {path} holds a key shorter than {MIN_SECRET} characters; "
+            "delete the file to have a new key made, or set SECRET_KEY"
+        )
     return key
 
 

@@ -65,6 +65,9 @@ class Base(DeclarativeBase):
 def make_engine(url: str) -> Engine:
     """Create the engine; SQLite gets foreign keys, WAL, a busy timeout and write locks."""
     if url.startswith("sqlite"):
+        from audit_api.instance import private_sqlite
+
+        private_sqlite(url)
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from typing import Any
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 # Threads, not more processes: requests wait on PostgreSQL and S3 far more than on the CPU.
@@ -32,3 +33,15 @@ forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1"
 limit_request_line = 8190
 limit_request_fields = 100
 limit_request_field_size = 8190
+
+
+def on_starting(server: Any) -> None:
+    """Refuse several workers that would each count the rate limits in their own memory:
+    ten failed sign-ins would then be ten per worker."""
+    storage = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")  # the app's default
+    if server.cfg.workers > 1 and storage.startswith("memory://"):
+        raise RuntimeError(  # gunicorn prints it and exits 1
+            f"RATELIMIT_STORAGE_URI is {storage} but {server.cfg.workers} workers would serve: "
+            "each would count sign-in and write limits alone. Set RATELIMIT_STORAGE_URI to a "
+            "shared store (e.g. redis://host:6379) or GUNICORN_WORKERS=1."
+        )

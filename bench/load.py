@@ -42,6 +42,7 @@ from load_client import Phone, Stats, audit_once  # noqa: E402
 from audit_api import create_app  # noqa: E402
 
 URL = os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1/test")
+REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 SECRET = "load-bench-secret-key-long-enough-for-hs256"
 PASSWORD = "load bench password"
 AWS = {"AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "x", "AWS_DEFAULT_REGION": "us-east-1"}
@@ -150,6 +151,8 @@ def main() -> None:
         "ARGON2_MEMORY_COST": 1024,
         # Every simulated phone signs in from 127.0.0.1: the per-address login limit would bite.
         "LOGIN_LIMIT_PER_ADDRESS": "100000 per minute",
+        # Several gunicorn workers share their counts (gunicorn refuses memory:// with several).
+        "RATELIMIT_STORAGE_URI": REDIS,
     }
     server = None
     try:

@@ -40,9 +40,15 @@ class Caller:
         return self._call("DELETE", path, **kwargs)
 
 
-def login(client: FlaskClient, email: str, password: str = PASSWORD) -> Caller:
-    """Sign in through the API and return a caller with the tokens."""
-    response = client.post("/api/v1/auth/token", json={"email": email, "password": password})
+def login(
+    client: FlaskClient, email: str, password: str = PASSWORD, *, address: str = "127.0.0.1"
+) -> Caller:
+    """Sign in through the API (from a client address) and return a caller with the tokens."""
+    response = client.post(
+        "/api/v1/auth/token",
+        json={"email": email, "password": password},
+        environ_base={"REMOTE_ADDR": address},
+    )
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
     return Caller(client, body["access_token"], body["refresh_token"])

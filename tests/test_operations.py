@@ -5,6 +5,12 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 
 from audit_api import create_app
 from audit_api.observability import RequestIdFilter
@@ -66,29 +72,40 @@ def test_writes_are_limited_per_user_not_reads(app, world):
     assert world.manager_north.post(url, json={"body": "mine"}).status_code == 201
 
 
-def test_the_gunicorn_configuration_serves_the_app(tmp_path, migrated_url):
-    """gunicorn with the shipped configuration answers on loopback (2 workers, gthread)."""
-    import os
-    import socket
-    import subprocess
-    import sys
-    import time
-    import urllib.request
-
+def _gunicorn(tmp_path, database_url: str, **env: str) -> tuple[subprocess.Popen, int]:
+    """gunicorn with the shipped configuration on a free loopback port."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    env = {
-        **os.environ,
-        "DATABASE_URL": migrated_url,
+    settings = {
+        **{k: v for k, v in os.environ.items() if k != "RATELIMIT_STORAGE_URI"},
+        "DATABASE_URL": database_url,
         "SECRET_KEY": TEST_SETTINGS["SECRET_KEY"],
         "AUTO_MIGRATE": "false",
         "STORAGE_DIR": str(tmp_path),
         "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "GUNICORN_WORKERS": "2",
+        **env,
     }
     command = [sys.executable, "-m", "gunicorn", "-c", "python:audit_api.gunicorn_conf", "wsgi:app"]
-    server = subprocess.Popen(command, env=env, stderr=subprocess.PIPE)
+    return subprocess.Popen(command, env=settings, stderr=subprocess.PIPE, text=True), port
+
+
+def test_gunicorn_refuses_several_workers_counting_limits_each_alone(tmp_path, migrated_url):
+    server, _ = _gunicorn(tmp_path, migrated_url, GUNICORN_WORKERS="2")  # memory:// default
+    try:
+        _, stderr = server.communicate(timeout=30)
+    finally:
+        server.kill()
+    assert server.returncode != 0
+    assert "RATELIMIT_STORAGE_URI" in stderr and "memory://" in stderr
+
+
+def test_the_gunicorn_configuration_serves_the_app(tmp_path, migrated_url):
+    """gunicorn with the shipped configuration answers on loopback (gthread; 2 workers
+    sharing the limits in Redis when there is one, else 1 counting in memory)."""
+    redis_url = os.environ.get("AUDIT_TEST_REDIS_URL")
+    shared = {"RATELIMIT_STORAGE_URI": redis_url, "GUNICORN_WORKERS": "2"} if redis_url else {}
+    server, port = _gunicorn(tmp_path, migrated_url, **(shared or {"GUNICORN_WORKERS": "1"}))
     try:
         for _ in range(100):
             try:

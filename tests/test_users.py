@@ -68,10 +68,20 @@ def test_only_managers_have_a_scope(hq, world):
     assert response.status_code == 422 and "scope" in response.get_json()["errors"]
 
 
-def test_email_is_unique_across_organizations(hq, world):
-    response = hq.post(URL, json=new_user(email="HQ@B.example"))
-    assert response.status_code == 409
-    assert "email" in response.get_json()["errors"]
+def test_an_email_is_unique_within_an_organization_only(hq, world, client):
+    # Brand B may have its own account with an address brand A uses: nothing tells B about A.
+    other = "another passphrase for brand b"
+    theirs = created(world.hq_b.post(URL, json=new_user(email="Auditor@A.example", password=other)))
+    assert theirs["email"] == "auditor@a.example"
+    duplicate = hq.post(URL, json=new_user(email="AUDITOR@a.example"))
+    assert duplicate.status_code == 409 and "email" in duplicate.get_json()["errors"]
+    renamed = hq.patch(f"{URL}/{world.ids['manager_s1']}", json={"email": "auditor@a.example"})
+    assert renamed.status_code == 409
+    # Each signs in to their own organization with their own password.
+    ours = login(client, "auditor@a.example").get("/api/v1/me").get_json()
+    assert ours["org"]["name"] == "Brand A" and ours["id"] == world.ids["auditor"]
+    mine = login(client, "auditor@a.example", other).get("/api/v1/me").get_json()
+    assert mine["org"]["name"] == "Brand B" and mine["id"] == theirs["id"]
 
 
 def test_visibility_by_role(world):

@@ -19,7 +19,7 @@ class AuthSession(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    revoked_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None] = mapped_column(index=True)  # prune
     revoked_reason: Mapped[str | None] = mapped_column(String(40))
 
     user: Mapped[User] = relationship(lazy="joined")
@@ -35,7 +35,7 @@ class RefreshToken(Base):
         ForeignKey("auth_sessions.id", ondelete="CASCADE"), index=True
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    expires_at: Mapped[datetime]
+    expires_at: Mapped[datetime] = mapped_column(index=True)  # prune
     rotated_at: Mapped[datetime | None]
     replaced_by_id: Mapped[str | None] = mapped_column(String(36))
 

@@ -4,58 +4,72 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, request
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from audit_api.auth import service
+from audit_api.auth import limits, service
 from audit_api.auth.guard import current_session_id, requires
-from audit_api.auth.schemas import LoginIn, LogoutIn, RefreshIn, TokenOut
+from audit_api.auth.limits import setting
+from audit_api.auth.schemas import LoginIn, LoginOut, LogoutIn, RefreshIn, TokenOut
 from audit_api.extensions import limiter
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Sign-in and tokens.")
 PUBLIC = {"security": []}
 
 
-def _account_key() -> str:
-    """Rate-limit key of the account a login names (whatever the address it comes from)."""
-    body = request.get_json(silent=True)
-    email = body.get("email") if isinstance(body, dict) else None
-    return f"account:{str(email).strip().lower()}" if email else "account:-"
-
-
-def _address_limit() -> str:
-    return str(current_app.config["LOGIN_LIMIT_PER_ADDRESS"])
-
-
-def _account_limit() -> str:
-    return str(current_app.config["LOGIN_LIMIT_PER_ACCOUNT"])
+@blp.after_request
+def _no_store(response: Response) -> Response:
+    """Answers that carry tokens must not be kept by a browser, proxy or HTTP cache."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Pragma"] = "no-cache"  # HTTP/1.0 caches (RFC 6749 5.1)
+    return response
 
 
 @blp.route("/token")
 class Token(MethodView):
     """Sign in."""
 
-    @limiter.limit(_address_limit, scope="login-address")
-    # Only failures count per account, so a user signing in on many phones is never locked.
+    @limiter.limit(setting("LOGIN_LIMIT_PER_ADDRESS"), scope="login-address")
     @limiter.limit(
-        _account_limit,
-        key_func=_account_key,
+        setting("LOGIN_LIMIT_PER_ACCOUNT"),
+        key_func=limits.account_and_address,
         scope="login-account",
-        deduct_when=lambda response: response.status_code == 401,
+        deduct_when=limits.failed,
+        exempt_when=limits.trusted,
+    )
+    @limiter.limit(
+        setting("LOGIN_LIMIT_UNTRUSTED"),
+        key_func=limits.account,
+        scope="login-untrusted",
+        deduct_when=limits.failed,
+        exempt_when=limits.trusted,
+    )
+    @limiter.limit(
+        setting("LOGIN_LIMIT_PER_DEVICE"),
+        key_func=limits.device,
+        scope="login-device",
+        deduct_when=limits.failed,
+        exempt_when=limits.untrusted,
     )
     @blp.arguments(LoginIn)
-    @blp.response(200, TokenOut)
+    @blp.response(200, LoginOut)
     @blp.doc(**PUBLIC)
     def post(self, data: dict[str, Any]) -> Any:
-        """Exchange e-mail and password for an access and a refresh token."""
-        return service.login(data["email"], data["password"])
+        """Exchange e-mail and password for an access token, a refresh token and a device
+        token (send it with later sign-ins: see the README's Sign in)."""
+        return service.login(data["email"], data["password"], data.get("org_id"))
 
 
 @blp.route("/refresh")
 class Refresh(MethodView):
     """Rotate a refresh token."""
 
+    @limiter.limit(setting("REFRESH_LIMIT_PER_ADDRESS"), scope="refresh-address")
+    # A phone retries a lost answer a few times; a loop on one token is something else.
+    @limiter.limit(
+        setting("REFRESH_LIMIT_PER_TOKEN"), key_func=limits.refresh_token, scope="refresh-token"
+    )
     @blp.arguments(RefreshIn)
     @blp.response(200, TokenOut)
     @blp.doc(**PUBLIC)
@@ -68,6 +82,7 @@ class Refresh(MethodView):
 class Logout(MethodView):
     """Sign out."""
 
+    @limiter.limit(setting("LOGOUT_LIMIT_PER_ADDRESS"), scope="logout-address")
     @blp.arguments(LogoutIn)
     @blp.response(204)
     @blp.doc(**PUBLIC)

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from audit_api.fields import Id
+
 
 class LoginIn(Schema):
-    """E-mail and password."""
+    """E-mail and password; the organization when they open accounts in several."""
 
     email = fields.String(required=True, validate=validate.Length(min=3, max=320))
     password = fields.String(required=True, load_only=True, validate=validate.Length(1, 256))
+    org_id = Id(
+        metadata={"description": "needed only when the e-mail and password match in several"}
+    )
+    device_token = fields.String(
+        validate=validate.Length(1, 300),
+        metadata={"description": "the device_token of this client's last sign-in, if any"},
+    )
 
 
 class RefreshIn(Schema):
@@ -31,3 +40,11 @@ class TokenOut(Schema):
     refresh_token = fields.String()
     token_type = fields.String()
     expires_in = fields.Integer(metadata={"description": "access token lifetime, seconds"})
+
+
+class LoginOut(TokenOut):
+    """A token pair and this client's device token for its next sign-in."""
+
+    device_token = fields.String(
+        metadata={"description": "keep it and send it with the next sign-in (fewer refusals)"}
+    )

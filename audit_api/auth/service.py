@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import delete, exists, or_, select, update
 
 from audit_api.auth import tokens
 from audit_api.auth.models import AuthSession, RefreshToken
 from audit_api.auth.passwords import hash_password, needs_rehash, verify_password
 from audit_api.db import db, utcnow
-from audit_api.errors import Unauthorized
+from audit_api.errors import Invalid, Unauthorized
+from audit_api.housekeeping import pruner
 from audit_api.users.models import User
 
 BAD_LOGIN = "Invalid email or password."
@@ -27,6 +28,7 @@ class TokenPair:
     refresh_token: str
     expires_in: int
     token_type: str = "Bearer"
+    device_token: str | None = None  # sign-in only
 
 
 def _seconds(name: str) -> int:
@@ -55,13 +57,35 @@ def _new_refresh(session_id: str, now: datetime) -> RefreshToken:
     return token
 
 
-def login(email: str, password: str) -> TokenPair:
-    """Check the credentials and open a new session; every failure answers the same."""
-    now = utcnow()
-    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
-    ok = verify_password(user.password_hash if user else None, password)
-    if user is None or not ok or not user.active:
+def _signing_in(email: str, password: str, org_id: int | None) -> User:
+    """The one active user the credentials open; every failure answers the same 401.
+
+    An e-mail is unique per organization only, so the password is checked against each
+    account with it (at least one Argon2 verify: an unknown e-mail costs the same)."""
+    stmt = select(User).where(User.email == email.strip().lower()).order_by(User.org_id)
+    if org_id is not None:
+        stmt = stmt.where(User.org_id == org_id)
+    users = db.session.scalars(stmt).all()
+    if not users:
+        verify_password(None, password)
+    opened = [user for user in users if verify_password(user.password_hash, password)]
+    opened = [user for user in opened if user.active]
+    if not opened:
         raise Unauthorized(BAD_LOGIN)
+    if len(opened) > 1:
+        # The caller just proved they hold each of these accounts: naming them leaks nothing.
+        raise Invalid(
+            "This e-mail and password open accounts in several organizations; "
+            "send org_id to choose one.",
+            {"org_id": [f"{user.org_id}: {user.org.name}" for user in opened]},
+        )
+    return opened[0]
+
+
+def login(email: str, password: str, org_id: int | None = None) -> TokenPair:
+    """Check the credentials and open a new session."""
+    now = utcnow()
+    user = _signing_in(email, password, org_id)
     # A Core UPDATE: signing in must not bump the user's version (its ETag).
     values: dict[str, object] = {"last_login_at": now}
     if needs_rehash(user.password_hash):
@@ -71,7 +95,8 @@ def login(email: str, password: str) -> TokenPair:
     db.session.add(auth_session)
     refresh = _new_refresh(auth_session.id, now)
     db.session.commit()
-    return _pair(user.id, auth_session.id, refresh.id, now)
+    pair = _pair(user.id, auth_session.id, refresh.id, now)
+    return replace(pair, device_token=tokens.device_token_for(_secret(), user.email))
 
 
 def refresh(refresh_token: str) -> TokenPair:
@@ -127,13 +152,14 @@ def logout_by_refresh(refresh_token: str) -> None:
     logout(token.session_id)
 
 
-def revoke_all_sessions(user_id: int, reason: str) -> None:
-    """Revoke every open session of a user (no commit: part of the caller's change)."""
-    db.session.execute(
-        update(AuthSession)
-        .where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
-        .values(revoked_at=utcnow(), revoked_reason=reason)
+def revoke_all_sessions(user_id: int, reason: str, keep: str | None = None) -> None:
+    """Revoke every open session of a user but `keep` (no commit: part of the caller's change)."""
+    stmt = update(AuthSession).where(
+        AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None)
     )
+    if keep is not None:
+        stmt = stmt.where(AuthSession.id != keep)
+    db.session.execute(stmt.values(revoked_at=utcnow(), revoked_reason=reason))
 
 
 def authenticate(access_token: str) -> tuple[User, str]:
@@ -152,3 +178,23 @@ def authenticate(access_token: str) -> tuple[User, str]:
     if not user.active:
         raise Unauthorized("Account deactivated.")
     return user, claims.session_id
+
+
+@pruner("sessions")
+def prune_sessions(now: datetime) -> dict[str, int]:
+    """Delete expired refresh tokens, and sessions revoked more than SESSION_RETENTION ago
+    or left without a refresh token that is still valid, with all their tokens."""
+    # An expired token only ever answers "expired" (reuse detection needs live ones).
+    live_token = exists().where(
+        RefreshToken.session_id == AuthSession.id, RefreshToken.expires_at > now
+    )
+    retention = timedelta(seconds=_seconds("SESSION_RETENTION"))
+    dead = select(AuthSession.id).where(or_(AuthSession.revoked_at < now - retention, ~live_token))
+    token_count = db.session.execute(
+        delete(RefreshToken).where(
+            or_(RefreshToken.expires_at <= now, RefreshToken.session_id.in_(dead))
+        )
+    ).rowcount
+    session_count = db.session.execute(delete(AuthSession).where(AuthSession.id.in_(dead))).rowcount
+    db.session.commit()
+    return {"sign-in session(s)": session_count, "refresh token(s)": token_count}

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import jwt
+from itsdangerous import BadData, URLSafeTimedSerializer
 
 from audit_api.errors import Unauthorized
 
@@ -79,3 +80,32 @@ def refresh_id_from(secret: str, token: str) -> str:
     if not token_id or not hmac.compare_digest(expected, token.encode()):
         raise Unauthorized("Invalid refresh token.")
     return token_id
+
+
+def _device_serializer(secret: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret, salt="device-token")
+
+
+def _account_mac(secret: str, email: str) -> str:
+    # Keyed, so a token does not even confirm a guessed e-mail to whoever reads it.
+    return hmac.new(secret.encode(), f"device:{email}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def device_token_for(secret: str, email: str) -> str:
+    """A new device token: proof that this client signed in to the e-mail's account before."""
+    nonce = uuid.uuid4().hex
+    return _device_serializer(secret).dumps({"a": _account_mac(secret, email), "n": nonce})
+
+
+def device_nonce(secret: str, token: str, email: str, max_age: int) -> str | None:
+    """The id of a device token if it is well signed, younger than `max_age` seconds and
+    made for this e-mail; else None (the attempt then counts as from an unknown client)."""
+    try:
+        claims = _device_serializer(secret).loads(token, max_age=max_age)
+    except BadData:
+        return None
+    if not isinstance(claims, dict) or not isinstance(claims.get("n"), str):
+        return None
+    if not hmac.compare_digest(str(claims.get("a")), _account_mac(secret, email)):
+        return None
+    return claims["n"]

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
 from audit_api.db import db, utcnow
 from audit_api.evidence.models import STAGING, Photo
 from audit_api.evidence.storage import storage
+from audit_api.housekeeping import pruner
+
+PENDING_HOURS = 24  # a phone that has not completed its upload in a day has given up
 
 
-def prune_pending(hours: int) -> int:
+def prune_pending(hours: int, now: datetime | None = None) -> int:
     """Delete pending photos older than `hours` (form issued, never completed) with any file
     the phone staged; returns how many."""
-    cutoff = utcnow() - timedelta(hours=hours)
+    cutoff = (now or utcnow()) - timedelta(hours=hours)
     stale = select(Photo).where(Photo.status == "pending", Photo.created_at < cutoff)
     removed = 0
     for photo in db.session.scalars(stale).all():
@@ -38,3 +41,12 @@ def sweep_staged() -> int:
     if garbage:
         storage().delete(garbage)
     return len(garbage)
+
+
+@pruner("photos")
+def prune_photos(now: datetime) -> dict[str, int]:
+    """The daily run: pending photos older than a day, and stray staged files."""
+    return {
+        "pending photos": prune_pending(PENDING_HOURS, now),
+        "staged files": sweep_staged(),
+    }

@@ -108,6 +108,9 @@ class LocalStorage:
     def _staged(self, key: str, data: bytes) -> str:
         """A temporary file beside the key's path holding `data` (mode 0600)."""
         path = self._path(key)
+        # Owner-only folders: the photos are the customers' evidence. (parents=True gives
+        # only the last folder the mode, so the root is made first.)
+        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as tmp:
             tmp.write(data)

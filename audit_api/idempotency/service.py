@@ -5,21 +5,26 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from flask import Response, g, request
+from flask import Response, current_app, g, request
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from audit_api.db import db, utcnow
 from audit_api.errors import Conflict, Invalid
+from audit_api.housekeeping import pruner
 from audit_api.idempotency.models import IdempotencyRecord
 
 F = TypeVar("F", bound=Callable[..., Any])
-KEEP_FOR = timedelta(hours=24)
 HEADER = "Idempotency-Key"
+
+
+def _kept_since(now: datetime) -> datetime:
+    """Records made before this have expired (IDEMPOTENCY_TTL)."""
+    return now - timedelta(seconds=int(current_app.config["IDEMPOTENCY_TTL"]))
 
 
 def _request_hash() -> str:
@@ -43,7 +48,7 @@ def _claim(user_id: int, key: str, digest: str) -> IdempotencyRecord | None:
         delete(IdempotencyRecord).where(
             IdempotencyRecord.user_id == user_id,
             IdempotencyRecord.key == key,
-            IdempotencyRecord.created_at < utcnow() - KEEP_FOR,
+            IdempotencyRecord.created_at < _kept_since(utcnow()),
         )
     )
     db.session.add(IdempotencyRecord(user_id=user_id, key=key, request_hash=digest))
@@ -105,3 +110,12 @@ def idempotent(view: F) -> F:
         return response
 
     return cast(F, wrapper)
+
+
+@pruner("idempotency")
+def prune_records(now: datetime) -> dict[str, int]:
+    """Delete the records of every expired key (a request with one runs afresh anyway)."""
+    old = delete(IdempotencyRecord).where(IdempotencyRecord.created_at < _kept_since(now))
+    removed = db.session.execute(old).rowcount
+    db.session.commit()
+    return {"idempotency record(s)": removed}

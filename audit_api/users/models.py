@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, ForeignKey, String, Table
+from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from audit_api.db import Base, Tracked
@@ -41,11 +41,13 @@ class User(Tracked, Base):
     """A person who signs in: HQ admin, manager or auditor of one organization."""
 
     __tablename__ = "users"
+    # Unique within an organization only: a brand learns nothing about another's users.
+    __table_args__ = (UniqueConstraint("org_id", "email", name="uq_users_org_email"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
-    # Stored lower-cased so uniqueness and login ignore case.
-    email: Mapped[str] = mapped_column(String(320), unique=True)
+    # Stored lower-cased so uniqueness and login ignore case; indexed for sign-in.
+    email: Mapped[str] = mapped_column(String(320), index=True)
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(16))
     password_hash: Mapped[str] = mapped_column(String(200))

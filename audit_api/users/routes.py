@@ -4,13 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from audit_api.auth.guard import current_user, requires
+from audit_api.auth.guard import current_session_id, current_user, requires
+from audit_api.auth.limits import setting
+from audit_api.extensions import limiter, writer_key
 from audit_api.http import MAX_PAGE_SIZE, check_if_match, paged, with_etag
 from audit_api.users import service
-from audit_api.users.schemas import MeOut, UserIn, UserOut, UserPatch, UserQuery
+from audit_api.users.schemas import (
+    MeOut,
+    PasswordChangeIn,
+    UserIn,
+    UserOut,
+    UserPatch,
+    UserQuery,
+)
 
 blp = Blueprint("users", __name__, url_prefix="/api/v1", description="Users and their scopes.")
 
@@ -24,6 +34,32 @@ class Me(MethodView):
     def get(self) -> Any:
         """Who am I: user, role, scope and organization."""
         return current_user()
+
+
+def _wrong_password(response: Response) -> bool:
+    return response.status_code == 403
+
+
+@blp.route("/me/password")
+class MyPassword(MethodView):
+    """The signed-in user's password."""
+
+    @requires()
+    # Wrong current passwords count per user like failed sign-ins: a stolen access token
+    # must not become a way to guess the password.
+    @limiter.limit(
+        setting("LOGIN_LIMIT_PER_ACCOUNT"),
+        key_func=writer_key,
+        scope="password-change",
+        deduct_when=_wrong_password,
+    )
+    @blp.arguments(PasswordChangeIn)
+    @blp.response(204)
+    def post(self, data: dict[str, Any]) -> None:
+        """Change my password (the current one first); my other sessions end, this one stays."""
+        service.change_own_password(
+            current_user(), current_session_id(), data["current_password"], data["new_password"]
+        )
 
 
 @blp.route("/users")

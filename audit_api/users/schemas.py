@@ -27,6 +27,15 @@ class UserIn(Schema):
     scope = fields.Nested(ScopeSchema)
 
 
+class PasswordChangeIn(Schema):
+    """The signed-in user's current password and the new one."""
+
+    current_password = fields.String(
+        required=True, load_only=True, validate=validate.Length(1, 256)
+    )
+    new_password = fields.String(required=True, load_only=True, validate=PASSWORD)
+
+
 class UserPatch(Partial, UserIn):
     """Change some fields of a user; `active: false` signs them out everywhere."""
 

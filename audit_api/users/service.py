@@ -6,13 +6,14 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from audit_api.auth.passwords import hash_password
+from audit_api.auth.passwords import check_strength, hash_password, verify_password
 from audit_api.auth.policy import visible_users
 from audit_api.auth.service import revoke_all_sessions
 from audit_api.db import commit_unique, db, fetch_page, get_visible, text_search, utcnow
-from audit_api.errors import Conflict, field_error
+from audit_api.errors import Conflict, Forbidden, field_error
 from audit_api.fields import search_key
 from audit_api.locations.models import Location
+from audit_api.orgs.models import Organization
 from audit_api.regions.models import Region
 from audit_api.users.models import Role, User
 
@@ -79,15 +80,21 @@ def _save(user: User) -> User:
     return user
 
 
-def _email_taken(email: str, own_id: int | None) -> bool:
-    user_id = db.session.scalar(select(User.id).where(User.email == email))
+def _email_taken(org_id: int, email: str, own_id: int | None) -> bool:
+    """Whether another user of the organization has the e-mail (other organizations' don't
+    count: their users are none of this one's business)."""
+    user_id = db.session.scalar(select(User.id).where(User.org_id == org_id, User.email == email))
     return user_id is not None and user_id != own_id
 
 
 def create_user(org_id: int, data: dict[str, Any]) -> User:
     """Add a user to an organization with an Argon2id-hashed password."""
-    if _email_taken(data["email"], None):
+    if _email_taken(org_id, data["email"], None):
         raise Conflict(EMAIL_TAKEN, {"email": [EMAIL_TAKEN]})
+    org = db.session.get(Organization, org_id)
+    check_strength(
+        data["password"], "password", data["email"], data["name"], org.name if org else ""
+    )
     user = User(
         org_id=org_id,
         email=data["email"],
@@ -114,7 +121,14 @@ def _active_admins(org_id: int) -> int:
 def _keeps_an_admin(user: User, role: str, active: bool) -> None:
     """Refuse to leave the organization without an active HQ admin."""
     was_admin = user.role == Role.HQ_ADMIN and user.active
-    if was_admin and not (role == Role.HQ_ADMIN and active) and _active_admins(user.org_id) <= 1:
+    if not was_admin or (role == Role.HQ_ADMIN and active):
+        return
+    # Two admins demoting each other at once would each count the other still in place:
+    # the organization's row lock makes them count one after the other (until commit).
+    db.session.execute(
+        select(Organization.id).where(Organization.id == user.org_id).with_for_update()
+    )
+    if _active_admins(user.org_id) <= 1:
         raise Conflict("This is the organization's last active hq_admin.")
 
 
@@ -123,8 +137,11 @@ def update_user(actor: User, user: User, data: dict[str, Any]) -> User:
     role = data["role"].value if "role" in data else user.role
     active = data.get("active", user.active)
     _keeps_an_admin(user, role, active)
-    if "email" in data and _email_taken(data["email"], user.id):
+    if "email" in data and _email_taken(user.org_id, data["email"], user.id):
         raise Conflict(EMAIL_TAKEN, {"email": [EMAIL_TAKEN]})
+    if "password" in data:
+        about = (data.get("email", user.email), data.get("name", user.name), user.org.name)
+        check_strength(data["password"], "password", *about)
     for key in ("email", "name"):
         if key in data:
             setattr(user, key, data[key])
@@ -140,3 +157,14 @@ def update_user(actor: User, user: User, data: dict[str, Any]) -> User:
 def deactivate_user(actor: User, user: User) -> User:
     """Deactivate a user; they are kept because their audits refer to them."""
     return update_user(actor, user, {"active": False})
+
+
+def change_own_password(user: User, session_id: str, current: str, new: str) -> None:
+    """A user's own new password, after the current one; their other sessions end, this
+    one goes on."""
+    if not verify_password(user.password_hash, current):
+        raise Forbidden("The current password is wrong.", {"current_password": ["Wrong password."]})
+    check_strength(new, "new_password", user.email, user.name, user.org.name)
+    user.password_hash = hash_password(new)
+    revoke_all_sessions(user.id, "password_changed", keep=session_id)
+    db.session.commit()

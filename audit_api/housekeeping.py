@@ -1,0 +1,40 @@
+"""`flask --app wsgi prune`: each registered pruner removes rows that have outlived their use.
+
+A module adds its own with `@pruner("name")` on a function that takes the time of the run,
+deletes and commits, and returns what it removed as {"what(s)": count}; the command runs
+them in the order they were registered and prints one line each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+
+import click
+from flask.cli import with_appcontext
+
+from audit_api.db import utcnow
+
+Pruner = Callable[[datetime], Mapping[str, int]]
+PRUNERS: dict[str, Pruner] = {}
+
+
+def pruner(name: str) -> Callable[[Pruner], Pruner]:
+    """Register a pruner under `name` (a decorator)."""
+
+    def register(function: Pruner) -> Pruner:
+        PRUNERS[name] = function
+        return function
+
+    return register
+
+
+@click.command("prune")
+@with_appcontext
+def prune_command() -> None:
+    """Remove expired sign-in sessions, refresh tokens, idempotency records, photo uploads
+    never completed and stray staged files (run daily)."""
+    now = utcnow()
+    for name, function in PRUNERS.items():
+        removed = function(now)
+        click.echo(f"{name}: removed " + ", ".join(f"{n} {what}" for what, n in removed.items()))

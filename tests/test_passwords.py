@@ -1,0 +1,85 @@
+"""Password strength (zxcvbn, knowing the user) and a user's own password change."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import PASSWORD, Caller, login
+
+USERS = "/api/v1/users"
+MINE = "/api/v1/me/password"
+TOKEN = "/api/v1/auth/token"
+
+
+def _person(password: str) -> dict:
+    email, name = "lalo.salamanca@a.example", "Lalo Salamanca"
+    return {"email": email, "name": name, "role": "auditor", "password": password}
+
+
+@pytest.mark.parametrize("password", ["aaaaaaaaaa", "password123", "lalo salamanca 99"])
+def test_a_guessable_password_is_refused_naming_the_field(hq, world, password):
+    response = hq.post(USERS, json=_person(password))
+    assert response.status_code == 422
+    advice = response.get_json()["errors"]["password"]
+    assert advice[0].startswith("Too easy to guess") and len(advice) >= 2, advice
+
+
+def test_the_suite_password_is_strong_enough_and_so_are_long_ones(hq, world):
+    assert hq.post(USERS, json=_person(PASSWORD)).status_code == 201
+    long_one = "tortuga violeta en bicicleta " * 8  # past what zxcvbn judges: still fine
+    body = {**_person(long_one[:256]), "email": "other@a.example"}
+    assert hq.post(USERS, json=body).status_code == 201
+
+
+def test_an_admin_setting_a_guessable_password_is_refused(hq, world):
+    url = f"{USERS}/{world.ids['auditor']}"
+    response = hq.patch(url, json={"password": "auditor123456"})
+    assert response.status_code == 422 and "password" in response.get_json()["errors"]
+
+
+def test_create_org_refuses_a_password_made_of_the_brand(app):
+    result = app.test_cli_runner().invoke(
+        args=["create-org", "Pollos Hermanos", "--admin-email", "gus@pollos.example"],
+        env={"AUDIT_ADMIN_PASSWORD": "pollos hermanos gus"},
+    )
+    assert result.exit_code == 2 and "password" in result.output
+
+
+def test_changing_my_password_ends_my_other_sessions_only(client, world):
+    phone = login(client, "auditor@a.example")
+    laptop = world.auditor
+    new = "tortuga violeta en bicicleta"
+    body = {"current_password": PASSWORD, "new_password": new}
+    assert laptop.post(MINE, json=body).status_code == 204
+    assert laptop.get("/api/v1/me").status_code == 200  # the calling session goes on
+    assert phone.get("/api/v1/me").status_code == 401
+    refreshed = client.post("/api/v1/auth/refresh", json={"refresh_token": phone.refresh_token})
+    assert refreshed.status_code == 401
+    assert world.manager_north.get("/api/v1/me").status_code == 200  # nobody else's
+    old = client.post(TOKEN, json={"email": "auditor@a.example", "password": PASSWORD})
+    assert old.status_code == 401
+    assert login(client, "auditor@a.example", new).get("/api/v1/me").status_code == 200
+
+
+def test_a_wrong_current_or_weak_new_password_changes_nothing(client, world):
+    wrong = world.auditor.post(MINE, json={"current_password": "nope", "new_password": PASSWORD})
+    assert wrong.status_code == 403 and "current_password" in wrong.get_json()["errors"]
+    weak = world.auditor.post(MINE, json={"current_password": PASSWORD, "new_password": "a" * 12})
+    assert weak.status_code == 422 and "new_password" in weak.get_json()["errors"]
+    assert world.auditor.get("/api/v1/me").status_code == 200
+    assert login(client, "auditor@a.example").get("/api/v1/me").status_code == 200
+
+
+@pytest.mark.app_config(LOGIN_LIMIT_PER_ACCOUNT="2 per minute")
+def test_wrong_current_passwords_are_limited_per_user(client, world):
+    right = {"current_password": PASSWORD, "new_password": PASSWORD}
+    assert world.auditor.post(MINE, json=right).status_code == 204  # successes do not count
+    for _ in range(2):
+        wrong = {"current_password": "guess", "new_password": PASSWORD}
+        assert world.auditor.post(MINE, json=wrong).status_code == 403
+    blocked = world.auditor.post(MINE, json=right)
+    assert blocked.status_code == 429 and int(blocked.headers["Retry-After"]) > 0
+    # Another session of the same user shares the count; another user does not.
+    again = Caller(client, login(client, "auditor@a.example").token).post(MINE, json=right)
+    assert again.status_code == 429
+    assert world.manager_north.post(MINE, json=right).status_code == 204
