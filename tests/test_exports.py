@@ -158,6 +158,7 @@ def test_answers_csv_and_jsonl_agree_value_for_value(scored):
     body["answers"] = [a for a in body["answers"] if a["item"] != "facilities_available"]
     body["answers"] += [{"item": "facilities_available", "na": True}]
     body["answers"][0]["comment"] = 'Saludó "rápido", pero\nsin mirar; ñandú 👍'
+    body["answers"][1]["comment"] = "\rx and a\rCR"  # quoted like a line feed
     assert scored.manager_north.put(f"/api/v1/audits/{audit_id}", json=body).status_code == 201
     photo = upload(scored.manager_north, audit_id, jpeg(), item="entrance_photo")
     assert photo.status_code == 201

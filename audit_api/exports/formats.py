@@ -15,20 +15,29 @@ import xlsxwriter
 Batches = Iterable[list[list[Any]]]
 
 
+def _csv_lines(rows: list[list[Any]]) -> str:
+    """Rows as CSV lines ending in "\n"; a field holding a CR is quoted, as COPY quotes it."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    text = buffer.getvalue()
+    if "\r" not in text:
+        return text
+    # Before Python 3.13 a "\n"-ended writer leaves a CR bare, which readers take for a line
+    # end; a "\r\n"-ended one quotes it: each row written so, its own line end made "\n".
+    lines = []
+    for row in rows:
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\r\n").writerow(row)
+        lines.append(buffer.getvalue()[:-2] + "\n")
+    return "".join(lines)
+
+
 def csv_chunks(columns: list[str], batches: Batches, bom: bool) -> Iterator[str]:
     """CSV text, a chunk per batch of rows; a BOM first helps Excel read UTF-8."""
-    buffer = io.StringIO()
     # "\n" line ends: the same bytes PostgreSQL's COPY writes (csv readers take either).
-    writer = csv.writer(buffer, lineterminator="\n")
-    if bom:
-        buffer.write("\ufeff")
-    writer.writerow(columns)
+    yield ("\ufeff" if bom else "") + _csv_lines([columns])
     for batch in batches:
-        writer.writerows(batch)
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-    yield buffer.getvalue()
+        yield _csv_lines(batch)
 
 
 def jsonl_chunks(columns: list[str], batches: Batches) -> Iterator[str]:
