@@ -8,10 +8,13 @@ import json
 
 import openpyxl
 
+from audit_api.exports.formats import defused
 from tests.audit_helpers import new_id
 from tests.score_fixtures import WINDOW
 
 EXPORTS = "/api/v1/exports"
+# Text a spreadsheet would run, and a CR inside a field (quoted like a line feed).
+FORMULAS = ['=HYPERLINK("http://evil","x")', "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx", "a\rb"]
 
 
 def csv_rows(response) -> list[dict[str, str]]:
@@ -144,8 +147,9 @@ def test_cli_export_to_a_file(app, scored, tmp_path):
 
 
 def _as_csv_text(value) -> str:
-    """How the csv module writes a JSON value: None empty, True/False, floats by repr."""
-    return "" if value is None else str(value)
+    """How the csv module writes a JSON value: None empty, True/False, floats by repr; text
+    that starts like a formula defused."""
+    return "" if value is None else str(defused(value))
 
 
 def test_answers_csv_and_jsonl_agree_value_for_value(scored):
@@ -154,11 +158,13 @@ def test_answers_csv_and_jsonl_agree_value_for_value(scored):
     from tests.photo_helpers import jpeg, upload
 
     audit_id = new_id()
-    body = visit_body(scored, courtesy=3, facilities_available=None)
+    body = visit_body(scored, courtesy=3, facilities_available=None, seconds_to_greeting=-5)
     body["answers"] = [a for a in body["answers"] if a["item"] != "facilities_available"]
     body["answers"] += [{"item": "facilities_available", "na": True}]
+    body["answers"] += [{"item": "notes", "value": FORMULAS[0], "comment": "-3.5"}]
     body["answers"][0]["comment"] = 'Saludó "rápido", pero\nsin mirar; ñandú 👍'
-    body["answers"][1]["comment"] = "\rx and a\rCR"  # quoted like a line feed
+    for answer, comment in zip(body["answers"][1:], FORMULAS, strict=False):
+        answer["comment"] = comment
     assert scored.manager_north.put(f"/api/v1/audits/{audit_id}", json=body).status_code == 201
     photo = upload(scored.manager_north, audit_id, jpeg(), item="entrance_photo")
     assert photo.status_code == 201
@@ -177,6 +183,10 @@ def test_answers_csv_and_jsonl_agree_value_for_value(scored):
     assert mine["courtesy"]["answer"] == 3 and mine["courtesy"]["fraction"] == 0.5
     assert mine["acknowledged_within_5s"]["comment"] == body["answers"][0]["comment"]
     assert mine["entrance_photo"]["photo_count"] == 1 and mine["entrance_photo"]["answer"] is None
+    assert mine["seconds_to_greeting"]["answer"] == -5 and mine["notes"]["answer"] == FORMULAS[0]
+    texts = {r["item"]: (r["answer"], r["comment"]) for r in as_csv if r["audit_id"] == audit_id}
+    assert texts["seconds_to_greeting"] == ("-5", "'" + FORMULAS[0])
+    assert texts["notes"] == ("'" + FORMULAS[0], "'-3.5")
 
 
 def test_export_and_score_windows_must_be_in_order(scored):
