@@ -7,6 +7,7 @@ import io
 import json
 
 import openpyxl
+import pytest
 
 from audit_api.exports.formats import defused
 from tests.audit_helpers import new_id
@@ -46,6 +47,22 @@ def test_audits_csv_row_by_row(scored):
     assert first["auditor"] == "manager_north@a.example" and first["grade"] == "Excelente"
     assert (first["section_a"], first["section_b"]) == ("100.0", "100.0")
     assert {r["region_path"] for r in rows if r["location_code"] == "NE1"} == {"North > North-East"}
+
+
+@pytest.mark.parametrize(
+    ("path", "content_type"),
+    [
+        ("audits.csv", "text/csv; charset=utf-8"),
+        ("answers.csv", "text/csv; charset=utf-8"),
+        ("audits.jsonl", "application/x-ndjson; charset=utf-8"),
+        ("answers.jsonl", "application/x-ndjson; charset=utf-8"),
+        ("audits.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ],
+)
+def test_content_type_names_one_charset(scored, path, content_type):
+    response = scored.hq.get(f"{EXPORTS}/{path}", query_string=WINDOW)
+    assert response.status_code == 200 and response.get_data()  # read: the stream ends
+    assert response.headers.getlist("Content-Type") == [content_type]
 
 
 def test_bom_and_status_filters(scored):
