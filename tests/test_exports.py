@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import json
@@ -130,6 +131,36 @@ def test_incremental_feed_with_a_stable_cursor(scored):
     for path in ("audits.jsonl", "answers.csv"):
         bad = scored.hq.get(f"{EXPORTS}/{path}", query_string={"updated_after": "nonsense"})
         assert bad.status_code == 422 and "updated_after" in bad.get_json()["errors"]
+
+
+def _cursor(stamp: str, audit_id: str = "0c6f1a38-6a4e-4d7e-9d5f-8f1f3c7b2a10") -> str:
+    """A cursor made as `encode_cursor` makes one, from any text."""
+    return base64.urlsafe_b64encode(f"{stamp}|{audit_id}".encode()).decode()
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        pytest.param(_cursor("2026-11-01T12:00:00"), id="naive"),
+        pytest.param(_cursor("2026-11-01T12:00:00+00:00", "not-a-uuid"), id="not-a-uuid"),
+        pytest.param(_cursor("2026-11-01T12:00:00+00:00", ""), id="no-id"),
+        pytest.param(_cursor("1969-12-31T23:59:59+00:00"), id="1969"),
+        pytest.param(_cursor("2101-01-01T00:00:00+00:00"), id="2101"),
+        pytest.param(_cursor("0001-01-01T00:00:00+14:00"), id="year-1"),
+        pytest.param(_cursor("9999-12-31T23:59:59-14:00"), id="year-9999"),
+        pytest.param(_cursor("not a time"), id="not-a-time"),
+        pytest.param(base64.urlsafe_b64encode(b"\xff\xfe|x").decode(), id="not-utf8"),
+        pytest.param(base64.urlsafe_b64encode(b"no separator").decode(), id="no-separator"),
+        pytest.param("nonsense", id="nonsense"),
+        pytest.param("%%%", id="not-base64"),
+    ],
+)
+def test_a_malformed_cursor_is_a_422_naming_updated_after(hq, cursor):
+    for path in ("audits.csv", "audits.jsonl", "audits.xlsx", "answers.csv", "answers.jsonl"):
+        response = hq.get(f"{EXPORTS}/{path}", query_string={"updated_after": cursor})
+        response.get_data()  # a stream that started is read to its end (or its error)
+        assert response.status_code == 422, (path, response.status_code)
+        assert list(response.get_json()["errors"]) == ["updated_after"]
 
 
 def test_cli_export_to_a_file(app, scored, tmp_path):
