@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import json
 
 import openpyxl
+import pytest
 
+from audit_api.exports.formats import defused
 from tests.audit_helpers import new_id
 from tests.score_fixtures import WINDOW
 
 EXPORTS = "/api/v1/exports"
+# Text a spreadsheet would run, and a CR inside a field (quoted like a line feed).
+FORMULAS = ['=HYPERLINK("http://evil","x")', "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx", "a\rb"]
 
 
 def csv_rows(response) -> list[dict[str, str]]:
@@ -43,6 +48,22 @@ def test_audits_csv_row_by_row(scored):
     assert first["auditor"] == "manager_north@a.example" and first["grade"] == "Excelente"
     assert (first["section_a"], first["section_b"]) == ("100.0", "100.0")
     assert {r["region_path"] for r in rows if r["location_code"] == "NE1"} == {"North > North-East"}
+
+
+@pytest.mark.parametrize(
+    ("path", "content_type"),
+    [
+        ("audits.csv", "text/csv; charset=utf-8"),
+        ("answers.csv", "text/csv; charset=utf-8"),
+        ("audits.jsonl", "application/x-ndjson; charset=utf-8"),
+        ("answers.jsonl", "application/x-ndjson; charset=utf-8"),
+        ("audits.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ],
+)
+def test_content_type_names_one_charset(scored, path, content_type):
+    response = scored.hq.get(f"{EXPORTS}/{path}", query_string=WINDOW)
+    assert response.status_code == 200 and response.get_data()  # read: the stream ends
+    assert response.headers.getlist("Content-Type") == [content_type]
 
 
 def test_bom_and_status_filters(scored):
@@ -112,6 +133,36 @@ def test_incremental_feed_with_a_stable_cursor(scored):
         assert bad.status_code == 422 and "updated_after" in bad.get_json()["errors"]
 
 
+def _cursor(stamp: str, audit_id: str = "0c6f1a38-6a4e-4d7e-9d5f-8f1f3c7b2a10") -> str:
+    """A cursor made as `encode_cursor` makes one, from any text."""
+    return base64.urlsafe_b64encode(f"{stamp}|{audit_id}".encode()).decode()
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        pytest.param(_cursor("2026-11-01T12:00:00"), id="naive"),
+        pytest.param(_cursor("2026-11-01T12:00:00+00:00", "not-a-uuid"), id="not-a-uuid"),
+        pytest.param(_cursor("2026-11-01T12:00:00+00:00", ""), id="no-id"),
+        pytest.param(_cursor("1969-12-31T23:59:59+00:00"), id="1969"),
+        pytest.param(_cursor("2101-01-01T00:00:00+00:00"), id="2101"),
+        pytest.param(_cursor("0001-01-01T00:00:00+14:00"), id="year-1"),
+        pytest.param(_cursor("9999-12-31T23:59:59-14:00"), id="year-9999"),
+        pytest.param(_cursor("not a time"), id="not-a-time"),
+        pytest.param(base64.urlsafe_b64encode(b"\xff\xfe|x").decode(), id="not-utf8"),
+        pytest.param(base64.urlsafe_b64encode(b"no separator").decode(), id="no-separator"),
+        pytest.param("nonsense", id="nonsense"),
+        pytest.param("%%%", id="not-base64"),
+    ],
+)
+def test_a_malformed_cursor_is_a_422_naming_updated_after(hq, cursor):
+    for path in ("audits.csv", "audits.jsonl", "audits.xlsx", "answers.csv", "answers.jsonl"):
+        response = hq.get(f"{EXPORTS}/{path}", query_string={"updated_after": cursor})
+        response.get_data()  # a stream that started is read to its end (or its error)
+        assert response.status_code == 422, (path, response.status_code)
+        assert list(response.get_json()["errors"]) == ["updated_after"]
+
+
 def test_cli_export_to_a_file(app, scored, tmp_path):
     org_id = scored.hq.get("/api/v1/me").get_json()["org"]["id"]
     out = tmp_path / "audits.csv"
@@ -144,8 +195,9 @@ def test_cli_export_to_a_file(app, scored, tmp_path):
 
 
 def _as_csv_text(value) -> str:
-    """How the csv module writes a JSON value: None empty, True/False, floats by repr."""
-    return "" if value is None else str(value)
+    """How the csv module writes a JSON value: None empty, True/False, floats by repr; text
+    that starts like a formula defused."""
+    return "" if value is None else str(defused(value))
 
 
 def test_answers_csv_and_jsonl_agree_value_for_value(scored):
@@ -154,10 +206,13 @@ def test_answers_csv_and_jsonl_agree_value_for_value(scored):
     from tests.photo_helpers import jpeg, upload
 
     audit_id = new_id()
-    body = visit_body(scored, courtesy=3, facilities_available=None)
+    body = visit_body(scored, courtesy=3, facilities_available=None, seconds_to_greeting=-5)
     body["answers"] = [a for a in body["answers"] if a["item"] != "facilities_available"]
     body["answers"] += [{"item": "facilities_available", "na": True}]
+    body["answers"] += [{"item": "notes", "value": FORMULAS[0], "comment": "-3.5"}]
     body["answers"][0]["comment"] = 'Saludó "rápido", pero\nsin mirar; ñandú 👍'
+    for answer, comment in zip(body["answers"][1:], FORMULAS, strict=False):
+        answer["comment"] = comment
     assert scored.manager_north.put(f"/api/v1/audits/{audit_id}", json=body).status_code == 201
     photo = upload(scored.manager_north, audit_id, jpeg(), item="entrance_photo")
     assert photo.status_code == 201
@@ -176,6 +231,10 @@ def test_answers_csv_and_jsonl_agree_value_for_value(scored):
     assert mine["courtesy"]["answer"] == 3 and mine["courtesy"]["fraction"] == 0.5
     assert mine["acknowledged_within_5s"]["comment"] == body["answers"][0]["comment"]
     assert mine["entrance_photo"]["photo_count"] == 1 and mine["entrance_photo"]["answer"] is None
+    assert mine["seconds_to_greeting"]["answer"] == -5 and mine["notes"]["answer"] == FORMULAS[0]
+    texts = {r["item"]: (r["answer"], r["comment"]) for r in as_csv if r["audit_id"] == audit_id}
+    assert texts["seconds_to_greeting"] == ("-5", "'" + FORMULAS[0])
+    assert texts["notes"] == ("'" + FORMULAS[0], "'-3.5")
 
 
 def test_export_and_score_windows_must_be_in_order(scored):

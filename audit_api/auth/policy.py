@@ -40,9 +40,11 @@ def check(user: User, action: str) -> None:
 
 def region_subtree(roots: Select[tuple[int]]) -> Select[tuple[int]]:
     """Ids of the regions in `roots` and all their descendants (recursive CTE)."""
-    # Anonymous: one query may hold several trees (a scope and a region filter).
+    # Anonymous: one query may hold several trees (a scope and a region filter). UNION, not
+    # UNION ALL: a region met again adds nothing, so even a cyclic tree (one a past race may
+    # have stored) ends instead of recursing forever.
     tree = select(Region.id).where(Region.id.in_(roots)).cte(recursive=True)
-    tree = tree.union_all(select(Region.id).where(Region.parent_id == tree.c.id))
+    tree = tree.union(select(Region.id).where(Region.parent_id == tree.c.id))
     return select(tree.c.id)
 
 

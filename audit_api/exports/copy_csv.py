@@ -2,8 +2,8 @@
 
 Python would spend ~10 us formatting each of millions of rows; COPY streams them at the
 database's own speed. The SQL mirrors `rows.answer_rows` value for value (`True`/`False`,
-`N/A`, floats as Python writes them, the same cursor), so both databases give the same file;
-tests/test_exports.py compares the two row by row.
+`N/A`, floats as Python writes them, the same cursor, text defused as `formats.defused` does),
+so both databases give the same file; tests/test_exports.py compares the two row by row.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from sqlalchemy import (
     cast,
     column,
     func,
+    literal,
     select,
     true,
 )
@@ -28,6 +29,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from audit_api.audits.models import Audit, AuditItemScore
 from audit_api.checklists.models import Checklist, ChecklistVersion
 from audit_api.db import db
+from audit_api.exports.formats import FORMULA_STARTS
 from audit_api.exports.query import export_conditions
 from audit_api.locations.models import Location
 
@@ -42,6 +44,12 @@ def _py_float(value: ColumnElement[Any]) -> ColumnElement[Any]:
     # float8 text is the shortest exact form, as Python's repr, except that Python writes 1.0.
     whole = cast(cast(value, BigInteger), Text) + ".0"
     return case((value == func.trunc(value), whole), else_=cast(value, Text))
+
+
+def _defused(text: ColumnElement[Any]) -> ColumnElement[Any]:
+    """`formats.defused` in SQL: text starting like a formula gets a leading "'"."""
+    # Only text columns pass through here: numbers are never quoted (the rule in formats.py).
+    return case((func.left(text, 1).in_(FORMULA_STARTS), literal("'") + text), else_=text)
 
 
 def _cursor(updated_at: ColumnElement[Any], audit_id: ColumnElement[Any]) -> ColumnElement[Any]:
@@ -118,26 +126,29 @@ def answers_select(org_id: int, scope: ColumnElement[bool], f: dict[str, Any]):
     value = case(
         (answer["na"].astext == "true", "N/A"),
         (kind == "boolean", case((answer["value"].astext == "true", "True"), else_="False")),
-        (kind.in_(("string", "number")), answer["value"].astext),
+        (kind == "string", _defused(answer["value"].astext)),
+        (kind == "number", answer["value"].astext),
         (kind.in_(("object", "array")), cast(answer["value"], Text)),
     )
     photo_ids = answer["photo_ids"]
     photos = case(
         (func.jsonb_typeof(photo_ids) == "array", func.jsonb_array_length(photo_ids)), else_=0
     )
+    # audit_id (a UUID), visit_date and cursor are written by us and start with a digit or a
+    # letter; every other text column may hold what a user typed.
     return (
         select(
             audits.c.id.label("audit_id"),
-            audits.c.code.label("location_code"),
+            _defused(audits.c.code).label("location_code"),
             audits.c.visit_date,
-            audits.c.key.label("checklist_key"),
-            x.c.section_key.label("section"),
-            answer["item"].astext.label("item"),
+            _defused(audits.c.key).label("checklist_key"),
+            _defused(x.c.section_key).label("section"),
+            _defused(answer["item"].astext).label("item"),
             value.label("answer"),
             _py_float(x.c.fraction).label("fraction"),
             _py_bool(x.c.applicable).label("applicable"),
             _py_bool(x.c.failed).label("failed"),
-            answer["comment"].astext.label("comment"),
+            _defused(answer["comment"].astext).label("comment"),
             photos.label("photo_count"),
             audits.c.cursor,
         )

@@ -14,21 +14,49 @@ import xlsxwriter
 
 Batches = Iterable[list[list[Any]]]
 
+# Text starting with one of these is a formula to Excel, LibreOffice and Google Sheets (OWASP,
+# "CSV Injection"): '=HYPERLINK(...)' in a comment would run when HQ opens the file.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+# The one rule of every CSV cell, both writers (copy_csv._defused is its SQL mirror):
+# - text (a str) whose first character is in FORMULA_STARTS gets a leading "'", which
+#   spreadsheets show as text and never run; other text is written as it is;
+# - numbers (int, float), booleans and None are never changed, whatever their sign: -5 in a
+#   number column (an answer, a fraction, a score) is a number, not a formula;
+# - the type decides, never the look: "-5" typed as a text answer is text and becomes "'-5".
+#   So COPY decides from the same facts (the column's type, jsonb_typeof) and both agree.
+# JSON Lines are not for spreadsheets (raw); XLSX cells carry their type (see xlsx_chunks).
+def defused(value: Any) -> Any:
+    """A CSV cell's value that no spreadsheet runs as a formula (the rule above)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _csv_lines(rows: list[list[Any]]) -> str:
+    """Rows as CSV lines ending in "\n"; a field holding a CR is quoted, as COPY quotes it."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    text = buffer.getvalue()
+    if "\r" not in text:
+        return text
+    # Before Python 3.13 a "\n"-ended writer leaves a CR bare, which readers take for a line
+    # end; a "\r\n"-ended one quotes it: each row written so, its own line end made "\n".
+    lines = []
+    for row in rows:
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\r\n").writerow(row)
+        lines.append(buffer.getvalue()[:-2] + "\n")
+    return "".join(lines)
+
 
 def csv_chunks(columns: list[str], batches: Batches, bom: bool) -> Iterator[str]:
     """CSV text, a chunk per batch of rows; a BOM first helps Excel read UTF-8."""
-    buffer = io.StringIO()
     # "\n" line ends: the same bytes PostgreSQL's COPY writes (csv readers take either).
-    writer = csv.writer(buffer, lineterminator="\n")
-    if bom:
-        buffer.write("\ufeff")
-    writer.writerow(columns)
+    yield ("\ufeff" if bom else "") + _csv_lines([columns])
     for batch in batches:
-        writer.writerows(batch)
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-    yield buffer.getvalue()
+        yield _csv_lines([[defused(v) for v in row] for row in batch])
 
 
 def jsonl_chunks(columns: list[str], batches: Batches) -> Iterator[str]:
@@ -46,7 +74,10 @@ def xlsx_chunks(columns: list[str], batches: Batches) -> Iterator[bytes]:
     handle, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(handle)
     try:
-        workbook = xlsxwriter.Workbook(path, {"constant_memory": True, "in_memory": False})
+        # Every string a string: never a formula, a number or a link, whatever it looks like.
+        options = {"strings_to_formulas": False, "strings_to_numbers": False}
+        options |= {"strings_to_urls": False, "constant_memory": True, "in_memory": False}
+        workbook = xlsxwriter.Workbook(path, options)
         sheet = workbook.add_worksheet("audits")
         bold = workbook.add_format({"bold": True})
         sheet.write_row(0, 0, columns, bold)

@@ -6,6 +6,7 @@ import base64
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from sqlalchemy import ColumnElement, and_, or_, select
 
@@ -14,10 +15,12 @@ from audit_api.auth.policy import locations_in_region
 from audit_api.checklists.models import Checklist, ChecklistVersion
 from audit_api.db import db
 from audit_api.errors import field_error
+from audit_api.fields import PLAUSIBLE
 from audit_api.locations.models import Location
 from audit_api.users.models import User
 
 BATCH = 1000
+NOT_A_CURSOR = "Not a cursor from an earlier export."
 
 
 def encode_cursor(updated_at: datetime, audit_id: str) -> str:
@@ -29,9 +32,15 @@ def decode_cursor(cursor: str) -> tuple[datetime, str]:
     """The (updated_at, id) position of a cursor; ValueError when it is not one of ours."""
     try:
         stamp, audit_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|", 1)
-        return datetime.fromisoformat(stamp), audit_id
-    except (ValueError, UnicodeDecodeError):
-        raise ValueError("Not a cursor from an earlier export.") from None
+        moment, canonical = datetime.fromisoformat(stamp), str(UUID(audit_id))
+    except ValueError:  # bad base64, UTF-8, separator, time or UUID alike
+        raise ValueError(NOT_A_CURSOR) from None
+    # Ours hold an offset, a UUID as audits store it and a time of this era: a naive time
+    # cannot be compared with the column's, and a far one may not even convert to UTC.
+    era = PLAUSIBLE.min <= moment.date() <= PLAUSIBLE.max
+    if moment.utcoffset() is None or canonical != audit_id or not era:
+        raise ValueError(NOT_A_CURSOR)
+    return moment, audit_id
 
 
 def _after(cursor: str) -> ColumnElement[bool]:

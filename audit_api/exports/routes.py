@@ -50,7 +50,8 @@ class ExportQuery(DateWindow):
 
 def _download(name: str, fmt: str, chunks: Any) -> Response:
     filename = f"{name}-{date.today().isoformat()}.{fmt}"
-    response = Response(stream_with_context(chunks), mimetype=MEDIA[fmt])
+    # content_type, not mimetype: Werkzeug would add a second charset to a text/ mimetype.
+    response = Response(stream_with_context(chunks), content_type=MEDIA[fmt])
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

@@ -55,13 +55,23 @@ ANSWER_COLUMNS = [
 
 def region_paths(org_id: int) -> dict[int, str]:
     """'Chile > Región Metropolitana' for every region of the organization."""
-    regions = {r.id: r for r in db.session.scalars(select(Region).where(Region.org_id == org_id))}
-
-    def path(rid: int) -> str:
-        region = regions[rid]
-        return f"{path(region.parent_id)} > {region.name}" if region.parent_id else region.name
-
-    return {rid: path(rid) for rid in regions}
+    rows = db.session.execute(
+        select(Region.id, Region.parent_id, Region.name).where(Region.org_id == org_id)
+    )
+    regions = {rid: (parent, name) for rid, parent, name in rows}
+    paths = {}
+    for rid in regions:
+        # Up the parents, stopping at a region already on the path: a cyclic tree (one a past
+        # race may have stored) still gives every region a path, and no recursion to overflow.
+        names: list[str] = []
+        seen: set[int] = set()
+        node: int | None = rid
+        while node in regions and node not in seen:
+            seen.add(node)
+            node, name = regions[node]
+            names.append(name)
+        paths[rid] = " > ".join(reversed(names))
+    return paths
 
 
 def section_keys(org_id: int, scope: ColumnElement[bool], f: dict[str, Any]) -> list[str]:

@@ -11,6 +11,7 @@ from audit_api.db import db, fetch_page, get_visible, text_search
 from audit_api.errors import Conflict, field_error
 from audit_api.fields import search_key
 from audit_api.locations.models import Location
+from audit_api.orgs.models import Organization
 from audit_api.regions.models import Region
 from audit_api.users.models import User, scope_regions
 
@@ -50,6 +51,13 @@ def _check_parent(actor: User, region: Region | None, parent_id: int | None) -> 
             raise field_error("parent_id", "A region cannot move below itself.")
 
 
+def _lock_tree(org_id: int) -> None:
+    """Serialise the moves of one organization's regions until this transaction ends."""
+    # Two crossed moves (A under B, B under A) would each pass the check against the other's
+    # old tree. SQLite has no FOR UPDATE, nor the need: BEGIN IMMEDIATE makes writes serial.
+    db.session.execute(select(Organization.id).where(Organization.id == org_id).with_for_update())
+
+
 def create_region(actor: User, data: dict[str, Any]) -> Region:
     """Add a region to the actor's organization."""
     _check_parent(actor, None, data.get("parent_id"))
@@ -62,6 +70,7 @@ def create_region(actor: User, data: dict[str, Any]) -> Region:
 def update_region(actor: User, region: Region, data: dict[str, Any]) -> Region:
     """Rename or move a region (never below itself)."""
     if "parent_id" in data:
+        _lock_tree(actor.org_id)  # before the check, so it sees every move committed before
         _check_parent(actor, region, data["parent_id"])
     for key, value in data.items():
         setattr(region, key, value)

@@ -193,7 +193,8 @@ def _by_region(actor: User, window: Window, filters: dict[str, Any]) -> dict[int
         .where(visible_regions(actor))
         .cte(recursive=True)
     )
-    closure = closure.union_all(
+    # UNION: a pair met again adds nothing, so a cyclic tree ends too (see region_subtree).
+    closure = closure.union(
         select(closure.c.ancestor, Region.id).where(Region.parent_id == closure.c.descendant)
     )
     stmt = (
