@@ -10,6 +10,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import lazyload
 
 from audit_api.assignments.models import Assignment
 from audit_api.assignments.service import get_assignment, published_version
@@ -42,9 +43,13 @@ def visible_audits(actor: User) -> ColumnElement[bool]:
     return in_org & or_(in_scope, Audit.auditor_id == actor.id)
 
 
-def get_audit(actor: User, audit_id: str, *, lock: bool = False) -> Audit:
-    """An audit the actor may see (locked for update when asked); any other answers 404."""
+def get_audit(actor: User, audit_id: str, *, lock: bool = False, lean: bool = False) -> Audit:
+    """An audit the actor may see (locked for update when asked); any other answers 404.
+    `lean` leaves its photos and score to be loaded only if read (photo operations, which
+    would otherwise load every photo of the audit on each call)."""
     stmt = select(Audit).where(Audit.id == audit_id, visible_audits(actor))
+    if lean:
+        stmt = stmt.options(lazyload(Audit.photos), lazyload(Audit.score))
     audit = db.session.scalar(stmt.with_for_update(of=Audit) if lock else stmt)
     if audit is None:
         raise NotFound("Audit not found.")

@@ -25,7 +25,7 @@ from audit_api.users.models import User
 
 def draft(actor: User, audit_id: str) -> Audit:
     """The actor's own draft, locked: only it takes or loses photos."""
-    audit = get_audit(actor, audit_id, lock=True)
+    audit = get_audit(actor, audit_id, lock=True, lean=True)
     if audit.auditor_id != actor.id:
         raise Forbidden("Only the auditor who started this audit can change its photos.")
     if audit.status != "draft":
