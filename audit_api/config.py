@@ -37,6 +37,11 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("DATABASE_URL", "str", None, "SQLAlchemy URL; default a SQLite file in instance/"),
     Setting("SECRET_KEY", "str", None, "signs tokens; default a random key kept in instance/"),
+    Setting("DB_POOL_SIZE", "int", 5, "database connections kept per process", Range(1, 100)),
+    Setting("DB_MAX_OVERFLOW", "int", 10, "extra connections under load", Range(0, 100)),
+    Setting(
+        "DB_POOL_TIMEOUT", "int", 10, "s a request waits for a connection (then 503)", Range(1)
+    ),
     Setting("AUTO_MIGRATE", "bool", None, "apply migrations at start; default on for SQLite only"),
     Setting("SYNC_CHECKLISTS", "bool", True, "publish new built-in checklist versions at start"),
     Setting("ACCESS_TOKEN_TTL", "int", 900, "access token lifetime, s", Range(min=30)),

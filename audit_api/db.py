@@ -62,8 +62,9 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime}
 
 
-def make_engine(url: str) -> Engine:
-    """Create the engine; SQLite gets foreign keys, WAL, a busy timeout and write locks."""
+def make_engine(url: str, pool: dict[str, int] | None = None) -> Engine:
+    """Create the engine; SQLite gets foreign keys, WAL, a busy timeout and write locks;
+    others a pool of `pool` (pool_size, max_overflow, pool_timeout)."""
     if url.startswith("sqlite"):
         from audit_api.instance import private_sqlite
 
@@ -72,7 +73,7 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, **(pool or {}))
 
 
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -85,10 +86,18 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+READS = ("GET", "HEAD", "OPTIONS")
+
+
 def _sqlite_begin(connection: Any) -> None:
-    """Take the write lock up front: two requests that read then write would otherwise
-    fail with SQLITE_BUSY instead of waiting their turn (what FOR UPDATE does elsewhere)."""
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    """Writes take the write lock up front: two requests that read then write would
+    otherwise fail with SQLITE_BUSY instead of waiting their turn (what FOR UPDATE does
+    elsewhere). Reads do not: in WAL mode they run beside the writer, so a long read (a
+    listing, a report) never stalls the writes."""
+    from flask import has_request_context, request
+
+    reading = has_request_context() and request.method in READS
+    connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
 
 def _scope_id() -> int:
@@ -112,7 +121,12 @@ class Database:
 
     def init_app(self, app: Flask) -> None:
         """Create this app's engine and close the session at the end of each context."""
-        app.extensions["audit_db_engine"] = make_engine(app.config["DATABASE_URL"])
+        pool = {
+            "pool_size": app.config["DB_POOL_SIZE"],
+            "max_overflow": app.config["DB_MAX_OVERFLOW"],
+            "pool_timeout": app.config["DB_POOL_TIMEOUT"],
+        }
+        app.extensions["audit_db_engine"] = make_engine(app.config["DATABASE_URL"], pool)
 
         @app.teardown_appcontext
         def _remove_session(_exc: BaseException | None) -> None:

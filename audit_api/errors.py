@@ -10,6 +10,7 @@ from flask import Flask, jsonify
 from flask.typing import ResponseReturnValue
 from marshmallow import Schema, ValidationError
 from sqlalchemy.exc import DisconnectionError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from audit_api.validation import FieldErrors, flatten
@@ -135,6 +136,10 @@ def _from_http(error: HTTPException) -> ResponseReturnValue:
         message = "Invalid input: " + ", ".join(sorted(errors)) + "."
     if status == 429:
         message = f"Too many requests (limit {error.description}); retry later."
+    if status == 413 and not errors:  # raised by Werkzeug while it read the body
+        from audit_api.request_checks import too_large_errors
+
+        errors = too_large_errors()
     headers = dict(data.get("headers") or {})
     if status == 401:
         headers.setdefault("WWW-Authenticate", "Bearer")
@@ -157,8 +162,9 @@ def _from_domain(error: DomainError) -> ResponseReturnValue:
 def _from_unexpected(error: Exception) -> ResponseReturnValue:
     if isinstance(error, HTTPException):
         return _from_http(error)
-    if isinstance(error, OperationalError | DisconnectionError):
-        # The database is down or restarting: the client should retry, not report a bug.
+    if isinstance(error, OperationalError | DisconnectionError | PoolTimeout):
+        # The database is down or restarting, or every pooled connection is busy: the client
+        # should retry, not report a bug.
         log.warning("database unavailable: %s", error.__class__.__name__)
         return _from_domain(Unavailable("The database is unavailable; retry shortly."))
     log.exception("unhandled error", exc_info=error)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, current_app, request
+from werkzeug.exceptions import HTTPException
 
 from audit_api.errors import BadRequest, Invalid, PayloadTooLarge
 
@@ -54,15 +55,29 @@ def apply_body_limit() -> None:
         )
 
 
+def too_large_errors() -> dict[str, list[str]]:
+    """What a 413 names: the view's own field and limit, else the body's."""
+    limit = _view_limit() if request.method == "POST" else None
+    if limit is not None:
+        return {limit.field: [f"must be at most {current_app.config[limit.setting]} bytes"]}
+    return {"_schema": [f"must be at most {current_app.config['MAX_CONTENT_LENGTH']} bytes"]}
+
+
 def parse_json_body() -> None:
-    """Parse a JSON body once (cached for the views) and refuse one nested too deep."""
-    if not request.is_json:
-        return
+    """Parse a JSON body once (cached for the views); refuse one that is not JSON or is
+    nested too deep."""
+    if not request.is_json or not request.get_data(cache=True):
+        return  # no body: the view's schema says whether it needs one
     try:
-        body = request.get_json(silent=True)
+        body = request.get_json()
     except RecursionError:  # thousands of levels: the parser itself gives up
         body = None
         too_deep = True
+    except HTTPException as exc:  # not JSON (nor an integer of over 4300 digits)
+        reason = (exc.description or "").removeprefix("Failed to decode JSON object: ")
+        raise BadRequest(
+            f"The body is not valid JSON: {reason}", {"_schema": [f"not valid JSON: {reason}"]}
+        ) from None
     else:
         too_deep = _depth_exceeds(body, MAX_JSON_DEPTH)
     if too_deep:

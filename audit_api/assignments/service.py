@@ -113,6 +113,11 @@ def create_assignment(actor: User, data: dict[str, Any]) -> Assignment:
 
 def update_assignment(actor: User, assignment: Assignment, data: dict[str, Any]) -> Assignment:
     """Reschedule, reassign or cancel an assignment that is still open."""
+    # The row lock a phone's first PUT of this assignment takes: a reassignment and that
+    # PUT take turns, so the audit never belongs to an auditor the assignment no longer names.
+    lock = select(Assignment.id).where(Assignment.id == assignment.id).with_for_update()
+    db.session.execute(lock)
+    db.session.refresh(assignment)
     if assignment.status != "open":
         raise Conflict(f"The assignment is {assignment.status}; it can no longer change.")
     if "auditor_id" in data and data["auditor_id"] != assignment.auditor_id:

@@ -204,13 +204,19 @@ def _check_editable(actor: User, audit: Audit, data: dict[str, Any]) -> None:
 
 
 def check_window(audit: Audit, started_at: datetime) -> None:
-    """An assigned audit starts within its assignment's due window (give or take
-    ASSIGNMENT_SLACK_MIN, for phone clocks)."""
+    """An assigned audit's assignment is still open (not cancelled since the draft began),
+    and the audit starts within its due window (give or take ASSIGNMENT_SLACK_MIN, for
+    phone clocks)."""
     if audit.assignment_id is None:
         return
     assignment = db.session.get(Assignment, audit.assignment_id)
     if assignment is None:
         return
+    if assignment.status == "cancelled":
+        raise Conflict(
+            "The assignment was cancelled; its audit can no longer change or be submitted.",
+            {"assignment_id": ["cancelled"]},
+        )
     minutes = current_app.config["ASSIGNMENT_SLACK_MIN"]
     slack = timedelta(minutes=minutes)
     if not assignment.due_from - slack <= started_at <= assignment.due_to + slack:

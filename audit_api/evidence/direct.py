@@ -129,7 +129,9 @@ def complete(actor: User, audit_id: str, photo_id: str) -> Photo:
     store_facts(photo, result, len(data), audit)
     written = store_variants(photo, result, None)
     try:
-        storage().promote(staged, photo.key("original"), found.tag, result.content_type)
+        storage().promote(
+            staged, photo.key("original"), found.tag, result.sha256, result.content_type
+        )
     except ObjectChanged:
         db.session.rollback()  # the photo stays pending, for a retried complete
         forget(written)

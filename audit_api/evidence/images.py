@@ -29,7 +29,15 @@ FORMATS = {
 }
 OPENERS = ["JPEG", "PNG", "WEBP", "HEIF"]  # Pillow's JPEG opener also yields MPO images
 CONTENT_TYPES = ("image/jpeg", "image/png", "image/webp", "image/heic", "image/heif")
+# What clients may declare: the types above, the "image/jpg" some Android libraries send, and
+# the generic type of clients that do not know. The bytes decide what the file is.
+DECLARED_TYPES = (*CONTENT_TYPES, "image/jpg", "application/octet-stream")
 DISPLAY_PX, THUMB_PX = 1600, 320
+# A progressive JPEG is decoded once per scan: cameras and encoders write about 10 per
+# picture (an MPO and an EXIF thumbnail add theirs), while a crafted file of a few hundred
+# KB can repeat one scan thousands of times and hold a decoder for minutes.
+MAX_JPEG_SCANS = 100
+SOS = b"\xff\xda"  # start of scan; entropy-coded data never holds this pair (0xFF is stuffed)
 SRGB = ImageCms.createProfile("sRGB")
 
 
@@ -125,6 +133,8 @@ def _open(data: bytes, max_pixels: int) -> Image.Image:
         )
     if width < 1 or height < 1:
         raise ImageRejected("the image has no pixels")
+    if image.format in ("JPEG", "MPO") and (scans := data.count(SOS)) > MAX_JPEG_SCANS:
+        raise ImageRejected(f"the JPEG has {scans} scans; at most {MAX_JPEG_SCANS} are accepted")
     return image
 
 

@@ -10,9 +10,9 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from audit_api.auth.guard import current_user, requires
-from audit_api.errors import NotFound, UnsupportedMediaType, validated
+from audit_api.errors import NotFound, UnsupportedMediaType, field_error, validated
 from audit_api.evidence import direct, service
-from audit_api.evidence.images import CONTENT_TYPES
+from audit_api.evidence.images import CONTENT_TYPES, DECLARED_TYPES
 from audit_api.evidence.local_upload import read_capped, receive_local_upload
 from audit_api.evidence.schemas import (
     MULTIPART_BODY,
@@ -31,15 +31,11 @@ blp = Blueprint("photos", __name__, url_prefix="/api/v1", description="Photo evi
 PHOTO_BODY = BodyLimit("PHOTO_MAX_BYTES", slack=64 * 1024, field="file")
 
 
-# Clients that do not know a part's type send it as one of these: the bytes decide.
-UNDECLARED = ("application/octet-stream", "")
-
-
 def read_file(upload: Any) -> bytes:
     """The uploaded file's bytes, checked against the byte limit and the declared type
     (what the file really is is decided by its bytes, later)."""
     content_type = (upload.mimetype or "").lower()
-    if content_type not in CONTENT_TYPES + UNDECLARED:
+    if content_type not in (*DECLARED_TYPES, ""):
         raise UnsupportedMediaType(
             f"Photos are {', '.join(CONTENT_TYPES)}.",
             {"file": [f"content type {content_type} is not accepted"]},
@@ -65,7 +61,11 @@ class Photos(MethodView):
     @blp.alt_response(201, schema=PhotoOut, description="The photo was stored.")
     def post(self, audit_id: UUID) -> Any:
         """Upload a photo through the API (multipart); the same photo again is harmless."""
-        form = validated(PhotoUpload(), {**request.form.to_dict(), **request.files.to_dict()})
+        fields = {k: v for k, v in request.form.to_dict().items() if k != "file"}
+        if "file" in request.form and "file" not in request.files:
+            # A part with no filename arrives as text: it is not a file at all.
+            raise field_error("file", "must be a file part (with a filename), not a text field")
+        form = validated(PhotoUpload(), {**fields, **request.files.to_dict()})
         upload = form["file"]
         photo, new = service.upload(
             current_user(),

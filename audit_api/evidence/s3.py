@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from collections.abc import Iterable, Iterator, Mapping
 from typing import IO, Any
 
@@ -18,6 +20,14 @@ CHANGED = ("412", "PreconditionFailed")
 
 def _unavailable(exc: Exception) -> StorageUnavailable:
     return StorageUnavailable(f"Photo storage failed: {type(exc).__name__}.")
+
+
+def _b64_sha256(data: bytes) -> str:
+    return base64.b64encode(hashlib.sha256(data).digest()).decode()
+
+
+def _b64_sha256_of_hex(digest: str) -> str:
+    return base64.b64encode(bytes.fromhex(digest)).decode()
 
 
 def _code(exc: ClientError) -> str:
@@ -105,15 +115,18 @@ class S3Storage:
             raise _unavailable(exc) from exc
         return answer["Body"]
 
-    def promote(self, source: str, target: str, tag: str, content_type: str) -> None:
+    def promote(self, source: str, target: str, tag: str, sha256: str, content_type: str) -> None:
         # A server-side copy of exactly the version that was checked: if a replayed upload
         # form replaced the object meanwhile, S3 refuses (412) instead of copying new bytes.
+        # The ETag is an MD5, which can be forged to collide; the copy's SHA-256, computed by
+        # S3, is compared with the hash of the bytes that were checked, so it cannot.
         try:
-            self.client.copy_object(
+            answer = self.client.copy_object(
                 Bucket=self.bucket,
                 Key=self._key(target),
                 CopySource={"Bucket": self.bucket, "Key": self._key(source)},
                 CopySourceIfMatch=tag,
+                ChecksumAlgorithm="SHA256",
                 MetadataDirective="REPLACE",
                 ContentType=content_type,
                 **self.encryption,
@@ -124,6 +137,12 @@ class S3Storage:
             raise _unavailable(exc) from exc
         except BotoCoreError as exc:
             raise _unavailable(exc) from exc
+        copied = answer.get("CopyObjectResult", {}).get("ChecksumSHA256")
+        if copied is None:  # a server without checksums: hash what was copied
+            copied = _b64_sha256(self.read(target, 1 << 40))
+        if copied != _b64_sha256_of_hex(sha256):
+            self.delete([target])
+            raise ObjectChanged(source)
         self.delete([source])
 
     def keys(self, prefix: str) -> Iterator[str]:

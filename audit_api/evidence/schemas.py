@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
-from audit_api.evidence.images import CONTENT_TYPES
+from audit_api.evidence.images import DECLARED_TYPES
 from audit_api.evidence.models import VARIANTS
 
 ITEM = fields.String(
@@ -44,7 +44,7 @@ class UploadIn(Schema):
     """A request for a presigned direct-to-storage upload."""
 
     photo_id = fields.UUID(required=True, metadata={"description": "client-generated UUID"})
-    content_type = fields.String(required=True, validate=validate.OneOf(CONTENT_TYPES))
+    content_type = fields.String(required=True, validate=validate.OneOf(DECLARED_TYPES))
     size = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
     item = ITEM
 

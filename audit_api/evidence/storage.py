@@ -43,8 +43,9 @@ class Storage(Protocol):
         """An object's bytes (at most `limit`; a missing object raises KeyError; with `tag`,
         another version of it raises ObjectChanged)."""
 
-    def promote(self, source: str, target: str, tag: str, content_type: str) -> None:
-        """Move the `tag` version of `source` to `target` (ObjectChanged if it is another)."""
+    def promote(self, source: str, target: str, tag: str, sha256: str, content_type: str) -> None:
+        """Move the `tag` version of `source`, whose bytes hash to `sha256`, to `target`
+        (ObjectChanged, and nothing at `target`, if it is another)."""
 
     def keys(self, prefix: str) -> Iterator[str]:
         """Every stored key that starts with `prefix`."""
@@ -108,13 +109,18 @@ class LocalStorage:
     def _staged(self, key: str, data: bytes) -> str:
         """A temporary file beside the key's path holding `data` (mode 0600)."""
         path = self._path(key)
-        # Owner-only folders: the photos are the customers' evidence. (parents=True gives
-        # only the last folder the mode, so the root is made first.)
-        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self._folders(path.parent)
         with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as tmp:
             tmp.write(data)
         return tmp.name
+
+    def _folders(self, folder: Path) -> None:
+        """Make `folder` and those above it up to the root, each owner-only (the photos are
+        the customers' evidence; mkdir(parents=True) would give the mode to the last only)."""
+        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        for part in reversed([folder, *folder.parents]):
+            if part.is_relative_to(self.root) and part != self.root:
+                part.mkdir(mode=0o700, exist_ok=True)
 
     def _digest(self, key: str) -> bytes:
         with self._path(key).open("rb") as stream:
@@ -135,12 +141,14 @@ class LocalStorage:
                 raise ObjectChanged(key)
             return stream.read(limit)
 
-    def promote(self, source: str, target: str, tag: str, content_type: str) -> None:
+    def promote(self, source: str, target: str, tag: str, sha256: str, content_type: str) -> None:
+        # Local forms are single-use and `complete` holds the photo's row lock, so the file
+        # cannot change between the check and the move; the contract is checked all the same.
         found = self.stat(source)
-        if found is None or found.tag != tag:
+        if found is None or found.tag != tag or self._digest(source).hex() != sha256:
             raise ObjectChanged(source)
         try:
-            self._path(target).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            self._folders(self._path(target).parent)
             os.replace(self._path(source), self._path(target))
         except OSError as exc:
             raise self._failed(exc) from exc

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import wraps
@@ -20,6 +21,7 @@ from audit_api.idempotency.models import IdempotencyRecord
 
 F = TypeVar("F", bound=Callable[..., Any])
 HEADER = "Idempotency-Key"
+KEY_CHARS = re.compile(r"[\x21-\x7e]+")  # printable ASCII: no NUL, controls or spaces
 
 
 def _kept_since(now: datetime) -> datetime:
@@ -82,8 +84,11 @@ def idempotent(view: F) -> F:
         key = request.headers.get(HEADER)
         if not key:
             return view(*args, **kwargs)
-        if len(key) > 255:
-            raise Invalid("Invalid Idempotency-Key.", {HEADER: ["At most 255 characters."]})
+        if len(key) > 255 or not KEY_CHARS.fullmatch(key):
+            raise Invalid(
+                "Invalid Idempotency-Key.",
+                {HEADER: ["1 to 255 printable ASCII characters (a UUID is usual)."]},
+            )
         user_id, digest = g.current_user.id, _request_hash()
         existing = _claim(user_id, key, digest)
         if existing is not None:
