@@ -87,3 +87,14 @@ def upload(
     return caller.post(
         f"/api/v1/audits/{audit_id}/photos", data=form, content_type="multipart/form-data"
     )
+
+
+def scan_bomb(width: int = 2000, repeats: int = 500) -> bytes:
+    """A small progressive JPEG whose one AC scan is repeated: each copy is decoded again."""
+    out = io.BytesIO()
+    Image.new("L", (width, width), 128).save(out, "JPEG", progressive=True, quality=50)
+    data = out.getvalue()
+    start = data.index(b"\xff\xda")  # the first scan (DC); the second is an AC scan
+    second = data.index(b"\xff\xda", start + 2)
+    third = data.index(b"\xff\xda", second + 2)
+    return data[:third] + data[second:third] * repeats + data[third:]

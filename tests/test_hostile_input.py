@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import json
 import logging
+import uuid
 from datetime import datetime
 
 import pytest
 
 from tests.audit_helpers import DUE, assign, call_audit, new_id, visit_body
 from tests.checklist_factory import item, raw_checklist, section
-from tests.photo_helpers import encode, exif_for, picture, upload
+from tests.photo_helpers import encode, exif_for, jpeg, picture, upload
 from tests.test_photos import AUDITS, draft
 
 JSON = {"Content-Type": "application/json"}
@@ -231,3 +232,75 @@ def test_the_event_log_and_comments_come_a_page_at_a_time(world):
         assert len(last.get_json()) == total - 100
         too_big = world.manager_north.get(f"{AUDITS}/{audit_id}/{path}?page_size=1000")
         assert too_big.status_code == 422
+
+
+# --- found by the outside review --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        '{"email": ' + "1" * 5000 + ', "password": "x"}',
+        '{"email": "a@b.c", ',
+        "not json",
+        "{'a': 1}",
+    ],
+)
+def test_a_body_that_is_not_json_is_a_400_saying_so(client, raw):
+    response = client.post("/api/v1/auth/token", data=raw, headers=JSON)
+    assert response.status_code == 400, response.get_data()[:300]
+    assert response.get_json()["errors"]["_schema"][0].startswith("not valid JSON")
+
+
+def test_a_file_part_without_a_filename_is_422_naming_file(world):
+    audit_id = draft(world)
+    form = {"photo_id": str(uuid.uuid4()), "file": "hello"}
+    response = world.manager_north.post(
+        f"{AUDITS}/{audit_id}/photos", data=form, content_type="multipart/form-data"
+    )
+    assert response.status_code == 422 and "file" in response.get_json()["errors"]
+
+
+def test_android_image_jpg_and_octet_stream_are_declared_types_on_both_paths(world):
+    audit_id = draft(world)
+    jpg = upload(world.manager_north, audit_id, jpeg(), content_type="image/jpg")
+    assert jpg.status_code == 201 and jpg.get_json()["content_type"] == "image/jpeg"
+    body = {"photo_id": str(uuid.uuid4()), "content_type": "application/octet-stream", "size": 9}
+    form = world.manager_north.post(f"{AUDITS}/{audit_id}/photos/uploads", json=body)
+    assert form.status_code == 201, form.get_json()
+
+
+def test_a_body_with_too_many_parts_is_a_413_naming_file(world):
+    audit_id = draft(world)
+    form = {f"part{n}": "x" for n in range(1100)}
+    response = world.manager_north.post(
+        f"{AUDITS}/{audit_id}/photos", data=form, content_type="multipart/form-data"
+    )
+    assert response.status_code == 413
+    assert "file" in response.get_json()["errors"]
+
+
+@pytest.mark.parametrize("key", ["has space", "tab\there", "caf\u00e9", "x" * 256])
+def test_an_idempotency_key_of_odd_characters_is_422(world, key):
+    response = world.manager_north.post(
+        f"{AUDITS}/{draft(world)}/comments",
+        json={"body": "hola"},
+        headers={"Idempotency-Key": key},
+    )
+    assert response.status_code == 422 and "Idempotency-Key" in response.get_json()["errors"]
+
+
+def test_a_cancelled_assignment_takes_no_more_of_its_draft(world):
+    assignment = assign(world)
+    audit_id = new_id()
+    body = call_audit(world, assignment)
+    assert world.auditor.put(f"{AUDITS}/{audit_id}", json=body).status_code == 201
+    url = f"/api/v1/assignments/{assignment['id']}"
+    cancelled = world.manager_north.patch(url, json={"status": "cancelled"})
+    assert cancelled.status_code == 200, cancelled.get_json()
+    changed = {**body, "submitted_at": "2026-11-22T10:09:00-03:00"}
+    put = world.auditor.put(f"{AUDITS}/{audit_id}", json=changed)
+    assert put.status_code == 409 and "assignment_id" in put.get_json()["errors"]
+    submit = world.auditor.post(f"{AUDITS}/{audit_id}/submit")
+    assert submit.status_code == 409 and "assignment_id" in submit.get_json()["errors"]
+    assert world.manager_north.get(url).get_json()["status"] == "cancelled"

@@ -71,8 +71,11 @@ def test_instance_files_are_private(embedded, tmp_path):
     assert _mode(database) == 0o600
     for suffix in ("-wal", "-shm"):
         assert _mode(f"{database}{suffix}") == 0o600, suffix
+    for folder in (instance / "storage" / "1", instance / "storage" / "1" / "a"):
+        assert _mode(folder) == 0o700, folder  # every level, not only the last
     assert _mode(instance / "storage") == 0o700
     assert _mode(instance / "storage" / "1" / "a" / "p") == 0o700
+    assert _mode(instance / "storage" / "1" / "a" / "p" / "original") == 0o600
     app.extensions["audit_db_engine"].dispose()
 
 

@@ -6,6 +6,9 @@ from __future__ import annotations
 import hashlib
 import uuid
 
+import pytest
+
+from audit_api.evidence.storage import ObjectChanged
 from tests.audit_helpers import new_id, visit_body
 from tests.photo_helpers import jpeg
 from tests.test_photos import AUDITS, TAKEN, fetch, post_form
@@ -151,3 +154,24 @@ def test_a_file_replaced_while_it_is_checked_is_not_accepted(app, world, client,
     photo = complete(world, audit_id, form["photo_id"]).get_json()
     assert photo["sha256"] == hashlib.sha256(other).hexdigest()  # what was checked is kept
     assert original(world, client, form["photo_id"]) == other
+
+
+def test_a_copy_whose_sha256_differs_from_the_checked_bytes_is_undone(app, bucket):
+    """S3 matches versions by ETag, an MD5 that can be made to collide: the copy's SHA-256
+    (computed by the storage) must equal the hash of the bytes that were checked."""
+    backend, checked, other = app.extensions["audit_storage"], jpeg(seed=7), jpeg(seed=8)
+    backend.put("uploads/x/staged", other, "image/jpeg")  # what the storage holds now
+    found = backend.stat("uploads/x/staged")  # its tag, as if it had collided with `checked`
+    with pytest.raises(ObjectChanged):
+        backend.promote(
+            "uploads/x/staged",
+            "x/original",
+            found.tag,
+            hashlib.sha256(checked).hexdigest(),
+            "image/jpeg",
+        )
+    assert "x/original" not in bucket.stored()
+    backend.promote(
+        "uploads/x/staged", "x/original", found.tag, hashlib.sha256(other).hexdigest(), "image/jpeg"
+    )
+    assert bucket.read("x/original") == other and "uploads/x/staged" not in bucket.stored()

@@ -10,7 +10,7 @@ import zlib
 import pytest
 
 from tests.audit_helpers import new_id, visit_body
-from tests.photo_helpers import jpeg, upload
+from tests.photo_helpers import jpeg, scan_bomb, upload
 from tests.test_photos import AUDITS, draft, post_form
 
 
@@ -39,6 +39,7 @@ BAD_FILES = {
     "truncated JPEG": (jpeg(size=(1200, 900))[:6000], "image/jpeg", "damaged or truncated"),
     "decompression bomb": (bomb_png(), "image/png", "at most 50000000 pixels"),
     "an SVG": (b'<svg xmlns="http://www.w3.org/2000/svg"/>', "image/png", "not a JPEG"),
+    "a JPEG with 500 repeated scans": (scan_bomb(), "image/jpeg", "scans; at most 100"),
 }
 
 
