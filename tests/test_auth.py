@@ -167,11 +167,11 @@ def test_logout_without_credentials_is_401(client, world):
 def test_password_change_signs_the_user_out(client, world):
     auditor = world.auditor
     response = world.hq.patch(
-        f"/api/v1/users/{world.ids['auditor']}", json={"password": "a brand new password"}
+        f"/api/v1/users/{world.ids['auditor']}", json={"password": "a quiet lantern by the river"}
     )
     assert response.status_code == 200
     assert auditor.get("/api/v1/me").status_code == 401
-    fresh = login(client, "auditor@a.example", "a brand new password")
+    fresh = login(client, "auditor@a.example", "a quiet lantern by the river")
     assert fresh.get("/api/v1/me").status_code == 200
 
 

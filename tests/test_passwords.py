@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from audit_api.orgs.service import create_org
 from tests.helpers import PASSWORD, Caller, login
 
 USERS = "/api/v1/users"
@@ -22,6 +23,52 @@ def test_a_guessable_password_is_refused_naming_the_field(hq, world, password):
     assert response.status_code == 422
     advice = response.get_json()["errors"]["password"]
     assert advice[0].startswith("Too easy to guess") and len(advice) >= 2, advice
+
+
+@pytest.fixture
+def other_hq(app, client, world):
+    """The HQ admin of a third organization, "Other"."""
+    with app.app_context():
+        create_org("Other", {"email": "hq@other.example", "name": "HQ", "password": PASSWORD})
+    return login(client, "hq@other.example")
+
+
+def _maria(password: str) -> dict:
+    email, name = "maria.gonzalez@other.example", "María González"
+    return {"email": email, "name": name, "role": "auditor", "password": password}
+
+
+REFUSED = [
+    "MariaGonzalez2026",
+    "Gonzalez-Maria-1",
+    "Maria.Gonzalez.Other",
+    "mariagonzalez!!",
+    "Summer2026!!",
+    "\uff30\uff41\uff53\uff53\uff57\uff4f\uff52\uff44\uff11\uff12\uff13",  # full-width
+]
+
+
+@pytest.mark.parametrize("password", REFUSED)
+def test_the_users_own_details_decorated_are_refused(other_hq, password):
+    response = other_hq.post(USERS, json=_maria(password))
+    assert response.status_code == 422, response.get_json()
+    advice = response.get_json()["errors"]["password"]
+    assert advice[0].startswith("Too easy to guess") and len(advice) >= 2, advice
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        PASSWORD,
+        "tortuga violeta en bicicleta",
+        "Gonzalez: tortuga violeta en bicicleta",  # her name, and enough besides
+        "grapefruit lantern mosaic 7",
+        "k8Jd9Lq2xZ7m-Wp4",
+    ],
+)
+def test_good_passphrases_are_accepted_for_the_same_user(other_hq, password):
+    response = other_hq.post(USERS, json=_maria(password))
+    assert response.status_code == 201, response.get_json()
 
 
 def test_the_suite_password_is_strong_enough_and_so_are_long_ones(hq, world):
