@@ -9,11 +9,12 @@ import pytest
 import redis
 
 from audit_api import create_app
-from tests.helpers import PASSWORD, login
+from tests.helpers import PASSWORD, created, login
 
 TOKEN = "/api/v1/auth/token"
 REFRESH = "/api/v1/auth/refresh"
 LOGOUT = "/api/v1/auth/logout"
+TWIN = "kumquat tramway at noon"
 
 
 def _from(address: str) -> dict:
@@ -177,3 +178,25 @@ def test_a_device_token_of_another_account_or_forged_counts_as_none(client, worl
         assert wrong.status_code == 401
     assert _sign_in(client, "10.8.0.9", device_token=theirs).status_code == 429
     assert _sign_in(client, "10.8.0.9", device_token="not a token").status_code == 429
+
+
+def _org_ids(world) -> tuple[int, int]:
+    return tuple(c.get("/api/v1/me").get_json()["org"]["id"] for c in (world.hq, world.hq_b))
+
+
+@pytest.mark.app_config(LOGIN_LIMIT_UNTRUSTED="2 per minute")
+def test_a_device_token_of_a_twin_in_another_organization_counts_as_none(client, world):
+    mine = _sign_in(client, "10.1.1.1").get_json()["device_token"]  # A's HQ's phone
+    # Brand B's HQ makes an account with A's HQ e-mail and signs in to it for a device token.
+    twin = {"email": "hq@a.example", "name": "Twin", "role": "auditor", "password": TWIN}
+    created(world.hq_b.post("/api/v1/users", json=twin))
+    org_a, org_b = _org_ids(world)
+    theirs = _sign_in(client, "10.8.1.1", TWIN, org_id=org_b).get_json()["device_token"]
+    # Guesses at A's account with it count as a stranger's, from wherever they come.
+    for n in range(2):
+        extra = {"device_token": theirs, "org_id": org_a} if n else {"device_token": theirs}
+        assert _sign_in(client, f"10.8.1.{n}", "wrong password", **extra).status_code == 401
+    assert _sign_in(client, "10.8.1.9", device_token=theirs, org_id=org_a).status_code == 429
+    # The token still vouches for the twin itself, and A's own phone is unaffected.
+    assert _sign_in(client, "10.8.1.9", TWIN, device_token=theirs, org_id=org_b).status_code == 200
+    assert _sign_in(client, "10.1.1.1", device_token=mine, org_id=org_a).status_code == 200

@@ -2,7 +2,9 @@
 away can lock an account's owner out (OWASP's device cookies).
 
 A successful sign-in returns a `device_token` the phone keeps and sends with its next
-sign-ins. Failures with a valid device token for the account count against that token only;
+sign-ins. It is bound to the user (id and e-mail), and vouches for a sign-in only when that
+selects exactly its account: the e-mail, and `org_id` if given (one indexed query). Failures
+with a valid device token for the account count against that token only;
 failures without one count per account and client address, and, from every address
 together, against a larger budget per account. A distributed guesser spends that budget and
 is refused (429) while the owner's phone still signs in.
@@ -15,8 +17,14 @@ from typing import Any
 
 from flask import Response, current_app, g, request
 from flask_limiter.util import get_remote_address
+from sqlalchemy import select
 
 from audit_api.auth import tokens
+from audit_api.db import db
+from audit_api.fields import MAX_ID
+from audit_api.users.models import User
+
+MAX_EMAIL = 320
 
 
 def setting(name: str) -> Callable[[], str]:
@@ -34,18 +42,50 @@ def _account() -> str:
     return str(_body().get("email") or "-").strip().lower()
 
 
+def _org_id() -> int | None:
+    """The organization a sign-in names, as its schema reads it; 0 when it is no id."""
+    value = _body().get("org_id")
+    if value is None:
+        return None
+    if isinstance(value, str) and value.strip().isdecimal() and len(value) <= 20:
+        value = int(value)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ID:
+        return 0
+    return value
+
+
+def _user_id() -> int | None:
+    """The one active account a sign-in selects (its e-mail, and org_id if given), if exactly
+    one: an e-mail of several organizations without org_id selects none."""
+    if "signing_in" not in g:
+        email, org_id = _account(), _org_id()
+        g.signing_in = None
+        if len(email) <= MAX_EMAIL and org_id != 0:
+            stmt = select(User.id).where(User.email == email, User.active.is_(True))
+            if org_id is not None:
+                stmt = stmt.where(User.org_id == org_id)
+            ids = db.session.scalars(stmt.limit(2)).all()
+            g.signing_in = ids[0] if len(ids) == 1 else None
+    return g.signing_in
+
+
 def _device() -> str | None:
-    """The id of the valid device token this sign-in carries for its account, if any."""
+    """The id of the valid device token this sign-in carries for the very account it
+    selects, if any."""
     if "device_nonce" not in g:
         token = _body().get("device_token")
+        user_id = _user_id() if isinstance(token, str) else None
         g.device_nonce = (
             tokens.device_nonce(
                 str(current_app.config["SECRET_KEY"]),
                 token,
+                user_id,
                 _account(),
                 int(current_app.config["DEVICE_TOKEN_TTL"]),
             )
-            if isinstance(token, str)
+            if isinstance(token, str) and user_id is not None
             else None
         )
     return g.device_nonce

@@ -94,7 +94,7 @@ def login(email: str, password: str, org_id: int | None = None) -> TokenPair:
     refresh = _new_refresh(auth_session.id, now)
     db.session.commit()
     pair = _pair(user.id, auth_session.id, refresh.id, now)
-    return replace(pair, device_token=tokens.device_token_for(_secret(), user.email))
+    return replace(pair, device_token=tokens.device_token_for(_secret(), user.id, user.email))
 
 
 def refresh(refresh_token: str) -> TokenPair:

@@ -86,26 +86,29 @@ def _device_serializer(secret: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(secret, salt="device-token")
 
 
-def _account_mac(secret: str, email: str) -> str:
-    # Keyed, so a token does not even confirm a guessed e-mail to whoever reads it.
-    return hmac.new(secret.encode(), f"device:{email}".encode(), hashlib.sha256).hexdigest()[:32]
+def _account_mac(secret: str, user_id: int, email: str) -> str:
+    # Keyed, so a token does not even confirm a guessed e-mail to whoever reads it; the user
+    # id in it means an account of another organization with the same e-mail is not this one.
+    message = f"device:{user_id}:{email}".encode()
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()[:32]
 
 
-def device_token_for(secret: str, email: str) -> str:
-    """A new device token: proof that this client signed in to the e-mail's account before."""
+def device_token_for(secret: str, user_id: int, email: str) -> str:
+    """A new device token: proof that this client signed in to this very account before."""
     nonce = uuid.uuid4().hex
-    return _device_serializer(secret).dumps({"a": _account_mac(secret, email), "n": nonce})
+    return _device_serializer(secret).dumps({"a": _account_mac(secret, user_id, email), "n": nonce})
 
 
-def device_nonce(secret: str, token: str, email: str, max_age: int) -> str | None:
+def device_nonce(secret: str, token: str, user_id: int, email: str, max_age: int) -> str | None:
     """The id of a device token if it is well signed, younger than `max_age` seconds and
-    made for this e-mail; else None (the attempt then counts as from an unknown client)."""
+    made for this user and e-mail; else None (the attempt then counts as from an unknown
+    client)."""
     try:
         claims = _device_serializer(secret).loads(token, max_age=max_age)
     except BadData:
         return None
     if not isinstance(claims, dict) or not isinstance(claims.get("n"), str):
         return None
-    if not hmac.compare_digest(str(claims.get("a")), _account_mac(secret, email)):
+    if not hmac.compare_digest(str(claims.get("a")), _account_mac(secret, user_id, email)):
         return None
     return claims["n"]
