@@ -116,6 +116,16 @@ def device() -> str:
     return f"device:{_device()}"
 
 
+def sign_in_session() -> str:
+    """Key of one sign-in session (every access token of it), from the bearer token."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    sid = tokens.session_id_in(str(current_app.config["SECRET_KEY"]), token.strip())
+    if scheme.lower() == "bearer" and sid is not None:
+        return f"session:{sid[:64]}"
+    return f"address:{get_remote_address()}"
+
+
 def refresh_token() -> str:
     """Key of one refresh token (its id part, checked or not: the address limit is the
     backstop for made-up ones)."""

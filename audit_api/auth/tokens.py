@@ -51,14 +51,27 @@ def decode_access(secret: str, token: str) -> AccessClaims:
     return AccessClaims(user_id=int(claims["sub"]), session_id=str(claims["sid"]))
 
 
+def _claims_in(secret: str, token: str) -> dict | None:
+    try:
+        return jwt.decode(token, secret, algorithms=[ALGORITHM], options={"verify_exp": False})
+    except jwt.InvalidTokenError:
+        return None
+
+
 def user_id_in(secret: str, token: str) -> int | None:
     """The user a well-signed access token names, expired or not (for rate-limit keys only;
     authentication is `decode_access` and the session check)."""
     try:
-        claims = jwt.decode(token, secret, algorithms=[ALGORITHM], options={"verify_exp": False})
-        return int(claims["sub"])
-    except (jwt.InvalidTokenError, KeyError, TypeError, ValueError):
+        return int((_claims_in(secret, token) or {})["sub"])
+    except (KeyError, TypeError, ValueError):
         return None
+
+
+def session_id_in(secret: str, token: str) -> str | None:
+    """The sign-in session a well-signed access token names, expired or not (for rate-limit
+    keys only)."""
+    sid = (_claims_in(secret, token) or {}).get("sid")
+    return sid if isinstance(sid, str) else None
 
 
 def new_refresh_id() -> str:
