@@ -4,23 +4,27 @@ away can lock an account's owner out (OWASP's device cookies).
 A successful sign-in returns a `device_token` the phone keeps and sends with its next
 sign-ins. It is bound to the user (id and e-mail), and vouches for a sign-in only when that
 selects exactly its account: the e-mail, and `org_id` if given (one indexed query). Failures
-with a valid device token for the account count against that token only;
-failures without one count per account and client address, and, from every address
-together, against a larger budget per account. A distributed guesser spends that budget and
-is refused (429) while the owner's phone still signs in.
+with a valid device token for the account count against that token only; failures without
+one count per account and client address, and, from every address together, against a
+larger budget per account. A distributed guesser spends that budget and is refused (429)
+while the owner's phone still signs in, and so does the owner from an address they signed
+in from lately (each session keeps a digest of its address).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from flask import Response, current_app, g, request
 from flask_limiter.util import get_remote_address
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from audit_api.auth import tokens
-from audit_api.db import db
+from audit_api.auth.models import AuthSession
+from audit_api.db import db, utcnow
 from audit_api.fields import MAX_ID
 from audit_api.users.models import User
 
@@ -56,18 +60,35 @@ def _org_id() -> int | None:
     return value
 
 
-def _user_id() -> int | None:
-    """The one active account a sign-in selects (its e-mail, and org_id if given), if exactly
-    one: an e-mail of several organizations without org_id selects none."""
+@dataclass(frozen=True)
+class _SigningIn:
+    """What the limits need to know of the account a sign-in selects."""
+
+    user_id: int | None = None  # the one active account selected, if exactly one
+    known: bool = False  # it was signed in to from this address lately
+
+
+def _signing_in() -> _SigningIn:
+    """The one active account a sign-in selects (its e-mail, and org_id if given; an e-mail
+    of several organizations without org_id selects none), and whether it was signed in to
+    from this client address within LOGIN_KNOWN_ADDRESS_TTL: one indexed query."""
     if "signing_in" not in g:
         email, org_id = _account(), _org_id()
-        g.signing_in = None
+        g.signing_in = _SigningIn()
         if len(email) <= MAX_EMAIL and org_id != 0:
-            stmt = select(User.id).where(User.email == email, User.active.is_(True))
+            secret = str(current_app.config["SECRET_KEY"])
+            ttl = timedelta(seconds=int(current_app.config["LOGIN_KNOWN_ADDRESS_TTL"]))
+            known = exists().where(
+                AuthSession.user_id == User.id,
+                AuthSession.address_digest == tokens.address_digest(secret, get_remote_address()),
+                AuthSession.created_at > utcnow() - ttl,
+            )
+            stmt = select(User.id, known).where(User.email == email, User.active.is_(True))
             if org_id is not None:
                 stmt = stmt.where(User.org_id == org_id)
-            ids = db.session.scalars(stmt.limit(2)).all()
-            g.signing_in = ids[0] if len(ids) == 1 else None
+            rows = db.session.execute(stmt.limit(2)).all()
+            if len(rows) == 1:
+                g.signing_in = _SigningIn(rows[0][0], bool(rows[0][1]))
     return g.signing_in
 
 
@@ -76,7 +97,7 @@ def _device() -> str | None:
     selects, if any."""
     if "device_nonce" not in g:
         token = _body().get("device_token")
-        user_id = _user_id() if isinstance(token, str) else None
+        user_id = _signing_in().user_id if isinstance(token, str) else None
         g.device_nonce = (
             tokens.device_nonce(
                 str(current_app.config["SECRET_KEY"]),
@@ -94,6 +115,12 @@ def _device() -> str | None:
 def trusted() -> bool:
     """The sign-in carries a valid device token for its account."""
     return _device() is not None
+
+
+def known() -> bool:
+    """The sign-in carries a valid device token for its account, or comes from an address
+    that signed in to that account within LOGIN_KNOWN_ADDRESS_TTL."""
+    return trusted() or _signing_in().known
 
 
 def untrusted() -> bool:

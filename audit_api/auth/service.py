@@ -80,8 +80,8 @@ def _signing_in(email: str, password: str, org_id: int | None) -> User:
     return opened[0]
 
 
-def login(email: str, password: str, org_id: int | None = None) -> TokenPair:
-    """Check the credentials and open a new session."""
+def login(email: str, password: str, org_id: int | None, address: str) -> TokenPair:
+    """Check the credentials and open a new session, noting the client address."""
     now = utcnow()
     user = _signing_in(email, password, org_id)
     # A Core UPDATE: signing in must not bump the user's version (its ETag).
@@ -89,7 +89,12 @@ def login(email: str, password: str, org_id: int | None = None) -> TokenPair:
     if needs_rehash(user.password_hash):
         values["password_hash"] = hash_password(password)
     db.session.execute(update(User).where(User.id == user.id).values(**values))
-    auth_session = AuthSession(id=str(uuid.uuid4()), user_id=user.id, created_at=now)
+    auth_session = AuthSession(
+        id=str(uuid.uuid4()),
+        user_id=user.id,
+        created_at=now,
+        address_digest=tokens.address_digest(_secret(), address),
+    )
     db.session.add(auth_session)
     refresh = _new_refresh(auth_session.id, now)
     db.session.commit()

@@ -95,6 +95,12 @@ def refresh_id_from(secret: str, token: str) -> str:
     return token_id
 
 
+def address_digest(secret: str, address: str) -> str:
+    """A keyed digest of a client address: comparable, yet no address is stored."""
+    message = f"address:{address}".encode()
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()[:32]
+
+
 def _device_serializer(secret: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(secret, salt="device-token")
 
