@@ -32,7 +32,7 @@ def seed(echo: Callable[[str], None]) -> None:
     echo("\nDemo logins (POST /api/v1/auth/token):")
     for local, name, role, *_ in USERS:
         email = f"{local}@{DOMAIN}"
-        echo(f"  {role:9} {email:34} password: {PASSWORDS[role]:21} ({name})")
+        echo(f"  {role:9} {email:34} password: {PASSWORDS[role]:25} ({name})")
 
 
 def _create(echo: Callable[[str], None]) -> None:

@@ -3,9 +3,9 @@
 BRAND = "Café Andino (demo)"
 DOMAIN = "cafeandino.example"
 PASSWORDS = {
-    "hq_admin": "andino-hq-2026",
-    "manager": "andino-gerente-2026",
-    "auditor": "andino-auditor-2026",
+    "hq_admin": "mango tostado al amanecer",
+    "manager": "volcan sereno de cobre",
+    "auditor": "colibri verde en la feria",
 }
 
 # region name -> parent name (parents listed first)

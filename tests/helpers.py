@@ -41,14 +41,19 @@ class Caller:
 
 
 def login(
-    client: FlaskClient, email: str, password: str = PASSWORD, *, address: str = "127.0.0.1"
+    client: FlaskClient,
+    email: str,
+    password: str = PASSWORD,
+    *,
+    address: str = "127.0.0.1",
+    org_id: int | None = None,
 ) -> Caller:
-    """Sign in through the API (from a client address) and return a caller with the tokens."""
-    response = client.post(
-        "/api/v1/auth/token",
-        json={"email": email, "password": password},
-        environ_base={"REMOTE_ADDR": address},
-    )
+    """Sign in through the API (from a client address, to an organization if given) and
+    return a caller with the tokens."""
+    body: dict[str, Any] = {"email": email, "password": password}
+    if org_id is not None:
+        body["org_id"] = org_id
+    response = client.post("/api/v1/auth/token", json=body, environ_base={"REMOTE_ADDR": address})
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
     return Caller(client, body["access_token"], body["refresh_token"])

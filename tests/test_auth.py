@@ -9,7 +9,7 @@ import pytest
 
 from audit_api.auth.tokens import encode_access
 from audit_api.db import utcnow
-from tests.helpers import PASSWORD, Caller, login
+from tests.helpers import PASSWORD, Caller, created, login
 
 TOKEN = "/api/v1/auth/token"
 REFRESH = "/api/v1/auth/refresh"
@@ -167,11 +167,11 @@ def test_logout_without_credentials_is_401(client, world):
 def test_password_change_signs_the_user_out(client, world):
     auditor = world.auditor
     response = world.hq.patch(
-        f"/api/v1/users/{world.ids['auditor']}", json={"password": "a brand new password"}
+        f"/api/v1/users/{world.ids['auditor']}", json={"password": "a quiet lantern by the river"}
     )
     assert response.status_code == 200
     assert auditor.get("/api/v1/me").status_code == 401
-    fresh = login(client, "auditor@a.example", "a brand new password")
+    fresh = login(client, "auditor@a.example", "a quiet lantern by the river")
     assert fresh.get("/api/v1/me").status_code == 200
 
 
@@ -196,24 +196,54 @@ def _org_id(caller: Caller) -> int:
     return caller.get("/api/v1/me").get_json()["org"]["id"]
 
 
-def test_one_email_and_password_in_two_organizations_asks_which(client, world):
-    body = {"email": "hq@a.example", "name": "Twin", "role": "auditor", "password": PASSWORD}
-    assert world.hq_b.post("/api/v1/users", json=body).status_code == 201
+SEVERAL = "This e-mail has accounts in several organizations: sign in with org_id."
+
+
+def _twin(world, password: str = PASSWORD) -> int:
+    """Brand B's own account with brand A's HQ e-mail."""
+    body = {"email": "hq@a.example", "name": "Twin", "role": "auditor", "password": password}
+    return created(world.hq_b.post("/api/v1/users", json=body))["id"]
+
+
+def _sign_in(client, password: str, **extra):
+    return client.post(TOKEN, json={"email": "hq@a.example", "password": password, **extra})
+
+
+def test_one_email_in_two_organizations_asks_for_org_id_naming_none(client, world):
+    _twin(world)
     org_a, org_b = _org_id(world.hq), _org_id(world.hq_b)
-    both = client.post(TOKEN, json={"email": "hq@a.example", "password": PASSWORD})
+    both = _sign_in(client, PASSWORD)
     assert both.status_code == 422
-    assert both.get_json()["errors"] == {"org_id": [f"{org_a}: Brand A", f"{org_b}: Brand B"]}
+    assert both.get_json()["errors"] == {"org_id": [SEVERAL]}
+    assert "Brand" not in both.get_data(as_text=True)
     for org_id, role in ((org_a, "hq_admin"), (org_b, "auditor")):
-        chosen = {"email": "hq@a.example", "password": PASSWORD, "org_id": org_id}
-        response = client.post(TOKEN, json=chosen)
+        response = _sign_in(client, PASSWORD, org_id=org_id)
         assert response.status_code == 200, response.get_json()
         me = Caller(client, response.get_json()["access_token"]).get("/api/v1/me").get_json()
         assert me["org"]["id"] == org_id and me["role"] == role
     # Another password, or an organization without that account: the same 401 as ever.
-    wrong = {"email": "hq@a.example", "password": "not the password", "org_id": org_a}
-    assert client.post(TOKEN, json=wrong).status_code == 401
+    assert _sign_in(client, "not the password").status_code == 401
+    assert _sign_in(client, "not the password", org_id=org_a).status_code == 401
     elsewhere = {"email": "hq@b.example", "password": PASSWORD, "org_id": org_a}
     assert client.post(TOKEN, json=elsewhere).status_code == 401
+
+
+@pytest.mark.app_config(LOGIN_LIMIT_PER_ACCOUNT="3 per minute")
+def test_another_organizations_twin_is_no_password_oracle(client, world):
+    # Brand B's HQ gives its twin of A's HQ a password, then signs in with it, hoping the
+    # answer tells whether it is A's password too.
+    twin = _twin(world, "grapefruit lantern mosaic")
+    own = _sign_in(client, "grapefruit lantern mosaic")
+    assert own.status_code == 422 and own.get_json()["errors"] == {"org_id": [SEVERAL]}
+    patched = world.hq_b.patch(f"/api/v1/users/{twin}", json={"password": PASSWORD})
+    assert patched.status_code == 200
+    assert _sign_in(client, PASSWORD).get_json() == own.get_json()  # A's password: the same
+    # Guessing A's password without owning it is an ordinary failure, counted as one.
+    patched = world.hq_b.patch(f"/api/v1/users/{twin}", json={"password": "kumquat tramway"})
+    assert patched.status_code == 200
+    for _ in range(3):
+        assert _sign_in(client, "not the password").status_code == 401
+    assert _sign_in(client, PASSWORD).status_code == 429
 
 
 def test_a_deactivated_twin_does_not_make_a_sign_in_ambiguous(client, world):

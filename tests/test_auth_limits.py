@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import os
 import uuid
+from datetime import timedelta
 
 import pytest
 import redis
+from sqlalchemy import update
 
 from audit_api import create_app
-from tests.helpers import PASSWORD, login
+from audit_api.auth.models import AuthSession
+from audit_api.db import db, utcnow
+from tests.helpers import PASSWORD, created, login
 
 TOKEN = "/api/v1/auth/token"
 REFRESH = "/api/v1/auth/refresh"
 LOGOUT = "/api/v1/auth/logout"
+TWIN = "kumquat tramway at noon"
 
 
 def _from(address: str) -> dict:
@@ -140,7 +145,7 @@ def test_distributed_guessing_is_slowed_but_the_owners_phone_gets_in(client, wor
     # The account's budget for unknown clients is spent, right password or not...
     stranger = _sign_in(client, "10.7.0.9")
     assert stranger.status_code == 429 and int(stranger.headers["Retry-After"]) > 0
-    assert _sign_in(client, "10.1.1.1").status_code == 429
+    assert _sign_in(client, "10.1.1.2").status_code == 429  # the owner, on a new device
     # ...but the owner's phone, which signed in before, still does.
     phone = _sign_in(client, "10.1.1.1", device_token=device_token)
     assert phone.status_code == 200
@@ -177,3 +182,48 @@ def test_a_device_token_of_another_account_or_forged_counts_as_none(client, worl
         assert wrong.status_code == 401
     assert _sign_in(client, "10.8.0.9", device_token=theirs).status_code == 429
     assert _sign_in(client, "10.8.0.9", device_token="not a token").status_code == 429
+
+
+def _org_ids(world) -> tuple[int, int]:
+    return tuple(c.get("/api/v1/me").get_json()["org"]["id"] for c in (world.hq, world.hq_b))
+
+
+@pytest.mark.app_config(LOGIN_LIMIT_UNTRUSTED="2 per minute")
+def test_a_device_token_of_a_twin_in_another_organization_counts_as_none(client, world):
+    mine = _sign_in(client, "10.1.1.1").get_json()["device_token"]  # A's HQ's phone
+    # Brand B's HQ makes an account with A's HQ e-mail and signs in to it for a device token.
+    twin = {"email": "hq@a.example", "name": "Twin", "role": "auditor", "password": TWIN}
+    created(world.hq_b.post("/api/v1/users", json=twin))
+    org_a, org_b = _org_ids(world)
+    theirs = _sign_in(client, "10.8.1.1", TWIN, org_id=org_b).get_json()["device_token"]
+    # Guesses at A's account with it count as a stranger's, from wherever they come.
+    for n in range(2):
+        extra = {"device_token": theirs, "org_id": org_a} if n else {"device_token": theirs}
+        assert _sign_in(client, f"10.8.1.{n}", "wrong password", **extra).status_code == 401
+    assert _sign_in(client, "10.8.1.9", device_token=theirs, org_id=org_a).status_code == 429
+    # The token still vouches for the twin itself, and A's own phone is unaffected.
+    assert _sign_in(client, "10.8.1.9", TWIN, device_token=theirs, org_id=org_b).status_code == 200
+    assert _sign_in(client, "10.1.1.1", device_token=mine, org_id=org_a).status_code == 200
+
+
+@pytest.mark.app_config(LOGIN_LIMIT_UNTRUSTED="4 per minute")
+def test_an_address_the_owner_signed_in_from_lately_skips_the_spent_budget(app, client, world):
+    assert _sign_in(client, "10.1.1.1").status_code == 200  # the device token is lost
+    assert (
+        client.post(
+            TOKEN, json={"email": "hq@b.example", "password": PASSWORD}, **_from("10.7.0.8")
+        ).status_code
+        == 200
+    )  # someone else's account
+    for n in range(4):
+        assert _sign_in(client, f"10.7.0.{n}", "wrong password").status_code == 401
+    assert _sign_in(client, "10.7.0.9").status_code == 429  # a new address
+    assert _sign_in(client, "10.7.0.8").status_code == 429  # known to another account only
+    # A new phone on the office network the owner signed in from last week gets in.
+    assert _sign_in(client, "10.1.1.1").status_code == 200
+    # Not once that sign-in is older than LOGIN_KNOWN_ADDRESS_TTL (30 days).
+    with app.app_context():
+        long_ago = utcnow() - timedelta(days=31)
+        db.session.execute(update(AuthSession).values(created_at=long_ago))
+        db.session.commit()
+    assert _sign_in(client, "10.1.1.1").status_code == 429

@@ -30,11 +30,11 @@ def test_create_org_prints_the_id_and_the_admin_can_sign_in(app, client):
 def test_create_org_prompts_for_the_password_when_not_in_the_environment(app, client):
     result = app.test_cli_runner().invoke(
         args=["create-org", "Brand P", "--admin-email", "p@p.example"],
-        input="typed password 1\ntyped password 1\n",
+        input="typed kumquat lantern\ntyped kumquat lantern\n",
         env={"AUDIT_ADMIN_PASSWORD": ""},
     )
     assert result.exit_code == 0, result.output
-    assert login(client, "p@p.example", "typed password 1")
+    assert login(client, "p@p.example", "typed kumquat lantern")
 
 
 def test_create_org_with_bad_input_exits_non_zero_and_names_the_field(app, client):

@@ -77,10 +77,12 @@ def test_an_email_is_unique_within_an_organization_only(hq, world, client):
     assert duplicate.status_code == 409 and "email" in duplicate.get_json()["errors"]
     renamed = hq.patch(f"{URL}/{world.ids['manager_s1']}", json={"email": "auditor@a.example"})
     assert renamed.status_code == 409
-    # Each signs in to their own organization with their own password.
-    ours = login(client, "auditor@a.example").get("/api/v1/me").get_json()
+    # Each signs in to their own organization (named: the e-mail is in two) with their own
+    # password.
+    org_a, org_b = (c.get("/api/v1/me").get_json()["org"]["id"] for c in (hq, world.hq_b))
+    ours = login(client, "auditor@a.example", org_id=org_a).get("/api/v1/me").get_json()
     assert ours["org"]["name"] == "Brand A" and ours["id"] == world.ids["auditor"]
-    mine = login(client, "auditor@a.example", other).get("/api/v1/me").get_json()
+    mine = login(client, "auditor@a.example", other, org_id=org_b).get("/api/v1/me").get_json()
     assert mine["org"]["name"] == "Brand B" and mine["id"] == theirs["id"]
 
 

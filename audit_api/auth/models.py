@@ -21,6 +21,8 @@ class AuthSession(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(index=True)  # prune
     revoked_reason: Mapped[str | None] = mapped_column(String(40))
+    # Keyed digest of the client address signed in from: a recent one is known to the user.
+    address_digest: Mapped[str | None] = mapped_column(String(32))
 
     user: Mapped[User] = relationship(lazy="joined")
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Response
 from flask.views import MethodView
+from flask_limiter.util import get_remote_address
 from flask_smorest import Blueprint
 
 from audit_api.auth import limits, service
@@ -43,7 +44,7 @@ class Token(MethodView):
         key_func=limits.account,
         scope="login-untrusted",
         deduct_when=limits.failed,
-        exempt_when=limits.trusted,
+        exempt_when=limits.known,
     )
     @limiter.limit(
         setting("LOGIN_LIMIT_PER_DEVICE"),
@@ -58,7 +59,8 @@ class Token(MethodView):
     def post(self, data: dict[str, Any]) -> Any:
         """Exchange e-mail and password for an access token, a refresh token and a device
         token (send it with later sign-ins: see the README's Sign in)."""
-        return service.login(data["email"], data["password"], data.get("org_id"))
+        address = get_remote_address()
+        return service.login(data["email"], data["password"], data.get("org_id"), address)
 
 
 @blp.route("/refresh")

@@ -8,12 +8,15 @@ from audit_api.fields import Id
 
 
 class LoginIn(Schema):
-    """E-mail and password; the organization when they open accounts in several."""
+    """E-mail and password; the organization when the e-mail has accounts in several."""
 
     email = fields.String(required=True, validate=validate.Length(min=3, max=320))
     password = fields.String(required=True, load_only=True, validate=validate.Length(1, 256))
     org_id = Id(
-        metadata={"description": "needed only when the e-mail and password match in several"}
+        metadata={
+            "description": "needed when the e-mail has accounts in several organizations "
+            "(a phone keeps it from /me and always sends it)"
+        }
     )
     device_token = fields.String(
         validate=validate.Length(1, 300),

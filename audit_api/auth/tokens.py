@@ -51,14 +51,27 @@ def decode_access(secret: str, token: str) -> AccessClaims:
     return AccessClaims(user_id=int(claims["sub"]), session_id=str(claims["sid"]))
 
 
+def _claims_in(secret: str, token: str) -> dict | None:
+    try:
+        return jwt.decode(token, secret, algorithms=[ALGORITHM], options={"verify_exp": False})
+    except jwt.InvalidTokenError:
+        return None
+
+
 def user_id_in(secret: str, token: str) -> int | None:
     """The user a well-signed access token names, expired or not (for rate-limit keys only;
     authentication is `decode_access` and the session check)."""
     try:
-        claims = jwt.decode(token, secret, algorithms=[ALGORITHM], options={"verify_exp": False})
-        return int(claims["sub"])
-    except (jwt.InvalidTokenError, KeyError, TypeError, ValueError):
+        return int((_claims_in(secret, token) or {})["sub"])
+    except (KeyError, TypeError, ValueError):
         return None
+
+
+def session_id_in(secret: str, token: str) -> str | None:
+    """The sign-in session a well-signed access token names, expired or not (for rate-limit
+    keys only)."""
+    sid = (_claims_in(secret, token) or {}).get("sid")
+    return sid if isinstance(sid, str) else None
 
 
 def new_refresh_id() -> str:
@@ -82,30 +95,39 @@ def refresh_id_from(secret: str, token: str) -> str:
     return token_id
 
 
+def address_digest(secret: str, address: str) -> str:
+    """A keyed digest of a client address: comparable, yet no address is stored."""
+    message = f"address:{address}".encode()
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()[:32]
+
+
 def _device_serializer(secret: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(secret, salt="device-token")
 
 
-def _account_mac(secret: str, email: str) -> str:
-    # Keyed, so a token does not even confirm a guessed e-mail to whoever reads it.
-    return hmac.new(secret.encode(), f"device:{email}".encode(), hashlib.sha256).hexdigest()[:32]
+def _account_mac(secret: str, user_id: int, email: str) -> str:
+    # Keyed, so a token does not even confirm a guessed e-mail to whoever reads it; the user
+    # id in it means an account of another organization with the same e-mail is not this one.
+    message = f"device:{user_id}:{email}".encode()
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()[:32]
 
 
-def device_token_for(secret: str, email: str) -> str:
-    """A new device token: proof that this client signed in to the e-mail's account before."""
+def device_token_for(secret: str, user_id: int, email: str) -> str:
+    """A new device token: proof that this client signed in to this very account before."""
     nonce = uuid.uuid4().hex
-    return _device_serializer(secret).dumps({"a": _account_mac(secret, email), "n": nonce})
+    return _device_serializer(secret).dumps({"a": _account_mac(secret, user_id, email), "n": nonce})
 
 
-def device_nonce(secret: str, token: str, email: str, max_age: int) -> str | None:
+def device_nonce(secret: str, token: str, user_id: int, email: str, max_age: int) -> str | None:
     """The id of a device token if it is well signed, younger than `max_age` seconds and
-    made for this e-mail; else None (the attempt then counts as from an unknown client)."""
+    made for this user and e-mail; else None (the attempt then counts as from an unknown
+    client)."""
     try:
         claims = _device_serializer(secret).loads(token, max_age=max_age)
     except BadData:
         return None
     if not isinstance(claims, dict) or not isinstance(claims.get("n"), str):
         return None
-    if not hmac.compare_digest(str(claims.get("a")), _account_mac(secret, email)):
+    if not hmac.compare_digest(str(claims.get("a")), _account_mac(secret, user_id, email)):
         return None
     return claims["n"]

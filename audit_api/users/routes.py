@@ -8,9 +8,10 @@ from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from audit_api.auth import limits
 from audit_api.auth.guard import current_session_id, current_user, requires
 from audit_api.auth.limits import setting
-from audit_api.extensions import limiter, writer_key
+from audit_api.extensions import limiter
 from audit_api.http import MAX_PAGE_SIZE, check_if_match, paged, with_etag
 from audit_api.users import service
 from audit_api.users.schemas import (
@@ -45,11 +46,13 @@ class MyPassword(MethodView):
     """The signed-in user's password."""
 
     @requires()
-    # Wrong current passwords count per user like failed sign-ins: a stolen access token
-    # must not become a way to guess the password.
+    # Wrong current passwords count like failed sign-ins, per sign-in session: a stolen
+    # access token must not become a way to guess the password, nor a way to lock the owner
+    # out of changing it (their only way to end the thief's session). A thief holds one
+    # session (making another takes the password), so this is their whole budget.
     @limiter.limit(
         setting("LOGIN_LIMIT_PER_ACCOUNT"),
-        key_func=writer_key,
+        key_func=limits.sign_in_session,
         scope="password-change",
         deduct_when=_wrong_password,
     )

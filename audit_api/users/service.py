@@ -6,9 +6,10 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from audit_api.auth.passwords import check_strength, hash_password, verify_password
+from audit_api.auth.passwords import hash_password, verify_password
 from audit_api.auth.policy import visible_users
 from audit_api.auth.service import revoke_all_sessions
+from audit_api.auth.strength import check_strength
 from audit_api.db import commit_unique, db, fetch_page, get_visible, text_search, utcnow
 from audit_api.errors import Conflict, Forbidden, field_error
 from audit_api.fields import search_key
@@ -92,9 +93,8 @@ def create_user(org_id: int, data: dict[str, Any]) -> User:
     if _email_taken(org_id, data["email"], None):
         raise Conflict(EMAIL_TAKEN, {"email": [EMAIL_TAKEN]})
     org = db.session.get(Organization, org_id)
-    check_strength(
-        data["password"], "password", data["email"], data["name"], org.name if org else ""
-    )
+    about = {"email": data["email"], "name": data["name"], "org": org.name if org else ""}
+    check_strength(data["password"], "password", **about)
     user = User(
         org_id=org_id,
         email=data["email"],
@@ -140,8 +140,8 @@ def update_user(actor: User, user: User, data: dict[str, Any]) -> User:
     if "email" in data and _email_taken(user.org_id, data["email"], user.id):
         raise Conflict(EMAIL_TAKEN, {"email": [EMAIL_TAKEN]})
     if "password" in data:
-        about = (data.get("email", user.email), data.get("name", user.name), user.org.name)
-        check_strength(data["password"], "password", *about)
+        email, name = data.get("email", user.email), data.get("name", user.name)
+        check_strength(data["password"], "password", email=email, name=name, org=user.org.name)
     for key in ("email", "name"):
         if key in data:
             setattr(user, key, data[key])
@@ -164,7 +164,7 @@ def change_own_password(user: User, session_id: str, current: str, new: str) -> 
     one goes on."""
     if not verify_password(user.password_hash, current):
         raise Forbidden("The current password is wrong.", {"current_password": ["Wrong password."]})
-    check_strength(new, "new_password", user.email, user.name, user.org.name)
+    check_strength(new, "new_password", email=user.email, name=user.name, org=user.org.name)
     user.password_hash = hash_password(new)
     revoke_all_sessions(user.id, "password_changed", keep=session_id)
     db.session.commit()
