@@ -164,7 +164,7 @@ def uses_copy(what: str, fmt: str) -> bool:
 
 
 def copy_answers_csv(org_id: int, scope: ColumnElement[bool], f: dict[str, Any], bom: bool):
-    """The answers CSV as PostgreSQL's COPY writes it, streamed in its own chunks."""
+    """The answers CSV as PostgreSQL's COPY writes it, in chunks of about CHUNK_BYTES."""
     compiled = answers_select(org_id, scope, f).compile(
         dialect=db.engine.dialect, compile_kwargs={"render_postcompile": True}
     )
@@ -173,8 +173,7 @@ def copy_answers_csv(org_id: int, scope: ColumnElement[bool], f: dict[str, Any],
     def chunks() -> Iterator[bytes]:
         if bom:
             yield "\ufeff".encode()
-        # Taken while streaming, from the session the streamed response's context owns (and
-        # closes at its end); a connection taken in the view would be back in the pool by now.
+        # The session's own connection and transaction (the caller ends them when done).
         raw = db.session.connection().connection.dbapi_connection
         with raw.cursor() as cursor:
             # JIT compiling these many expressions costs more than it saves (about 1 s here).
