@@ -1,20 +1,27 @@
-"""Downloads hold no database while the client reads them."""
+"""Downloads hold no database while the client reads them; cursors of any offset read on."""
 
 from __future__ import annotations
 
+import base64
+import csv
+import io
+import json
 import os
 import tempfile
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta, timezone
 from itertools import islice
 from typing import Any
 
+import openpyxl
 import pytest
 
 from audit_api.exports import copy_csv, query, spool
 from tests.audit_helpers import new_id, visit_body
 from tests.helpers import login
+from tests.score_fixtures import WINDOW
 
 EXPORTS = "/api/v1/exports"
 PATHS = ("audits.csv", "audits.xlsx", "audits.jsonl", "answers.csv", "answers.jsonl")
@@ -87,3 +94,35 @@ def test_unread_downloads_hold_no_lock_nor_connection(scored, client, monkeypatc
     for hold in holds:
         hold.result()
     assert _spools() == before
+
+
+def _audit_ids(response, path: str) -> list[str]:
+    """The audit ids of an export's rows, in order, each once."""
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    if path.endswith(".xlsx"):
+        sheet = openpyxl.load_workbook(io.BytesIO(response.get_data())).active
+        header, *data = sheet.iter_rows(values_only=True)
+        rows = [dict(zip(header, row, strict=True)) for row in data]
+    elif path.endswith(".csv"):
+        rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    else:
+        rows = [json.loads(line) for line in response.get_data(as_text=True).splitlines()]
+    return list(dict.fromkeys(row["audit_id"] for row in rows))
+
+
+def _shifted(cursor: str, offset: timedelta) -> str:
+    """The same position with its time written at another UTC offset."""
+    stamp, audit_id = base64.urlsafe_b64decode(cursor).decode().split("|")
+    moment = datetime.fromisoformat(stamp).astimezone(timezone(offset))
+    return base64.urlsafe_b64encode(f"{moment.isoformat()}|{audit_id}".encode()).decode()
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_a_cursor_at_any_offset_reads_on_after_the_same_moment(scored, path):
+    rows = scored.hq.get(f"{EXPORTS}/audits.jsonl", query_string=WINDOW).get_data(as_text=True)
+    ordered = [json.loads(line) for line in rows.splitlines()]
+    expected = [row["audit_id"] for row in ordered[2:]]
+    for offset in (timedelta(hours=16), -timedelta(hours=16), timedelta(hours=23, minutes=59)):
+        query = {**WINDOW, "updated_after": _shifted(ordered[1]["cursor"], offset)}
+        response = scored.hq.get(f"{EXPORTS}/{path}", query_string=query)
+        assert _audit_ids(response, path) == expected, (path, offset)
