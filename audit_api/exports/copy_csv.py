@@ -29,7 +29,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from audit_api.audits.models import Audit, AuditItemScore
 from audit_api.checklists.models import Checklist, ChecklistVersion
 from audit_api.db import db
-from audit_api.exports.formats import FORMULA_STARTS
+from audit_api.exports.formats import FORMULA_CELLS
 from audit_api.exports.query import export_conditions
 from audit_api.locations.models import Location
 
@@ -47,9 +47,9 @@ def _py_float(value: ColumnElement[Any]) -> ColumnElement[Any]:
 
 
 def _defused(text: ColumnElement[Any]) -> ColumnElement[Any]:
-    """`formats.defused` in SQL: text starting like a formula gets a leading "'"."""
+    """`formats.defused` in SQL: "'" before each cell of the text that starts like a formula."""
     # Only text columns pass through here: numbers are never quoted (the rule in formats.py).
-    return case((func.left(text, 1).in_(FORMULA_STARTS), literal("'") + text), else_=text)
+    return func.regexp_replace(text, literal(FORMULA_CELLS), literal("'"), literal("g"))
 
 
 def _cursor(updated_at: ColumnElement[Any], audit_id: ColumnElement[Any]) -> ColumnElement[Any]:
@@ -128,7 +128,7 @@ def answers_select(org_id: int, scope: ColumnElement[bool], f: dict[str, Any]):
         (kind == "boolean", case((answer["value"].astext == "true", "True"), else_="False")),
         (kind == "string", _defused(answer["value"].astext)),
         (kind == "number", answer["value"].astext),
-        (kind.in_(("object", "array")), cast(answer["value"], Text)),
+        (kind.in_(("object", "array")), _defused(cast(answer["value"], Text))),
     )
     photo_ids = answer["photo_ids"]
     photos = case(

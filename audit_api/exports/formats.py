@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
@@ -15,11 +16,18 @@ Batches = Iterable[list[list[Any]]]
 # Text starting with one of these is a formula to Excel, LibreOffice and Google Sheets (OWASP,
 # "CSV Injection"): '=HYPERLINK(...)' in a comment would run when HQ opens the file.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Where a cell may start: the text's start, and after each ";", CR or LF, since Excel where the
+# list separator is ";" (es-CL, es-AR, es-ES, es-CO, es-PE) splits a comma CSV there, quotes
+# or not. The same pattern in Python's re and PostgreSQL's regexp_replace (copy_csv._defused):
+# an empty match before each such cell that starts with one of FORMULA_STARTS.
+FORMULA_CELLS = r"(?:^|(?<=[;\r\n]))(?=[-=+@\t\r])"
+_FORMULA_CELL = re.compile(FORMULA_CELLS)
 
 
 # The one rule of every CSV cell, both writers (copy_csv._defused is its SQL mirror):
-# - text (a str) whose first character is in FORMULA_STARTS gets a leading "'", which
-#   spreadsheets show as text and never run; other text is written as it is;
+# - text (a str) gets a leading "'" before every cell it could start (FORMULA_CELLS) that
+#   starts like a formula, which spreadsheets show as text and never run; other text is
+#   written as it is;
 # - numbers (int, float), booleans and None are never changed, whatever their sign: -5 in a
 #   number column (an answer, a fraction, a score) is a number, not a formula;
 # - the type decides, never the look: "-5" typed as a text answer is text and becomes "'-5".
@@ -27,9 +35,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # JSON Lines are not for spreadsheets (raw); XLSX cells carry their type (see write_xlsx).
 def defused(value: Any) -> Any:
     """A CSV cell's value that no spreadsheet runs as a formula (the rule above)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    return _FORMULA_CELL.sub("'", value) if isinstance(value, str) else value
 
 
 def _csv_lines(rows: list[list[Any]]) -> str:
