@@ -17,6 +17,12 @@ EXPORTS = "/api/v1/exports"
 EVIL = '=HYPERLINK("http://evil","x")'
 TEXTS = {"t_eq": EVIL, "t_plus": "+1+1", "t_minus": "-2+3", "t_at": "@SUM(A1)"}
 TEXTS |= {"t_tab": "\tx", "t_cr": "\rx", "t_plain": "fine -1"}
+# Excel where the list separator is ";" (es-CL, es-AR, es-ES, es-CO, es-PE) splits a comma CSV
+# on ";" and on line breaks, even inside quotes: each piece starts a cell of its own.
+SPLIT = {"t_semi": "x;=1+1;", "t_line": "ok\n=1+1;", "t_crlf": "a\r\n-2", "t_seps": ";@x;;+y"}
+SPLIT |= {"t_cr2": "a\r\r=b", "t_safe": "a;b\nc -1"}
+SPLIT_DEFUSED = {"t_semi": "x;'=1+1;", "t_line": "ok\n'=1+1;", "t_crlf": "a\r\n'-2"}
+SPLIT_DEFUSED |= {"t_seps": ";'@x;;'+y", "t_cr2": "a\r'\r'=b", "t_safe": "a;b\nc -1"}
 GRADE = {"es": "=1+1", "en": "-1"}
 NUMBERS = {"delta": -5, "ratio": -3.5}
 
@@ -26,7 +32,7 @@ def _checklist(hq) -> None:
         item(key, "number", bands=[{"max": 0, "score": 1}, {"min": 0, "score": 0}])
         for key in NUMBERS
     ]
-    texts = [item(key, "text", required=False) for key in TEXTS]
+    texts = [item(key, "text", required=False) for key in TEXTS | SPLIT]
     body = raw_checklist(
         [section("a", [item("ok"), *numbers]), section("b", texts)],
         key="evil",
@@ -53,7 +59,7 @@ def planted(world, client):
     _checklist(hq)
     answers = [{"item": "ok", "value": True, "comment": "-2+3"}]
     answers += [{"item": k, "value": v, "comment": "\rx"} for k, v in NUMBERS.items()]
-    answers += [{"item": k, "value": v, "comment": v} for k, v in TEXTS.items()]
+    answers += [{"item": k, "value": v, "comment": v} for k, v in (TEXTS | SPLIT).items()]
     body = {
         "location_id": world.ids["n1"],
         "checklist_key": "evil",
@@ -93,6 +99,19 @@ def test_answers_csv_quotes_text_but_not_numbers(planted):
     assert (rows["delta"]["answer"], rows["ratio"]["answer"]) == ("-5", "-3.5")
     assert rows["delta"]["comment"] == "'\rx" and rows["ok"]["comment"] == "'-2+3"
     assert rows["delta"]["fraction"] == "1.0" and rows["t_eq"]["photo_count"] == "0"
+
+
+def test_csv_defuses_each_cell_a_semicolon_split_would_start(planted):
+    # On PostgreSQL answers.csv is written by COPY: the SQL applies the same rule.
+    rows = {r["item"]: r for r in _csv(planted.hq.get(f"{EXPORTS}/answers.csv"))}
+    for key, expected in SPLIT_DEFUSED.items():
+        assert (rows[key]["answer"], rows[key]["comment"]) == (expected, expected), key
+    assert (rows["delta"]["answer"], rows["ratio"]["answer"]) == ("-5", "-3.5")
+    name = "Tienda;-1\n@x"
+    _ok(planted.hq.patch(f"/api/v1/locations/{planted.ids['n1']}", json={"name": name}))
+    (row,) = _csv(planted.hq.get(f"{EXPORTS}/audits.csv"))
+    assert row["location_name"] == "Tienda;'-1\n'@x"
+    assert row["overall"] == "100.0"
 
 
 def test_jsonl_keeps_the_text_as_typed(planted):

@@ -17,6 +17,7 @@ from tests.score_fixtures import WINDOW
 EXPORTS = "/api/v1/exports"
 # Text a spreadsheet would run, and a CR inside a field (quoted like a line feed).
 FORMULAS = ['=HYPERLINK("http://evil","x")', "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx", "a\rb"]
+FORMULAS += ["x;=1+1;", "ok\n=1+1;\r\n-2;\r@x"]  # cells where Excel splits on ";"
 
 
 def csv_rows(response) -> list[dict[str, str]]:

@@ -60,8 +60,7 @@ def _write_batches(
     total = db.session.scalar(select(func.count()).select_from(Audit).where(*where)) or 0
     columns, data = rows.export_table(what, org_id, true(), filters, "es")
     with click.progressbar(length=total, label=f"{what} of {total} audits", file=sys.stderr) as bar:
-        for chunk in formats.encode(fmt, columns, _counting(data, bar), bom):
-            file.write(chunk if isinstance(chunk, bytes) else chunk.encode())
+        formats.write(file, fmt, columns, _counting(data, bar), bom)
 
 
 def _write_copy(file: Any, org_id: int, filters: dict, where: list, bom: bool) -> None:

@@ -29,7 +29,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from audit_api.audits.models import Audit, AuditItemScore
 from audit_api.checklists.models import Checklist, ChecklistVersion
 from audit_api.db import db
-from audit_api.exports.formats import FORMULA_STARTS
+from audit_api.exports.formats import FORMULA_CELLS
 from audit_api.exports.query import export_conditions
 from audit_api.locations.models import Location
 
@@ -47,9 +47,9 @@ def _py_float(value: ColumnElement[Any]) -> ColumnElement[Any]:
 
 
 def _defused(text: ColumnElement[Any]) -> ColumnElement[Any]:
-    """`formats.defused` in SQL: text starting like a formula gets a leading "'"."""
+    """`formats.defused` in SQL: "'" before each cell of the text that starts like a formula."""
     # Only text columns pass through here: numbers are never quoted (the rule in formats.py).
-    return case((func.left(text, 1).in_(FORMULA_STARTS), literal("'") + text), else_=text)
+    return func.regexp_replace(text, literal(FORMULA_CELLS), literal("'"), literal("g"))
 
 
 def _cursor(updated_at: ColumnElement[Any], audit_id: ColumnElement[Any]) -> ColumnElement[Any]:
@@ -128,7 +128,7 @@ def answers_select(org_id: int, scope: ColumnElement[bool], f: dict[str, Any]):
         (kind == "boolean", case((answer["value"].astext == "true", "True"), else_="False")),
         (kind == "string", _defused(answer["value"].astext)),
         (kind == "number", answer["value"].astext),
-        (kind.in_(("object", "array")), cast(answer["value"], Text)),
+        (kind.in_(("object", "array")), _defused(cast(answer["value"], Text))),
     )
     photo_ids = answer["photo_ids"]
     photos = case(
@@ -164,7 +164,7 @@ def uses_copy(what: str, fmt: str) -> bool:
 
 
 def copy_answers_csv(org_id: int, scope: ColumnElement[bool], f: dict[str, Any], bom: bool):
-    """The answers CSV as PostgreSQL's COPY writes it, streamed in its own chunks."""
+    """The answers CSV as PostgreSQL's COPY writes it, in chunks of about CHUNK_BYTES."""
     compiled = answers_select(org_id, scope, f).compile(
         dialect=db.engine.dialect, compile_kwargs={"render_postcompile": True}
     )
@@ -173,8 +173,7 @@ def copy_answers_csv(org_id: int, scope: ColumnElement[bool], f: dict[str, Any],
     def chunks() -> Iterator[bytes]:
         if bom:
             yield "\ufeff".encode()
-        # Taken while streaming, from the session the streamed response's context owns (and
-        # closes at its end); a connection taken in the view would be back in the pool by now.
+        # The session's own connection and transaction (the caller ends them when done).
         raw = db.session.connection().connection.dbapi_connection
         with raw.cursor() as cursor:
             # JIT compiling these many expressions costs more than it saves (about 1 s here).

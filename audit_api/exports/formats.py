@@ -1,14 +1,13 @@
-"""Writers that turn row dicts into CSV, JSON Lines or XLSX chunks without holding them all."""
+"""Writers that turn batches of rows into CSV, JSON Lines or XLSX without holding them all."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-import os
-import tempfile
+import re
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import IO, Any
 
 import xlsxwriter
 
@@ -17,21 +16,26 @@ Batches = Iterable[list[list[Any]]]
 # Text starting with one of these is a formula to Excel, LibreOffice and Google Sheets (OWASP,
 # "CSV Injection"): '=HYPERLINK(...)' in a comment would run when HQ opens the file.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Where a cell may start: the text's start, and after each ";", CR or LF, since Excel where the
+# list separator is ";" (es-CL, es-AR, es-ES, es-CO, es-PE) splits a comma CSV there, quotes
+# or not. The same pattern in Python's re and PostgreSQL's regexp_replace (copy_csv._defused):
+# an empty match before each such cell that starts with one of FORMULA_STARTS.
+FORMULA_CELLS = r"(?:^|(?<=[;\r\n]))(?=[-=+@\t\r])"
+_FORMULA_CELL = re.compile(FORMULA_CELLS)
 
 
 # The one rule of every CSV cell, both writers (copy_csv._defused is its SQL mirror):
-# - text (a str) whose first character is in FORMULA_STARTS gets a leading "'", which
-#   spreadsheets show as text and never run; other text is written as it is;
+# - text (a str) gets a leading "'" before every cell it could start (FORMULA_CELLS) that
+#   starts like a formula, which spreadsheets show as text and never run; other text is
+#   written as it is;
 # - numbers (int, float), booleans and None are never changed, whatever their sign: -5 in a
 #   number column (an answer, a fraction, a score) is a number, not a formula;
 # - the type decides, never the look: "-5" typed as a text answer is text and becomes "'-5".
 #   So COPY decides from the same facts (the column's type, jsonb_typeof) and both agree.
-# JSON Lines are not for spreadsheets (raw); XLSX cells carry their type (see xlsx_chunks).
+# JSON Lines are not for spreadsheets (raw); XLSX cells carry their type (see write_xlsx).
 def defused(value: Any) -> Any:
     """A CSV cell's value that no spreadsheet runs as a formula (the rule above)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    return _FORMULA_CELL.sub("'", value) if isinstance(value, str) else value
 
 
 def _csv_lines(rows: list[list[Any]]) -> str:
@@ -69,37 +73,28 @@ def jsonl_chunks(columns: list[str], batches: Batches) -> Iterator[str]:
             yield "\n".join(lines) + "\n"
 
 
-def xlsx_chunks(columns: list[str], batches: Batches) -> Iterator[bytes]:
-    """An XLSX workbook built in constant memory in a temporary file, then sent in chunks."""
-    handle, path = tempfile.mkstemp(suffix=".xlsx")
-    os.close(handle)
-    try:
-        # Every string a string: never a formula, a number or a link, whatever it looks like.
-        options = {"strings_to_formulas": False, "strings_to_numbers": False}
-        options |= {"strings_to_urls": False, "constant_memory": True, "in_memory": False}
-        workbook = xlsxwriter.Workbook(path, options)
-        sheet = workbook.add_worksheet("audits")
-        bold = workbook.add_format({"bold": True})
-        sheet.write_row(0, 0, columns, bold)
-        index = 0
-        for batch in batches:
-            for row in batch:
-                index += 1
-                sheet.write_row(index, 0, ["" if v is None else v for v in row])
-        workbook.close()
-        with open(path, "rb") as file:
-            while chunk := file.read(64 * 1024):
-                yield chunk
-    finally:
-        os.unlink(path)
+def write_xlsx(file: IO[bytes], columns: list[str], batches: Batches) -> None:
+    """An XLSX workbook built in constant memory (in XlsxWriter's temp files), zipped into file."""
+    # Every string a string: never a formula, a number or a link, whatever it looks like.
+    options = {"strings_to_formulas": False, "strings_to_numbers": False}
+    options |= {"strings_to_urls": False, "constant_memory": True, "in_memory": False}
+    workbook = xlsxwriter.Workbook(file, options)
+    sheet = workbook.add_worksheet("audits")
+    bold = workbook.add_format({"bold": True})
+    sheet.write_row(0, 0, columns, bold)
+    index = 0
+    for batch in batches:
+        for row in batch:
+            index += 1
+            sheet.write_row(index, 0, ["" if v is None else v for v in row])
+    workbook.close()
 
 
-def encode(
-    fmt: str, columns: list[str], batches: Batches, bom: bool
-) -> Iterator[str] | Iterator[bytes]:
-    """The chunks of a file in `fmt` (csv, jsonl or xlsx)."""
+def write(file: IO[bytes], fmt: str, columns: list[str], batches: Batches, bom: bool) -> None:
+    """A whole file in `fmt` (csv, jsonl or xlsx) written into a binary file."""
     if fmt == "xlsx":
-        return xlsx_chunks(columns, batches)
-    if fmt == "jsonl":
-        return jsonl_chunks(columns, batches)
-    return csv_chunks(columns, batches, bom)
+        write_xlsx(file, columns, batches)
+        return
+    chunks = jsonl_chunks(columns, batches) if fmt == "jsonl" else csv_chunks(columns, batches, bom)
+    for chunk in chunks:
+        file.write(chunk.encode())

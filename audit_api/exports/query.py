@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -40,7 +40,8 @@ def decode_cursor(cursor: str) -> tuple[datetime, str]:
     era = PLAUSIBLE.min <= moment.date() <= PLAUSIBLE.max
     if moment.utcoffset() is None or canonical != audit_id or not era:
         raise ValueError(NOT_A_CURSOR)
-    return moment, audit_id
+    # In UTC, as ours are written: Python takes offsets up to ±23:59, PostgreSQL only ±15:59.
+    return moment.astimezone(UTC), audit_id
 
 
 def _after(cursor: str) -> ColumnElement[bool]:
