@@ -10,6 +10,19 @@ from tests.helpers import Caller, World, created
 DUE = {"due_from": "2026-11-20T09:00:00-03:00", "due_to": "2026-11-30T18:00:00-03:00"}
 
 
+def assignment_body(world: World, **overrides: Any) -> dict[str, Any]:
+    """A valid assignment of a self-call of n1 to the auditor, with `overrides`."""
+    return {
+        "location_id": world.ids["n1"],
+        "checklist_key": "self-call",
+        "checklist_version": 1,
+        "kind": "call",
+        "auditor_id": world.ids["auditor"],
+        **DUE,
+        **overrides,
+    }
+
+
 def assign(
     world: World,
     by: Caller | None = None,

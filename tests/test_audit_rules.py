@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from tests.audit_helpers import DUE, assign, call_answers, call_audit, new_id, visit_body
+from tests.audit_helpers import (
+    DUE,
+    assign,
+    assignment_body,
+    call_answers,
+    call_audit,
+    new_id,
+    visit_body,
+)
 from tests.helpers import PASSWORD, created, login
 from tests.photo_helpers import jpeg, upload
 
@@ -35,14 +43,7 @@ def submitted_by_auditor(world) -> str:
     ],
 )
 def test_assignment_refusals_name_the_field(world, change, status, field):
-    body = {
-        "location_id": world.ids["n1"],
-        "checklist_key": "self-call",
-        "checklist_version": 1,
-        "kind": "call",
-        "auditor_id": world.ids["auditor"],
-        **DUE,
-    }
+    body = assignment_body(world)
     for key, value in change.items():
         body[key] = world.ids.get(value, value) if isinstance(value, str) else value
     response = world.manager_north.post("/api/v1/assignments", json=body)

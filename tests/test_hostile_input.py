@@ -10,7 +10,7 @@ from datetime import datetime
 
 import pytest
 
-from tests.audit_helpers import DUE, assign, call_audit, new_id, visit_body
+from tests.audit_helpers import assign, assignment_body, call_audit, new_id, visit_body
 from tests.checklist_factory import item, raw_checklist, section
 from tests.photo_helpers import encode, exif_for, jpeg, picture, upload
 from tests.test_photos import AUDITS, draft
@@ -114,15 +114,7 @@ def test_a_self_audit_may_start_in_any_year_of_the_range(world):
 
 @pytest.mark.parametrize("field", ["due_from", "due_to"])
 def test_assignment_windows_in_year_1_are_422(world, field):
-    body = {
-        "location_id": world.ids["n1"],
-        "checklist_key": "self-call",
-        "checklist_version": 1,
-        "kind": "call",
-        "auditor_id": world.ids["auditor"],
-        **DUE,
-        field: "0001-01-01T00:00:00+00:00",
-    }
+    body = assignment_body(world, **{field: "0001-01-01T00:00:00+00:00"})
     response = world.manager_north.post("/api/v1/assignments", json=body)
     assert response.status_code == 422 and field in response.get_json()["errors"]
 

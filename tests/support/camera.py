@@ -15,6 +15,7 @@ from pathlib import Path
 import pillow_heif
 from PIL import ExifTags, Image, ImageDraw
 
+from tests.photo_helpers import exif_for
 from tests.support.corpus import cache_dir
 
 pillow_heif.register_heif_opener()
@@ -55,24 +56,15 @@ def scene(size: tuple[int, int]) -> Image.Image:
 
 def camera_exif(orientation: int = 6) -> Image.Exif:
     """EXIF as an iPhone writes it: make, model, capture time with offset, GPS, orientation."""
-    exif = Image.Exif()
+    exif = exif_for(taken=TAKEN, offset="-03:00", gps=SANTIAGO, orientation=orientation)
     exif[ExifTags.Base.Make] = "Apple"
     exif[ExifTags.Base.Model] = "iPhone 14"
     exif[ExifTags.Base.Software] = "17.5.1"
-    exif[ExifTags.Base.Orientation] = orientation
     details = exif.get_ifd(ExifTags.IFD.Exif)
-    details[ExifTags.Base.DateTimeOriginal] = TAKEN.strftime("%Y:%m:%d %H:%M:%S")
-    details[ExifTags.Base.OffsetTimeOriginal] = "-03:00"
     details[ExifTags.Base.ExposureTime] = 1 / 120
     details[ExifTags.Base.FNumber] = 1.5
     details[ExifTags.Base.ISOSpeedRatings] = 125
     details[ExifTags.Base.LensModel] = "iPhone 14 back dual wide camera 5.7mm f/1.5"
-    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
-    for ref, tag, value, signs in ((1, 2, SANTIAGO[0], "NS"), (3, 4, SANTIAGO[1], "EW")):
-        whole = abs(value)
-        minutes = (whole - int(whole)) * 60
-        gps[ref] = signs[value < 0]
-        gps[tag] = (float(int(whole)), float(int(minutes)), round((minutes % 1) * 60, 4))
     return exif
 
 
