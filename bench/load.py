@@ -44,7 +44,7 @@ from audit_api import create_app  # noqa: E402
 URL = os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1/test")
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 SECRET = "load-bench-secret-key-long-enough-for-hs256"
-PASSWORD = "load bench password"
+PASSWORD = "amber falcon crosses the salt flats"
 AWS = {"AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "x", "AWS_DEFAULT_REGION": "us-east-1"}
 
 

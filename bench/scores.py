@@ -35,6 +35,7 @@ from audit_api.migrate import upgrade
 from audit_api.orgs.service import create_org
 
 URL = os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1/test")
+BENCH_PASSWORD = "granite lantern over quiet harbour"  # must pass the strength check
 SECTIONS, PER_SECTION = 3, 10
 SETTINGS = {
     "SECRET_KEY": "bench-secret-key-long-enough-for-hs256",
@@ -273,9 +274,9 @@ def main() -> None:
             upgrade(app)
             org, admin_user = create_org(
                 "Bench",
-                {"email": f"{schema}@bench.example", "name": "HQ", "password": "bench password"},
+                {"email": f"{schema}@bench.example", "name": "HQ", "password": BENCH_PASSWORD},
             )
-            token = login(admin_user.email, "bench password").access_token
+            token = login(admin_user.email, BENCH_PASSWORD, org.id, "127.0.0.1").access_token
         start = time.perf_counter()
         with psycopg.connect(dsn, options=f"-csearch_path={schema}") as conn:
             seed(conn, org.id, admin_user.id, args.locations, args.audits)
