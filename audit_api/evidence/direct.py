@@ -1,6 +1,6 @@
 """Direct-to-storage uploads: a presigned form per upload, a staging key, and `complete`.
 
-The phone POSTs its file to a staging key that only this one form names
+The phone POSTs its file to a staging key of its pending photo
 (`uploads/{org}/{audit}/{photo}/{random}`). `complete` checks that object and moves exactly
 the version it checked to the photo's `original` key, which nothing but the server writes,
 so a form replayed later can never change accepted evidence: on S3 it lands on a staging
@@ -65,8 +65,9 @@ def start_upload(actor: User, audit_id: str, data: dict[str, Any]) -> tuple[Phot
         photo = new_photo(actor, audit, photo_id)
     photo.item_key, photo.declared_type = data.get("item"), data["content_type"]
     photo.size = data["size"]
-    # A new key per form: an earlier form of this photo no longer leads anywhere that counts.
-    photo.upload_key = f"{STAGING}{photo.key(secrets.token_hex(16))}"
+    # One staging key per pending photo: a repeated request (a lost answer, a double tap)
+    # gets a new form for the same key, so a form the phone is still using stays good.
+    photo.upload_key = photo.upload_key or f"{STAGING}{photo.key(secrets.token_hex(16))}"
     ttl = config["UPLOAD_URL_TTL"]
     url, fields = storage().upload_form(
         photo.upload_key, data["content_type"], config["PHOTO_MAX_BYTES"], ttl
@@ -87,8 +88,7 @@ def receive_local(key: str, data: bytes) -> None:
     )
     if photo is None:
         raise Conflict(
-            "This upload form is no longer valid: its photo was completed, removed or given "
-            "a newer form.",
+            "This upload form is no longer valid: its photo was completed or removed.",
             {"key": ["form no longer valid"]},
         )
     if not backend.put_once(key, data):
@@ -125,7 +125,7 @@ def complete(actor: User, audit_id: str, photo_id: str) -> Photo:
     if photo.status == "ready":
         return photo  # a retry finished first
     if photo.upload_key != staged:
-        raise _changed()  # a newer form was issued meanwhile
+        raise _changed()  # the upload was finished another way meanwhile
     store_facts(photo, result, len(data), audit)
     written = store_variants(photo, result, None)
     try:
