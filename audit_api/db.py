@@ -6,7 +6,18 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask, current_app
-from sqlalchemy import ColumnElement, DateTime, MetaData, Select, create_engine, event, func, select
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    DateTime,
+    MetaData,
+    Select,
+    create_engine,
+    event,
+    func,
+    select,
+)
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import (
@@ -29,6 +40,7 @@ NAMING = {
 
 
 MAX_OFFSET = 2**62
+JSONType = JSON().with_variant(JSONB(), "postgresql")  # JSONB where there is one
 
 
 def utcnow() -> datetime:

@@ -16,9 +16,9 @@ from audit_api.assignments.schemas import (
     AssignmentQuery,
 )
 from audit_api.auth.guard import current_user, requires
-from audit_api.checklists.routes import pick_language
 from audit_api.checklists.views import version_view
 from audit_api.http import MAX_PAGE_SIZE, check_if_match, etag_of, paged
+from audit_api.i18n import pick_language
 from audit_api.idempotency.service import idempotent
 
 blp = Blueprint(

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from audit_api.checklists.models import ChecklistVersion, JSONType
-from audit_api.db import Base, Tracked, utcnow
+from audit_api.checklists.models import ChecklistVersion
+from audit_api.db import Base, JSONType, Tracked, utcnow
 from audit_api.locations.models import Location
 
 if TYPE_CHECKING:

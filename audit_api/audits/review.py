@@ -11,7 +11,6 @@ from audit_api.errors import Conflict, Forbidden, field_error
 from audit_api.users.models import User
 
 OUTCOME = {"approve": "approved", "return": "draft", "reject": "rejected"}
-ACTION = {"approve": "approved", "return": "returned", "reject": "rejected"}
 
 
 def review(actor: User, audit_id: str, decision: str, note: str | None) -> Audit:

@@ -21,13 +21,13 @@ from audit_api.audits.schemas import (
 )
 from audit_api.audits.views import audit_view, stored_result
 from audit_api.auth.guard import current_user, requires
-from audit_api.checklists.routes import pick_language
 from audit_api.checklists.schemas import ScoreOut
 from audit_api.checklists.views import score_view
 from audit_api.disputes.schemas import DisputeIn, DisputeOut
 from audit_api.disputes.service import open_dispute
 from audit_api.errors import NotFound, validated
 from audit_api.http import MAX_PAGE_SIZE, check_if_match, etag_of, paged
+from audit_api.i18n import pick_language
 from audit_api.idempotency.service import idempotent
 
 blp = Blueprint("audits", __name__, url_prefix="/api/v1/audits", description="Field audits.")

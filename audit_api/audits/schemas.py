@@ -10,7 +10,6 @@ from audit_api.fields import PLAUSIBLE, Id, Instant
 
 NON_NEGATIVE = validate.Range(min=0, error="must be 0 or more")
 ANSWERED_BY = ("person", "ivr", "voicemail", "no_answer")
-DECISIONS = ("approve", "return", "reject")
 STATUSES = ("draft", "submitted", "approved", "rejected", "disputed")
 
 

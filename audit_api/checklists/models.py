@@ -5,13 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, text
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from audit_api.db import Base, Tracked, utcnow
-
-JSONType = JSON().with_variant(JSONB(), "postgresql")
+from audit_api.db import Base, JSONType, Tracked, utcnow
 
 
 class Checklist(Base):

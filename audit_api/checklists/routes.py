@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -21,26 +20,10 @@ from audit_api.checklists.schemas import (
     VersionSummary,
 )
 from audit_api.checklists.views import checklist_view, score_view, version_summary, version_view
-from audit_api.errors import field_error
 from audit_api.http import MAX_PAGE_SIZE, check_if_match, etag_of, paged
+from audit_api.i18n import pick_language
 
 blp = Blueprint("checklists", __name__, url_prefix="/api/v1/checklists", description="Checklists.")
-
-
-def pick_language(languages: list[str]) -> str | None:
-    """`?lang=` (or 'all', giving None), else the best Accept-Language match, else the first."""
-    asked = request.args.get("lang")
-    if asked == "all":
-        return None
-    if asked:
-        if asked not in languages:
-            raise field_error("lang", f"one of {', '.join(languages)} or all")
-        return asked
-    return request.accept_languages.best_match(languages) or languages[0]
-
-
-def _lang_of(checklist: Any) -> str | None:
-    return pick_language(checklist.versions[-1].definition["languages"])
 
 
 def _version_response(row: Any, status: int = 200) -> Any:

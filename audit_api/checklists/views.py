@@ -6,7 +6,7 @@ from typing import Any
 
 from audit_api.checklists.crosscheck import LOCAL_TEXT
 from audit_api.checklists.models import Checklist, ChecklistVersion
-from audit_api.reports.stats import rounded
+from audit_api.numbers import rounded
 from audit_api.scoring.engine import ScoreResult
 
 

@@ -8,8 +8,7 @@ from typing import Any
 from sqlalchemy import BigInteger, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from audit_api.checklists.models import JSONType
-from audit_api.db import Base, Tracked
+from audit_api.db import Base, JSONType, Tracked
 
 VARIANTS = ("original", "display", "thumb")
 STAGING = "uploads/"  # where upload forms put files until `complete` accepts them

@@ -12,8 +12,8 @@ from sqlalchemy import ColumnElement, select
 from audit_api.audits.models import Audit, AuditItemScore, AuditSectionScore
 from audit_api.db import db
 from audit_api.exports.query import audit_batches, encode_cursor, export_conditions
+from audit_api.numbers import rounded
 from audit_api.regions.models import Region
-from audit_api.reports.stats import rounded
 
 AUDIT_COLUMNS = [
     "audit_id",

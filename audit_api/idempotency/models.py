@@ -8,8 +8,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from audit_api.checklists.models import JSONType
-from audit_api.db import Base, utcnow
+from audit_api.db import Base, JSONType, utcnow
 
 
 class IdempotencyRecord(Base):

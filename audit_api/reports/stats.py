@@ -38,8 +38,3 @@ def competition_ranks(values: list[float]) -> list[int]:
     for index, value in enumerate(values):
         ranks.append(ranks[-1] if index and value == values[index - 1] else index + 1)
     return ranks
-
-
-def rounded(value: float | None) -> float | None:
-    """Scores in responses carry 2 decimals."""
-    return None if value is None else round(value, 2)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from audit_api.reports.stats import Summary, rounded
+from audit_api.numbers import rounded
+from audit_api.reports.stats import Summary
 
 
 def summary_view(summary: Summary) -> dict[str, Any]:
