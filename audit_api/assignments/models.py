@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String
@@ -14,6 +15,14 @@ from audit_api.locations.models import Location
 
 if TYPE_CHECKING:
     from audit_api.audits.models import Audit
+
+
+class AssignmentStatus(StrEnum):
+    """An assignment waits (open), has its submitted audit (done) or was called off."""
+
+    OPEN = "open"
+    DONE = "done"
+    CANCELLED = "cancelled"
 
 
 class Assignment(Tracked, Base):
@@ -31,7 +40,7 @@ class Assignment(Tracked, Base):
     due_from: Mapped[datetime]
     due_to: Mapped[datetime]
     # open: to be done (a draft may exist); done: an audit was submitted; cancelled.
-    status: Mapped[str] = mapped_column(String(10), default="open", index=True)
+    status: Mapped[str] = mapped_column(String(10), default=AssignmentStatus.OPEN, index=True)
 
     location: Mapped[Location] = relationship(lazy="joined")
     checklist_version: Mapped[ChecklistVersion] = relationship(lazy="joined")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from audit_api.assignments.models import AssignmentStatus
 from audit_api.fields import Id, Instant, Partial
 
 KINDS = validate.OneOf(("visit", "call"))
-STATUSES = ("open", "done", "cancelled")
 
 
 class AssignmentIn(Schema):
@@ -33,7 +33,9 @@ class AssignmentPatch(Partial, Schema):
     auditor_id = Id(strict=True)
     due_from = Instant()
     due_to = Instant()
-    status = fields.String(validate=validate.OneOf(("open", "cancelled")))
+    status = fields.String(
+        validate=validate.OneOf((AssignmentStatus.OPEN, AssignmentStatus.CANCELLED))
+    )
 
 
 class AssignmentOut(Schema):
@@ -57,7 +59,7 @@ class AssignmentOut(Schema):
 class AssignmentQuery(Schema):
     """Filters of the assignment list."""
 
-    status = fields.String(validate=validate.OneOf(STATUSES))
+    status = fields.String(validate=validate.OneOf(list(AssignmentStatus)))
     location_id = Id()
     auditor_id = Id()
     due_after = Instant(metadata={"description": "window ends after this time"})

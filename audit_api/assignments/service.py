@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, select
 
-from audit_api.assignments.models import Assignment
+from audit_api.assignments.models import Assignment, AssignmentStatus
 from audit_api.auth.policy import AUDITOR, HQ, visible_locations
 from audit_api.checklists.models import ChecklistVersion
 from audit_api.checklists.service import get_version
@@ -118,7 +118,7 @@ def update_assignment(actor: User, assignment: Assignment, data: dict[str, Any])
     lock = select(Assignment.id).where(Assignment.id == assignment.id).with_for_update()
     db.session.execute(lock)
     db.session.refresh(assignment)
-    if assignment.status != "open":
+    if assignment.status != AssignmentStatus.OPEN:
         raise Conflict(f"The assignment is {assignment.status}; it can no longer change.")
     if "auditor_id" in data and data["auditor_id"] != assignment.auditor_id:
         _auditor(actor, data["auditor_id"])
@@ -134,4 +134,4 @@ def update_assignment(actor: User, assignment: Assignment, data: dict[str, Any])
 
 def cancel_assignment(actor: User, assignment: Assignment) -> None:
     """Cancel an open assignment."""
-    update_assignment(actor, assignment, {"status": "cancelled"})
+    update_assignment(actor, assignment, {"status": AssignmentStatus.CANCELLED})

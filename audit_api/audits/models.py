@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ForeignKey, Index, String
@@ -14,6 +15,16 @@ from audit_api.locations.models import Location
 
 if TYPE_CHECKING:
     from audit_api.evidence.models import Photo
+
+
+class AuditStatus(StrEnum):
+    """Where an audit is in its lifecycle (draft -> submitted -> approved...)."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    DISPUTED = "disputed"
 
 
 class Audit(Tracked, Base):
@@ -33,7 +44,7 @@ class Audit(Tracked, Base):
     # One assignment is one audit; self-audits have none (NULLs never clash).
     assignment_id: Mapped[int | None] = mapped_column(ForeignKey("assignments.id"), unique=True)
     auditor_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    status: Mapped[str] = mapped_column(String(10), default="draft")
+    status: Mapped[str] = mapped_column(String(10), default=AuditStatus.DRAFT)
     answers: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
     paradata: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     started_at: Mapped[datetime]

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from audit_api.audits.models import Audit, AuditEvent
+from audit_api.assignments.models import AssignmentStatus
+from audit_api.audits.models import Audit, AuditEvent, AuditStatus
 from audit_api.audits.service import get_audit, record, set_assignment_status
 from audit_api.db import db, fetch_page, utcnow
 from audit_api.errors import Conflict, Forbidden, field_error
 from audit_api.users.models import User
 
-OUTCOME = {"approve": "approved", "return": "draft", "reject": "rejected"}
+OUTCOME = {
+    "approve": AuditStatus.APPROVED,
+    "return": AuditStatus.DRAFT,
+    "reject": AuditStatus.REJECTED,
+}
 
 
 def review(actor: User, audit_id: str, decision: str, note: str | None) -> Audit:
@@ -18,7 +23,7 @@ def review(actor: User, audit_id: str, decision: str, note: str | None) -> Audit
     audit = get_audit(actor, audit_id, lock=True)
     if audit.auditor_id == actor.id:
         raise Forbidden("Nobody reviews their own audit.")
-    if audit.status != "submitted":
+    if audit.status != AuditStatus.SUBMITTED:
         last = _last_review(audit)
         if (
             last is not None
@@ -49,7 +54,7 @@ def review(actor: User, audit_id: str, decision: str, note: str | None) -> Audit
 def _reopen(audit: Audit) -> None:
     """Back to draft: the score goes (the event log keeps it) and the assignment reopens."""
     audit.score = None
-    set_assignment_status(audit, "open")
+    set_assignment_status(audit, AssignmentStatus.OPEN)
 
 
 def _last_review(audit: Audit) -> AuditEvent | None:

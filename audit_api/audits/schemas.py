@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from audit_api.audits.models import AuditStatus
 from audit_api.checklists.schemas import AnswerIn, ScoreOut
 from audit_api.evidence.schemas import PhotoOut
 from audit_api.fields import PLAUSIBLE, Id, Instant
 
 NON_NEGATIVE = validate.Range(min=0, error="must be 0 or more")
 ANSWERED_BY = ("person", "ivr", "voicemail", "no_answer")
-STATUSES = ("draft", "submitted", "approved", "rejected", "disputed")
 
 
 class CheckinIn(Schema):
@@ -112,7 +112,7 @@ class AuditOut(Schema):
 class AuditQuery(Schema):
     """Filters of the audit list."""
 
-    status = fields.String(validate=validate.OneOf(STATUSES))
+    status = fields.String(validate=validate.OneOf(list(AuditStatus)))
     location_id = Id()
     region_id = Id(metadata={"description": "in this region or any below it"})
     auditor_id = Id()

@@ -12,9 +12,9 @@ from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload
 
-from audit_api.assignments.models import Assignment
+from audit_api.assignments.models import Assignment, AssignmentStatus
 from audit_api.assignments.service import get_assignment, published_version
-from audit_api.audits.models import Audit, AuditEvent
+from audit_api.audits.models import Audit, AuditEvent, AuditStatus
 from audit_api.audits.paradata import derive_answers, geofence, local_date
 from audit_api.auth.policy import (
     AUDITOR,
@@ -146,7 +146,7 @@ def _assignment_for(actor: User, data: dict[str, Any]) -> Assignment | None:
             "Only the assignment's auditor fills it; a self-audit leaves assignment_id out.",
             {"assignment_id": ["assigned to another auditor"]},
         )
-    if assignment.status != "open":
+    if assignment.status != AssignmentStatus.OPEN:
         raise Conflict(f"The assignment is {assignment.status}.")
     taken = db.session.scalar(select(Audit.id).where(Audit.assignment_id == assignment.id))
     if taken is not None:
@@ -179,7 +179,7 @@ def _new_audit(actor: User, audit_id: str, data: dict[str, Any]) -> Audit:
         kind=data["kind"],
         assignment_id=data["assignment_id"],
         auditor_id=actor.id,
-        status="draft",
+        status=AuditStatus.DRAFT,
         started_at=data["started_at"],
         visit_date=local_date(data["started_at"], location.timezone),
     )
@@ -192,7 +192,7 @@ def _new_audit(actor: User, audit_id: str, data: dict[str, Any]) -> Audit:
 def _check_editable(actor: User, audit: Audit, data: dict[str, Any]) -> None:
     if audit.auditor_id != actor.id:
         raise Forbidden("Only the auditor who started this audit can change it.")
-    if audit.status != "draft":
+    if audit.status != AuditStatus.DRAFT:
         raise Conflict(f"The audit is {audit.status}; only drafts can change.")
     current = {**_pinned(audit), "assignment_id": audit.assignment_id}
     for name in IMMUTABLE:
@@ -212,7 +212,7 @@ def check_window(audit: Audit, started_at: datetime) -> None:
     assignment = db.session.get(Assignment, audit.assignment_id)
     if assignment is None:
         return
-    if assignment.status == "cancelled":
+    if assignment.status == AssignmentStatus.CANCELLED:
         raise Conflict(
             "The assignment was cancelled; its audit can no longer change or be submitted.",
             {"assignment_id": ["cancelled"]},

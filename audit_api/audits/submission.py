@@ -8,7 +8,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from audit_api.audits.models import Audit, AuditItemScore, AuditScore, AuditSectionScore
+from audit_api.assignments.models import AssignmentStatus
+from audit_api.audits.models import (
+    Audit,
+    AuditItemScore,
+    AuditScore,
+    AuditSectionScore,
+    AuditStatus,
+)
 from audit_api.audits.service import (
     check_window,
     content_digest,
@@ -24,7 +31,7 @@ from audit_api.scoring.answers import AnswersInvalid, check_answers
 from audit_api.scoring.engine import Answer, ScoreResult, iter_items, score, visibility
 from audit_api.users.models import User
 
-DONE = ("submitted", "approved", "disputed", "rejected")
+DONE = tuple(s for s in AuditStatus if s != AuditStatus.DRAFT)
 
 
 def missing_evidence(definition: dict, answers: dict[str, Answer], result: ScoreResult):
@@ -106,12 +113,12 @@ def _finish(actor: User, audit: Audit, device_time: datetime | None) -> None:
     result = score_answers(audit, answers, photo_errors)
     audit.answers = answers
     now = utcnow()
-    audit.status, audit.submitted_at, audit.received_at = "submitted", now, now
+    audit.status, audit.submitted_at, audit.received_at = AuditStatus.SUBMITTED, now, now
     reference = device_time or audit.device_submitted_at
     audit.clock_skew_s = (now - reference).total_seconds() if reference else None
     store_score(audit, result)
     refresh_signals(audit)
-    set_assignment_status(audit, "done")
+    set_assignment_status(audit, AssignmentStatus.DONE)
     record(
         audit,
         actor,

@@ -9,7 +9,7 @@ from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
 
 from audit_api.checklists.files import BUILTIN_DIR, builtin_definitions, digest
-from audit_api.checklists.models import Checklist, ChecklistVersion
+from audit_api.checklists.models import Checklist, ChecklistVersion, VersionStatus
 from audit_api.db import db, utcnow
 
 log = logging.getLogger(__name__)
@@ -44,7 +44,7 @@ def sync_builtins(folder: Path = BUILTIN_DIR) -> int:
             ChecklistVersion(
                 checklist=checklist,
                 version=version,
-                status="published",
+                status=VersionStatus.PUBLISHED,
                 definition=definition,
                 digest=digest(definition),
                 published_at=utcnow(),

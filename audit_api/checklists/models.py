@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from audit_api.db import Base, JSONType, Tracked, utcnow
+
+
+class VersionStatus(StrEnum):
+    """A checklist version is edited as a draft, then published and never changed."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
 
 
 class Checklist(Base):
@@ -52,7 +60,7 @@ class ChecklistVersion(Tracked, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     checklist_id: Mapped[int] = mapped_column(ForeignKey("checklists.id"), index=True)
     version: Mapped[int]
-    status: Mapped[str] = mapped_column(String(10), default="draft")
+    status: Mapped[str] = mapped_column(String(10), default=VersionStatus.DRAFT)
     definition: Mapped[dict[str, Any]] = mapped_column(JSONType)
     # sha256 of the canonical JSON: a built-in file edited without a new version is caught.
     digest: Mapped[str] = mapped_column(String(64))
@@ -64,4 +72,4 @@ class ChecklistVersion(Tracked, Base):
     @property
     def published(self) -> bool:
         """A published version is immutable and may be pinned by audits."""
-        return self.status == "published"
+        return self.status == VersionStatus.PUBLISHED

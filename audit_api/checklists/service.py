@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, or_, select
 from audit_api.auth.policy import HQ, MANAGER
 from audit_api.checklists.definition import DefinitionInvalid, load_definition
 from audit_api.checklists.files import digest
-from audit_api.checklists.models import Checklist, ChecklistVersion
+from audit_api.checklists.models import Checklist, ChecklistVersion, VersionStatus
 from audit_api.db import commit_unique, db, fetch_page, utcnow
 from audit_api.errors import Conflict, Forbidden, Invalid, NotFound, field_error
 from audit_api.scoring.answers import AnswersInvalid, check_answers
@@ -145,7 +145,7 @@ def publish(actor: User, key: str, version: int) -> ChecklistVersion:
     _own(actor, key)
     row = get_version(actor, key, version)
     if not row.published:
-        row.status, row.published_at = "published", utcnow()
+        row.status, row.published_at = VersionStatus.PUBLISHED, utcnow()
         db.session.commit()
     return row
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from audit_api.checklists.schemas import AnswerIn
+from audit_api.disputes.models import DisputeStatus
 
 
 class DisputeIn(Schema):
@@ -17,7 +18,9 @@ class DisputeIn(Schema):
 class ResolveIn(Schema):
     """HQ's resolution: upheld (nothing changes) or overturned with corrected answers."""
 
-    outcome = fields.String(required=True, validate=validate.OneOf(("upheld", "overturned")))
+    outcome = fields.String(
+        required=True, validate=validate.OneOf((DisputeStatus.UPHELD, DisputeStatus.OVERTURNED))
+    )
     note = fields.String(validate=validate.Length(1, 4000))
     answers = fields.List(fields.Nested(AnswerIn), load_default=list)
 
@@ -41,5 +44,5 @@ class DisputeOut(Schema):
 class DisputeQuery(Schema):
     """Filters of the dispute list."""
 
-    status = fields.String(validate=validate.OneOf(("open", "upheld", "overturned")))
+    status = fields.String(validate=validate.OneOf(list(DisputeStatus)))
     audit_id = fields.String()

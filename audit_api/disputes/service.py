@@ -8,11 +8,11 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import ColumnElement, select
 
-from audit_api.audits.models import Audit
+from audit_api.audits.models import Audit, AuditStatus
 from audit_api.audits.service import get_audit, plain_answers, record, visible_audits
 from audit_api.audits.submission import score_answers, store_score
 from audit_api.db import db, fetch_page, get_visible, utcnow
-from audit_api.disputes.models import Dispute
+from audit_api.disputes.models import Dispute, DisputeStatus
 from audit_api.errors import Conflict, field_error
 from audit_api.scoring.engine import iter_items
 from audit_api.users.models import User
@@ -35,7 +35,7 @@ def list_disputes(actor: User, *, page: int, page_size: int, **filters: Any):
 def open_dispute(actor: User, audit_id: str, items: list[str], reason: str) -> Dispute:
     """Dispute items of an approved audit within the window; the audit becomes disputed."""
     audit = get_audit(actor, audit_id, lock=True)
-    if audit.status != "approved":
+    if audit.status != AuditStatus.APPROVED:
         raise Conflict(f"Only approved audits can be disputed; this one is {audit.status}.")
     window = timedelta(days=int(current_app.config["DISPUTE_WINDOW_DAYS"]))
     if audit.approved_at is None or utcnow() - audit.approved_at > window:
@@ -52,7 +52,7 @@ def open_dispute(actor: User, audit_id: str, items: list[str], reason: str) -> D
         reason=reason,
     )
     db.session.add(dispute)
-    audit.status = "disputed"
+    audit.status = AuditStatus.DISPUTED
     record(audit, actor, "disputed", reason, items=dispute.items)
     db.session.commit()
     return dispute
@@ -76,9 +76,9 @@ def resolve(
     dispute = get_visible(Dispute, dispute_id, visible_disputes(actor), "Dispute")
     audit = get_audit(actor, dispute.audit_id, lock=True)
     db.session.refresh(dispute)  # read again under the audit's lock: a racing resolve is seen
-    if dispute.status != "open":
+    if dispute.status != DisputeStatus.OPEN:
         raise Conflict(f"The dispute is already {dispute.status}.")
-    if outcome == "overturned":
+    if outcome == DisputeStatus.OVERTURNED:
         _overturn(actor, audit, dispute, answers, note)
     elif answers:
         raise field_error("answers", "Only an overturned dispute corrects answers.")
@@ -86,7 +86,7 @@ def resolve(
         record(audit, actor, "dispute_upheld", note, dispute_id=dispute.id)
     dispute.status, dispute.resolved_by_id = outcome, actor.id
     dispute.resolved_at, dispute.resolution_note = utcnow(), note
-    audit.status = "approved"
+    audit.status = AuditStatus.APPROVED
     db.session.commit()
     return dispute
 

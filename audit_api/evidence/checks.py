@@ -12,7 +12,7 @@ from sqlalchemy import or_, select
 from audit_api.audits.models import Audit
 from audit_api.db import db, utcnow
 from audit_api.evidence.images import Processed
-from audit_api.evidence.models import Photo
+from audit_api.evidence.models import Photo, PhotoStatus
 from audit_api.evidence.signals import (
     NEAR_BITS,
     bands,
@@ -36,7 +36,7 @@ def store_facts(photo: Photo, processed: Processed, size: int, audit: Audit) -> 
     photo.band0, photo.band1, photo.band2, photo.band3 = bands(processed.phash)
     photo.taken_at = None if taken_at is None else taken_at.astimezone(UTC)
     photo.latitude, photo.longitude = facts.latitude, facts.longitude
-    photo.status = "ready"
+    photo.status = PhotoStatus.READY
     photo.signals = signals_of(photo, audit)
 
 
@@ -61,7 +61,7 @@ def _copied_from(photo: Photo) -> tuple[str, str, str, int] | None:
     candidates = select(Photo.id, Photo.audit_id, Photo.sha256, Photo.phash).where(
         Photo.org_id == photo.org_id,
         Photo.audit_id != photo.audit_id,
-        Photo.status == "ready",
+        Photo.status == PhotoStatus.READY,
         or_(
             Photo.sha256 == photo.sha256,
             *(getattr(Photo, f"band{n}") == getattr(photo, f"band{n}") for n in range(4)),
@@ -80,7 +80,7 @@ def _copied_from(photo: Photo) -> tuple[str, str, str, int] | None:
 def ready_photos(audit: Audit) -> list[Photo]:
     """The audit's photos whose bytes have arrived, oldest first (loaded with the audit, under
     its row lock, so no second query)."""
-    return [p for p in audit.photos if p.status == "ready"]
+    return [p for p in audit.photos if p.status == PhotoStatus.READY]
 
 
 def answers_with_photos(

@@ -21,7 +21,7 @@ from audit_api.audits.service import record
 from audit_api.db import db, utcnow
 from audit_api.errors import Conflict, Forbidden, Invalid, NotFound, PayloadTooLarge
 from audit_api.evidence.checks import store_facts
-from audit_api.evidence.models import STAGING, Photo
+from audit_api.evidence.models import STAGING, Photo, PhotoStatus
 from audit_api.evidence.service import (
     check_item,
     check_room,
@@ -58,7 +58,7 @@ def start_upload(actor: User, audit_id: str, data: dict[str, Any]) -> tuple[Phot
         raise Invalid("The photo is too large.", {"size": [f"must be at most {limit} bytes"]})
     photo_id = str(data["photo_id"])
     photo = existing(audit, photo_id)
-    if photo is not None and photo.status == "ready":
+    if photo is not None and photo.status == PhotoStatus.READY:
         raise Conflict("This photo is already uploaded.", {"photo_id": ["already complete"]})
     if photo is None:
         check_room(audit)
@@ -84,7 +84,9 @@ def receive_local(key: str, data: bytes) -> None:
         raise Forbidden("Uploads go straight to the object storage.")
     # Locked, so `complete` cannot move the staged file while this form writes it.
     photo = db.session.scalar(
-        select(Photo).where(Photo.upload_key == key, Photo.status == "pending").with_for_update()
+        select(Photo)
+        .where(Photo.upload_key == key, Photo.status == PhotoStatus.PENDING)
+        .with_for_update()
     )
     if photo is None:
         raise Conflict(
@@ -100,7 +102,7 @@ def complete(actor: User, audit_id: str, photo_id: str) -> Photo:
     """Check what the phone uploaded (size, then decoding), derive the copies, and move the
     checked original into place."""
     _, photo = _pending(actor, audit_id, photo_id)
-    if photo.status == "ready":
+    if photo.status == PhotoStatus.READY:
         return photo  # a retried complete
     staged, limit = photo.upload_key, current_app.config["PHOTO_MAX_BYTES"]
     found = storage().stat(staged) if staged else None
@@ -122,7 +124,7 @@ def complete(actor: User, audit_id: str, photo_id: str) -> Photo:
         _refuse(_pending(actor, audit_id, photo_id)[1], staged)
         raise
     audit, photo = _pending(actor, audit_id, photo_id)
-    if photo.status == "ready":
+    if photo.status == PhotoStatus.READY:
         return photo  # a retry finished first
     if photo.upload_key != staged:
         raise _changed()  # the upload was finished another way meanwhile
@@ -154,6 +156,6 @@ def _pending(actor: User, audit_id: str, photo_id: str) -> tuple[Audit, Photo]:
 def _refuse(photo: Photo, key: str) -> None:
     """Delete a failed upload: its staged object and its pending row."""
     storage().delete([key])
-    if photo.status == "pending" and photo.upload_key in (key, None):
+    if photo.status == PhotoStatus.PENDING and photo.upload_key in (key, None):
         db.session.delete(photo)
     db.session.commit()

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from audit_api.db import db, utcnow
-from audit_api.evidence.models import STAGING, Photo
+from audit_api.evidence.models import STAGING, Photo, PhotoStatus
 from audit_api.evidence.storage import storage
 from audit_api.housekeeping import pruner
 
@@ -18,7 +18,7 @@ def prune_pending(hours: int, now: datetime | None = None) -> int:
     """Delete pending photos older than `hours` (form issued, never completed) with any file
     the phone staged; returns how many."""
     cutoff = (now or utcnow()) - timedelta(hours=hours)
-    stale = select(Photo).where(Photo.status == "pending", Photo.created_at < cutoff)
+    stale = select(Photo).where(Photo.status == PhotoStatus.PENDING, Photo.created_at < cutoff)
     removed = 0
     for photo in db.session.scalars(stale).all():
         if photo.upload_key:
@@ -35,7 +35,7 @@ def sweep_staged() -> int:
     presigned POST before it expires). Returns how many."""
     staged = list(storage().keys(STAGING))  # listed before the live keys are read, so a
     live = set(  # form issued meanwhile is never mistaken for garbage
-        db.session.scalars(select(Photo.upload_key).where(Photo.status == "pending"))
+        db.session.scalars(select(Photo.upload_key).where(Photo.status == PhotoStatus.PENDING))
     )
     garbage = [key for key in staged if key not in live]
     if garbage:

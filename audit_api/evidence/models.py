@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import BigInteger, ForeignKey, Index, String
@@ -12,6 +13,13 @@ from audit_api.db import Base, JSONType, Tracked
 
 VARIANTS = ("original", "display", "thumb")
 STAGING = "uploads/"  # where upload forms put files until `complete` accepts them
+
+
+class PhotoStatus(StrEnum):
+    """A photo waits for its bytes (pending), then it is evidence (ready)."""
+
+    PENDING = "pending"
+    READY = "ready"
 
 
 class Photo(Tracked, Base):
@@ -27,7 +35,7 @@ class Photo(Tracked, Base):
     org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
     audit_id: Mapped[str] = mapped_column(ForeignKey("audits.id"), index=True)
     item_key: Mapped[str | None] = mapped_column(String(60))
-    status: Mapped[str] = mapped_column(String(8), default="pending")
+    status: Mapped[str] = mapped_column(String(8), default=PhotoStatus.PENDING)
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     declared_type: Mapped[str] = mapped_column(String(40))
     content_type: Mapped[str | None] = mapped_column(String(40))

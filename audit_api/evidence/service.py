@@ -9,7 +9,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from audit_api.audits.models import Audit
+from audit_api.audits.models import Audit, AuditStatus
 from audit_api.audits.service import get_audit, record
 from audit_api.auth.policy import check
 from audit_api.db import db
@@ -17,7 +17,7 @@ from audit_api.errors import Conflict, Forbidden, Invalid, NotFound
 from audit_api.evidence.checks import store_facts
 from audit_api.evidence.decoding import decode_slot
 from audit_api.evidence.images import ImageRejected, Processed, process
-from audit_api.evidence.models import VARIANTS, Photo
+from audit_api.evidence.models import VARIANTS, Photo, PhotoStatus
 from audit_api.evidence.storage import storage
 from audit_api.scoring.engine import iter_items
 from audit_api.users.models import User
@@ -28,7 +28,7 @@ def draft(actor: User, audit_id: str) -> Audit:
     audit = get_audit(actor, audit_id, lock=True, lean=True)
     if audit.auditor_id != actor.id:
         raise Forbidden("Only the auditor who started this audit can change its photos.")
-    if audit.status != "draft":
+    if audit.status != AuditStatus.DRAFT:
         raise Conflict(f"The audit is {audit.status}; only a draft's photos can change.")
     return audit
 
@@ -138,7 +138,7 @@ def _accepts(
     audit = draft(actor, audit_id)
     check_item(audit, item)
     photo = existing(audit, photo_id)
-    if photo is not None and photo.status == "ready":
+    if photo is not None and photo.status == PhotoStatus.READY:
         if photo.sha256 != hashlib.sha256(data).hexdigest():
             raise Conflict("This photo id was uploaded with other content.", {"file": ["differs"]})
         return photo
@@ -198,7 +198,7 @@ def content(actor: User, photo_id: str, variant: str) -> tuple[Photo, str]:
     if photo is None or photo.org_id != actor.org_id:
         raise NotFound("Photo not found.")
     get_audit(actor, photo.audit_id)  # scope: 404 outside it
-    if photo.status != "ready":
+    if photo.status != PhotoStatus.READY:
         raise NotFound("The photo's bytes have not arrived yet.")
     if variant == "original":
         check(actor, "photos:original")

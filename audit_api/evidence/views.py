@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from audit_api.evidence.models import Photo
+from audit_api.evidence.models import Photo, PhotoStatus
 
 
 def photo_view(photo: Photo) -> dict[str, Any]:
     """A photo as the API shows it; links only once its bytes have arrived."""
     content = f"/api/v1/photos/{photo.id}/content"
-    ready = photo.status == "ready"
+    ready = photo.status == PhotoStatus.READY
     return {
         "id": photo.id,
         "audit_id": photo.audit_id,

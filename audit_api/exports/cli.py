@@ -11,7 +11,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import func, select, true
 
-from audit_api.audits.models import Audit
+from audit_api.audits.models import Audit, AuditStatus
 from audit_api.db import db
 from audit_api.exports import formats, query, rows
 from audit_api.exports.copy_csv import copy_answers_csv, uses_copy
@@ -22,7 +22,7 @@ from audit_api.exports.copy_csv import copy_answers_csv, uses_copy
 @click.option("--org", "org_id", type=int, required=True, help="organization id")
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "xlsx"]), default="csv")
 @click.option("--out", type=click.Path(path_type=Path), required=True, help="file to write")
-@click.option("--status", default="approved", show_default=True)
+@click.option("--status", default=AuditStatus.APPROVED.value, show_default=True)
 @click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), help="first visit date")
 @click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), help="last visit date")
 @click.option("--bom", is_flag=True, help="start CSV with a UTF-8 BOM (Excel)")

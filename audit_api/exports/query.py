@@ -10,7 +10,7 @@ from uuid import UUID
 
 from sqlalchemy import ColumnElement, and_, or_, select
 
-from audit_api.audits.models import Audit, AuditScore
+from audit_api.audits.models import Audit, AuditScore, AuditStatus
 from audit_api.auth.policy import locations_in_region
 from audit_api.checklists.models import Checklist, ChecklistVersion
 from audit_api.db import db
@@ -54,7 +54,7 @@ def _after(cursor: str) -> ColumnElement[bool]:
 
 def export_conditions(org_id: int, scope: ColumnElement[bool], f: dict[str, Any]) -> list:
     where = [Audit.org_id == org_id, Audit.location_id.in_(select(Location.id).where(scope))]
-    status = f.get("status", "approved")
+    status = f.get("status", AuditStatus.APPROVED)
     if status != "all":
         where.append(Audit.status == status)
     for name in ("kind", "location_id"):

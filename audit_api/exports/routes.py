@@ -10,6 +10,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import ValidationError, fields, validate
 
+from audit_api.audits.models import AuditStatus
 from audit_api.auth.guard import current_user, requires
 from audit_api.auth.policy import visible_locations
 from audit_api.db import db
@@ -23,7 +24,7 @@ MEDIA = {
     "jsonl": "application/x-ndjson; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-STATUSES = ("approved", "submitted", "rejected", "disputed", "draft", "all")
+STATUSES = (*AuditStatus, "all")
 
 
 def _valid_cursor(value: str) -> None:
@@ -40,7 +41,7 @@ class ExportQuery(DateWindow):
     location_id = Id()
     kind = fields.String(validate=validate.OneOf(("visit", "call")))
     checklist = fields.String()
-    status = fields.String(load_default="approved", validate=validate.OneOf(STATUSES))
+    status = fields.String(load_default=AuditStatus.APPROVED, validate=validate.OneOf(STATUSES))
     updated_after = fields.String(
         validate=_valid_cursor,
         metadata={"description": "the `cursor` of the last row read"},

@@ -9,7 +9,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Select, case, extract, func, select
 
-from audit_api.audits.models import Audit, AuditItemScore, AuditScore, AuditSectionScore
+from audit_api.audits.models import (
+    Audit,
+    AuditItemScore,
+    AuditScore,
+    AuditSectionScore,
+    AuditStatus,
+)
 from audit_api.auth.policy import (
     locations_in_region,
     visible_locations,
@@ -54,7 +60,7 @@ def _approved(actor: User, window: Window, filters: dict[str, Any]) -> list[Colu
     """Approved, scored audits of locations in the actor's scope, in the window, filtered."""
     conditions = [
         Audit.org_id == actor.org_id,
-        Audit.status == "approved",
+        Audit.status == AuditStatus.APPROVED,
         Audit.location_id.in_(select(Location.id).where(visible_locations(actor))),
         Audit.visit_date.between(window.start, window.end),
         SCORE.is_not(None),
