@@ -74,10 +74,10 @@ def _init_extensions(app: Flask) -> None:
     from audit_api.disputes.routes import blp as disputes_blp
     from audit_api.errors import register_error_handlers
     from audit_api.evidence import decoding, storage
-    from audit_api.evidence.routes import blp as photos_blp
     from audit_api.exports.routes import blp as exports_blp
     from audit_api.extensions import limit_writes, limiter
     from audit_api.locations.routes import blp as locations_blp
+    from audit_api.photos.routes import blp as photos_blp
     from audit_api.regions.routes import blp as regions_blp
     from audit_api.reports.routes import blp as scores_blp
     from audit_api.users.routes import blp as users_blp

@@ -122,9 +122,9 @@ def checklists_sync() -> None:
 
 def init_app(app: Flask) -> None:
     """Register the commands on the app."""
-    from audit_api.evidence.cli import photos_cli
     from audit_api.exports.cli import export_command
     from audit_api.housekeeping import prune_command
+    from audit_api.photos.cli import photos_cli
 
     commands = (
         db_cli,

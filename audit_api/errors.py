@@ -13,6 +13,7 @@ from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
+from audit_api.bodies import too_large_errors
 from audit_api.validation import FieldErrors, flatten
 
 log = logging.getLogger(__name__)
@@ -137,8 +138,6 @@ def _from_http(error: HTTPException) -> ResponseReturnValue:
     if status == 429:
         message = f"Too many requests (limit {error.description}); retry later."
     if status == 413 and not errors:  # raised by Werkzeug while it read the body
-        from audit_api.request_checks import too_large_errors
-
         errors = too_large_errors()
     headers = dict(data.get("headers") or {})
     if status == 401:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, current_app, request
 from werkzeug.exceptions import HTTPException
 
+from audit_api.bodies import view_limit
 from audit_api.errors import BadRequest, Invalid, PayloadTooLarge
 
 MAX_JSON_DEPTH = 32  # the deepest real body (a checklist definition) is about 6 levels
@@ -23,28 +23,10 @@ MAX_JSON_DEPTH = 32  # the deepest real body (a checklist definition) is about 6
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
-@dataclass(frozen=True)
-class BodyLimit:
-    """A view's own body limit (for POST): a setting in bytes, plus an envelope's slack."""
-
-    setting: str
-    slack: int
-    field: str
-
-    def bytes(self) -> int:
-        """The largest body the view accepts."""
-        return int(current_app.config[self.setting]) + self.slack
-
-
-def _view_limit() -> BodyLimit | None:
-    view = current_app.view_functions.get(request.endpoint or "")
-    return getattr(getattr(view, "view_class", None), "body_limit", None)
-
-
 def apply_body_limit() -> None:
     """Raise the body limit for views that take larger bodies (photos); a body over the
     limit that applies is a 413 naming the view's field."""
-    limit = _view_limit() if request.method == "POST" else None
+    limit = view_limit()
     if limit is None:
         return
     request.max_content_length = limit.bytes()
@@ -53,14 +35,6 @@ def apply_body_limit() -> None:
         raise PayloadTooLarge(
             "The request body is too large.", {limit.field: [f"must be at most {allowed} bytes"]}
         )
-
-
-def too_large_errors() -> dict[str, list[str]]:
-    """What a 413 names: the view's own field and limit, else the body's."""
-    limit = _view_limit() if request.method == "POST" else None
-    if limit is not None:
-        return {limit.field: [f"must be at most {current_app.config[limit.setting]} bytes"]}
-    return {"_schema": [f"must be at most {current_app.config['MAX_CONTENT_LENGTH']} bytes"]}
 
 
 def parse_json_body() -> None:

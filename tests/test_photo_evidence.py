@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from audit_api.evidence.storage import ObjectChanged
+from audit_api.evidence.objects import ObjectChanged
 from tests.audit_helpers import new_id, visit_body
 from tests.photo_helpers import jpeg
 from tests.test_photos import AUDITS, TAKEN, fetch, post_form

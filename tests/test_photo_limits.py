@@ -9,7 +9,7 @@ import time
 import pytest
 from PIL import Image
 
-from audit_api.evidence import service
+from audit_api.photos import service
 from tests.photo_helpers import jpeg, upload
 from tests.test_photos import AUDITS, draft
 

@@ -23,8 +23,6 @@ from audit_api.audits.views import audit_view, stored_result
 from audit_api.auth.guard import current_user, requires
 from audit_api.checklists.schemas import ScoreOut
 from audit_api.checklists.views import score_view
-from audit_api.disputes.schemas import DisputeIn, DisputeOut
-from audit_api.disputes.service import open_dispute
 from audit_api.errors import NotFound, validated
 from audit_api.http import MAX_PAGE_SIZE, check_if_match, etag_of, paged
 from audit_api.i18n import pick_language
@@ -143,19 +141,6 @@ class Comments(MethodView):
     def post(self, data: dict[str, Any], audit_id: UUID) -> Any:
         """Comment on an audit (comments are never edited or removed)."""
         return review.comment(current_user(), str(audit_id), data["body"])
-
-
-@blp.route("/<uuid:audit_id>/disputes")
-class Disputes(MethodView):
-    """Disputes of an audit."""
-
-    @requires("disputes:create")
-    @idempotent
-    @blp.arguments(DisputeIn)
-    @blp.response(201, DisputeOut)
-    def post(self, data: dict[str, Any], audit_id: UUID) -> Any:
-        """Dispute items of an approved audit (a manager in scope, within the window)."""
-        return open_dispute(current_user(), str(audit_id), data["items"], data["reason"])
 
 
 @blp.route("/<uuid:audit_id>/events")

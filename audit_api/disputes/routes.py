@@ -3,20 +3,34 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from audit_api.auth.guard import current_user, requires
 from audit_api.disputes import service
-from audit_api.disputes.schemas import DisputeOut, DisputeQuery, ResolveIn
+from audit_api.disputes.schemas import DisputeIn, DisputeOut, DisputeQuery, ResolveIn
 from audit_api.http import MAX_PAGE_SIZE, paged
 from audit_api.idempotency.service import idempotent
 
-blp = Blueprint("disputes", __name__, url_prefix="/api/v1/disputes", description="Disputes.")
+blp = Blueprint("disputes", __name__, url_prefix="/api/v1", description="Disputes.")
 
 
-@blp.route("")
+@blp.route("/audits/<uuid:audit_id>/disputes")
+class AuditDisputes(MethodView):
+    """Disputes of an audit."""
+
+    @requires("disputes:create")
+    @idempotent
+    @blp.arguments(DisputeIn)
+    @blp.response(201, DisputeOut)
+    def post(self, data: dict[str, Any], audit_id: UUID) -> Any:
+        """Dispute items of an approved audit (a manager in scope, within the window)."""
+        return service.open_dispute(current_user(), str(audit_id), data["items"], data["reason"])
+
+
+@blp.route("/disputes")
 class Disputes(MethodView):
     """The dispute collection."""
 
@@ -29,7 +43,7 @@ class Disputes(MethodView):
         return paged(service.list_disputes, pagination_parameters, **query)
 
 
-@blp.route("/<int:dispute_id>/resolve")
+@blp.route("/disputes/<int:dispute_id>/resolve")
 class Resolve(MethodView):
     """Resolution."""
 

@@ -1,1 +1,1 @@
-"""Photo evidence: storage backends, image processing, evidence signals and the photo API."""
+"""Photo evidence as data: the Photo model, storage backends, image processing and signals."""

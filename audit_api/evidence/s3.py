@@ -12,7 +12,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from audit_api.errors import StorageUnavailable
-from audit_api.evidence.storage import ObjectChanged, Stat
+from audit_api.evidence.objects import ObjectChanged, Stat
 
 MISSING = ("404", "NoSuchKey", "NotFound")
 CHANGED = ("412", "PreconditionFailed")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from audit_api.audits.paradata import distance_m
+from audit_api.geo import distance_m
 
 # dHash bits two photos may differ in and still count as the same picture. The hash is
 # indexed as four 16-bit bands: photos within 3 bits share at least one band (pigeonhole).

@@ -6,7 +6,6 @@ import hashlib
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Protocol
 
@@ -14,20 +13,9 @@ from flask import Flask, current_app, url_for
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from audit_api.errors import StorageUnavailable
+from audit_api.evidence.objects import ObjectChanged, Stat
 
 LOCAL_UPLOAD_ENDPOINT = "photos.LocalUpload"
-
-
-class ObjectChanged(Exception):
-    """The object is not the version that was checked (it was replaced in between)."""
-
-
-@dataclass(frozen=True)
-class Stat:
-    """An object's size and a tag that changes whenever its bytes do."""
-
-    size: int
-    tag: str
 
 
 class Storage(Protocol):

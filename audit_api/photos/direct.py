@@ -22,7 +22,9 @@ from audit_api.db import db, utcnow
 from audit_api.errors import Conflict, Forbidden, Invalid, NotFound, PayloadTooLarge
 from audit_api.evidence.checks import store_facts
 from audit_api.evidence.models import STAGING, Photo, PhotoStatus
-from audit_api.evidence.service import (
+from audit_api.evidence.objects import ObjectChanged
+from audit_api.evidence.storage import LocalStorage, storage
+from audit_api.photos.service import (
     check_item,
     check_room,
     commit_or_forget,
@@ -33,7 +35,6 @@ from audit_api.evidence.service import (
     processed,
     store_variants,
 )
-from audit_api.evidence.storage import LocalStorage, ObjectChanged, storage
 from audit_api.users.models import User
 
 

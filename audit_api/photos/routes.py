@@ -10,10 +10,9 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from audit_api.auth.guard import current_user, requires
+from audit_api.bodies import BodyLimit
 from audit_api.errors import NotFound, UnsupportedMediaType, field_error, validated
-from audit_api.evidence import direct, service
 from audit_api.evidence.images import CONTENT_TYPES, DECLARED_TYPES
-from audit_api.evidence.local_upload import read_capped, receive_local_upload
 from audit_api.evidence.schemas import (
     MULTIPART_BODY,
     ContentQuery,
@@ -24,7 +23,8 @@ from audit_api.evidence.schemas import (
 )
 from audit_api.evidence.storage import storage
 from audit_api.evidence.views import photo_view
-from audit_api.request_checks import BodyLimit
+from audit_api.photos import direct, service
+from audit_api.photos.local_upload import read_capped, receive_local_upload
 
 blp = Blueprint("photos", __name__, url_prefix="/api/v1", description="Photo evidence.")
 # A photo upload may be larger than other bodies: the photo plus its multipart envelope.

@@ -6,8 +6,8 @@ from flask import current_app, request
 from werkzeug.datastructures import FileStorage
 
 from audit_api.errors import Forbidden, Invalid, PayloadTooLarge
-from audit_api.evidence import direct
 from audit_api.evidence.storage import LocalStorage, storage
+from audit_api.photos import direct
 
 
 def receive_local_upload() -> None:

@@ -1,0 +1,1 @@
+"""Photo evidence operations: uploads (through the API or straight to storage), serving, removal."""
