@@ -5,26 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import select
 
 from audit_api.assignments.models import Assignment, AssignmentStatus
-from audit_api.auth.policy import AUDITOR, HQ, visible_locations
+from audit_api.auth.policy import AUDITOR, visible_assignments, visible_locations
 from audit_api.checklists.models import ChecklistVersion
 from audit_api.checklists.service import get_version
 from audit_api.db import db, fetch_page, get_visible
 from audit_api.errors import Conflict, NotFound, field_error
 from audit_api.locations.models import Location
 from audit_api.users.models import User
-
-
-def visible_assignments(actor: User) -> ColumnElement[bool]:
-    """HQ: the organization's; managers: those of locations in scope; auditors: their own."""
-    in_org = Assignment.org_id == actor.org_id
-    if actor.role == HQ:
-        return in_org
-    if actor.role == AUDITOR:
-        return in_org & (Assignment.auditor_id == actor.id)
-    return in_org & Assignment.location_id.in_(select(Location.id).where(visible_locations(actor)))
 
 
 def list_assignments(

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from audit_api.assignments.models import AssignmentStatus
 from audit_api.audits.models import Audit, AuditEvent, AuditStatus
 from audit_api.audits.service import get_audit, record, set_assignment_status
+from audit_api.auth.policy import may_review
 from audit_api.db import db, fetch_page, utcnow
 from audit_api.errors import Conflict, Forbidden, field_error
 from audit_api.users.models import User
@@ -21,7 +22,7 @@ OUTCOME = {
 def review(actor: User, audit_id: str, decision: str, note: str | None) -> Audit:
     """Decide on a submitted audit; repeating the decision just made changes nothing."""
     audit = get_audit(actor, audit_id, lock=True)
-    if audit.auditor_id == actor.id:
+    if not may_review(actor, audit):
         raise Forbidden("Nobody reviews their own audit.")
     if audit.status != AuditStatus.SUBMITTED:
         last = _last_review(audit)

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload
 
@@ -18,8 +18,10 @@ from audit_api.audits.models import Audit, AuditEvent, AuditStatus
 from audit_api.audits.paradata import derive_answers, geofence, local_date
 from audit_api.auth.policy import (
     AUDITOR,
-    HQ,
     locations_in_region,
+    may_fill,
+    may_fill_assignment,
+    visible_audits,
     visible_locations,
 )
 from audit_api.db import db, fetch_page
@@ -29,18 +31,6 @@ from audit_api.scoring.answers import AnswersInvalid, check_answers
 from audit_api.users.models import User
 
 IMMUTABLE = ("location_id", "checklist_key", "checklist_version", "kind", "assignment_id")
-
-
-def visible_audits(actor: User) -> ColumnElement[bool]:
-    """HQ: the organization's; managers: those of locations in scope and their own; auditors:
-    their own."""
-    in_org = Audit.org_id == actor.org_id
-    if actor.role == HQ:
-        return in_org
-    if actor.role == AUDITOR:
-        return in_org & (Audit.auditor_id == actor.id)
-    in_scope = Audit.location_id.in_(select(Location.id).where(visible_locations(actor)))
-    return in_org & or_(in_scope, Audit.auditor_id == actor.id)
 
 
 def get_audit(actor: User, audit_id: str, *, lock: bool = False, lean: bool = False) -> Audit:
@@ -139,7 +129,7 @@ def _assignment_for(actor: User, data: dict[str, Any]) -> Assignment | None:
         assignment = get_assignment(actor, data["assignment_id"])
     except NotFound:
         raise NotFound("Assignment not found.", {"assignment_id": ["Not found."]}) from None
-    if assignment.auditor_id != actor.id:
+    if not may_fill_assignment(actor, assignment):
         if actor.role == AUDITOR:  # another auditor's assignment is not theirs to see
             raise NotFound("Assignment not found.", {"assignment_id": ["Not found."]})
         raise Forbidden(
@@ -190,7 +180,7 @@ def _new_audit(actor: User, audit_id: str, data: dict[str, Any]) -> Audit:
 
 
 def _check_editable(actor: User, audit: Audit, data: dict[str, Any]) -> None:
-    if audit.auditor_id != actor.id:
+    if not may_fill(actor, audit):
         raise Forbidden("Only the auditor who started this audit can change it.")
     if audit.status != AuditStatus.DRAFT:
         raise Conflict(f"The audit is {audit.status}; only drafts can change.")

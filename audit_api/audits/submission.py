@@ -24,6 +24,7 @@ from audit_api.audits.service import (
     save_draft,
     set_assignment_status,
 )
+from audit_api.auth.policy import may_fill
 from audit_api.db import db, utcnow
 from audit_api.errors import Conflict, Forbidden, Invalid
 from audit_api.evidence.checks import answers_with_photos, refresh_signals
@@ -140,7 +141,7 @@ def _submit_once(actor: User, audit_id: str, data: dict | None, device_time: dat
         audit, _ = save_draft(actor, audit_id, data)
     else:
         audit = get_audit(actor, audit_id)
-        if audit.auditor_id != actor.id:
+        if not may_fill(actor, audit):
             raise Forbidden("Only the auditor who started this audit can submit it.")
     _finish(actor, audit, device_time)
     db.session.commit()

@@ -1,9 +1,17 @@
-"""The roles table of DESIGN.md section 3 and the scope filters: the one place access is decided."""
+"""The one place access is decided: the roles table, the scope filters of every resource and
+the rules on single objects (who fills, who reviews). Services ask here; they never restate it.
+
+Scope filters are SQL conditions (an object outside them answers 404, as if it did not exist);
+`check` and the `may_*` rules answer a role or person that may see but not do (403)."""
 
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, Select, false, or_, select
 
+from audit_api.assignments.models import Assignment
+from audit_api.audits.models import Audit
+from audit_api.checklists.models import Checklist, ChecklistVersion
+from audit_api.disputes.models import Dispute
 from audit_api.errors import Forbidden
 from audit_api.locations.models import Location
 from audit_api.regions.models import Region
@@ -72,8 +80,6 @@ def visible_locations(user: User) -> ColumnElement[bool]:
         by_region = Location.region_id.in_(region_subtree(_scope_region_roots(user)))
         return in_org & or_(Location.id.in_(single), by_region)
     # Auditors see the locations of their own assignments.
-    from audit_api.assignments.models import Assignment
-
     assigned = select(Assignment.location_id).where(Assignment.auditor_id == user.id)
     return in_org & Location.id.in_(assigned)
 
@@ -92,3 +98,65 @@ def locations_in_region(region_id: int) -> Select[tuple[int]]:
     """Ids of the locations in a region or in any region below it."""
     tree = region_subtree(select(Region.id).where(Region.id == region_id))
     return select(Location.id).where(Location.region_id.in_(tree))
+
+
+def _in_scope(user: User, location_id: ColumnElement[int]) -> ColumnElement[bool]:
+    return location_id.in_(select(Location.id).where(visible_locations(user)))
+
+
+def visible_audits(user: User) -> ColumnElement[bool]:
+    """HQ: the organization's; managers: those of locations in scope and their own;
+    auditors: their own."""
+    in_org = Audit.org_id == user.org_id
+    if user.role == HQ:
+        return in_org
+    if user.role == AUDITOR:
+        return in_org & (Audit.auditor_id == user.id)
+    return in_org & or_(_in_scope(user, Audit.location_id), Audit.auditor_id == user.id)
+
+
+def scored_audits(user: User) -> ColumnElement[bool]:
+    """The audits that count in the user's scores and exports: those of locations in scope."""
+    return (Audit.org_id == user.org_id) & _in_scope(user, Audit.location_id)
+
+
+def visible_assignments(user: User) -> ColumnElement[bool]:
+    """HQ: the organization's; managers: those of locations in scope; auditors: their own."""
+    in_org = Assignment.org_id == user.org_id
+    if user.role == HQ:
+        return in_org
+    if user.role == AUDITOR:
+        return in_org & (Assignment.auditor_id == user.id)
+    return in_org & _in_scope(user, Assignment.location_id)
+
+
+def visible_checklists(user: User) -> ColumnElement[bool]:
+    """Built-ins and the organization's own; auditors only those of their assignments."""
+    if user.role in (HQ, MANAGER):
+        return or_(Checklist.org_id.is_(None), Checklist.org_id == user.org_id)
+    assigned = (
+        select(ChecklistVersion.checklist_id)
+        .join(Assignment, Assignment.checklist_version_id == ChecklistVersion.id)
+        .where(Assignment.auditor_id == user.id)
+    )
+    return Checklist.id.in_(assigned)
+
+
+def visible_disputes(user: User) -> ColumnElement[bool]:
+    """Disputes of the audits the user may see."""
+    return Dispute.audit_id.in_(select(Audit.id).where(visible_audits(user)))
+
+
+def may_fill(user: User, audit: Audit) -> bool:
+    """Only the person who started an audit changes, submits or adds photos to it."""
+    return audit.auditor_id == user.id
+
+
+def may_fill_assignment(user: User, assignment: Assignment) -> bool:
+    """Only an assignment's auditor fills it (a manager's own visit is a self-audit)."""
+    return assignment.auditor_id == user.id
+
+
+def may_review(user: User, audit: Audit) -> bool:
+    """Nobody reviews their own audit (the role and the scope are checked before)."""
+    return audit.auditor_id != user.id

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import or_, select
 
-from audit_api.auth.policy import HQ, MANAGER
+from audit_api.auth.policy import visible_checklists
 from audit_api.checklists.definition import DefinitionInvalid, load_definition
 from audit_api.checklists.files import digest
 from audit_api.checklists.models import Checklist, ChecklistVersion, VersionStatus
@@ -17,20 +17,6 @@ from audit_api.scoring.engine import ScoreResult, score
 from audit_api.users.models import User
 
 KEY_TAKEN = "A checklist with this key already exists (built-in or your organization's)."
-
-
-def visible_checklists(actor: User) -> ColumnElement[bool]:
-    """Built-ins and the organization's own; auditors see those of their assignments."""
-    if actor.role in (HQ, MANAGER):
-        return or_(Checklist.org_id.is_(None), Checklist.org_id == actor.org_id)
-    from audit_api.assignments.models import Assignment
-
-    assigned = (
-        select(ChecklistVersion.checklist_id)
-        .join(Assignment, Assignment.checklist_version_id == ChecklistVersion.id)
-        .where(Assignment.auditor_id == actor.id)
-    )
-    return Checklist.id.in_(assigned)
 
 
 def list_checklists(

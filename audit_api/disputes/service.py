@@ -6,21 +6,17 @@ from datetime import timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import select
 
 from audit_api.audits.models import Audit, AuditStatus
-from audit_api.audits.service import get_audit, plain_answers, record, visible_audits
+from audit_api.audits.service import get_audit, plain_answers, record
 from audit_api.audits.submission import score_answers, store_score
+from audit_api.auth.policy import visible_disputes
 from audit_api.db import db, fetch_page, get_visible, utcnow
 from audit_api.disputes.models import Dispute, DisputeStatus
 from audit_api.errors import Conflict, field_error
 from audit_api.scoring.engine import iter_items
 from audit_api.users.models import User
-
-
-def visible_disputes(actor: User) -> ColumnElement[bool]:
-    """Disputes of the audits the actor may see."""
-    return Dispute.audit_id.in_(select(Audit.id).where(visible_audits(actor)))
 
 
 def list_disputes(actor: User, *, page: int, page_size: int, **filters: Any):

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from audit_api.audits.models import Audit, AuditStatus
 from audit_api.audits.service import get_audit, record
-from audit_api.auth.policy import check
+from audit_api.auth.policy import check, may_fill
 from audit_api.db import db
 from audit_api.errors import Conflict, Forbidden, Invalid, NotFound
 from audit_api.evidence.checks import store_facts
@@ -26,7 +26,7 @@ from audit_api.users.models import User
 def draft(actor: User, audit_id: str) -> Audit:
     """The actor's own draft, locked: only it takes or loses photos."""
     audit = get_audit(actor, audit_id, lock=True, lean=True)
-    if audit.auditor_id != actor.id:
+    if not may_fill(actor, audit):
         raise Forbidden("Only the auditor who started this audit can change its photos.")
     if audit.status != AuditStatus.DRAFT:
         raise Conflict(f"The audit is {audit.status}; only a draft's photos can change.")
