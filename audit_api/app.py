@@ -67,7 +67,7 @@ def _init_extensions(app: Flask) -> None:
     from audit_api import cli, headers, health, observability, request_checks
     from audit_api.assignments.routes import blp as assignments_blp
     from audit_api.audits.routes import blp as audits_blp
-    from audit_api.auth import passwords
+    from audit_api.auth import guard, passwords
     from audit_api.auth.routes import blp as auth_blp
     from audit_api.checklists.routes import blp as checklists_blp
     from audit_api.db import db
@@ -85,6 +85,7 @@ def _init_extensions(app: Flask) -> None:
     observability.init_app(app)
     headers.init_app(app)  # before the limiter: its after-request hook must run after the limiter's
     request_checks.init_app(app)
+    guard.init_app(app)  # after the request checks: a malformed body is a 400 either way
     db.init_app(app)
     passwords.init_app(app)
     limiter.init_app(app)

@@ -252,3 +252,27 @@ def test_a_deactivated_twin_does_not_make_a_sign_in_ambiguous(client, world):
     assert world.hq_b.delete(f"/api/v1/users/{twin}").status_code == 204
     me = login(client, "hq@a.example").get("/api/v1/me").get_json()
     assert me["org"]["name"] == "Brand A"
+
+
+def test_a_view_that_forgot_requires_still_needs_a_token(tmp_path):
+    """Authentication is the default under /api/v1: only views marked public run without one."""
+    from flask.views import MethodView
+    from flask_smorest import Blueprint
+
+    from audit_api import create_app
+    from tests.conftest import TEST_SETTINGS
+
+    forgot = Blueprint("forgot", __name__, url_prefix="/api/v1/forgotten")
+
+    @forgot.route("")
+    class Forgotten(MethodView):
+        def get(self):
+            return {"secret": "everyone's"}
+
+    settings = {**TEST_SETTINGS, "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"}
+    app = create_app({**settings, "AUTO_MIGRATE": True, "STORAGE_DIR": str(tmp_path)})
+    app.register_blueprint(forgot)
+    answer = app.test_client().get("/api/v1/forgotten")
+    assert answer.status_code == 401 and "secret" not in answer.get_data(as_text=True)
+    assert answer.headers["WWW-Authenticate"] == "Bearer"
+    app.extensions["audit_db_engine"].dispose()

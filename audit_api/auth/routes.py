@@ -10,13 +10,12 @@ from flask_limiter.util import get_remote_address
 from flask_smorest import Blueprint
 
 from audit_api.auth import limits, service
-from audit_api.auth.guard import current_session_id, requires
+from audit_api.auth.guard import current_session_id, public, requires
 from audit_api.auth.limits import setting
 from audit_api.auth.schemas import LoginIn, LoginOut, LogoutIn, RefreshIn, TokenOut
 from audit_api.extensions import limiter
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Sign-in and tokens.")
-PUBLIC = {"security": []}
 
 
 @blp.after_request
@@ -55,7 +54,7 @@ class Token(MethodView):
     )
     @blp.arguments(LoginIn)
     @blp.response(200, LoginOut)
-    @blp.doc(**PUBLIC)
+    @public(blp)
     def post(self, data: dict[str, Any]) -> Any:
         """Exchange e-mail and password for an access token, a refresh token and a device
         token (send it with later sign-ins: see the README's Sign in)."""
@@ -74,7 +73,7 @@ class Refresh(MethodView):
     )
     @blp.arguments(RefreshIn)
     @blp.response(200, TokenOut)
-    @blp.doc(**PUBLIC)
+    @public(blp)
     def post(self, data: dict[str, Any]) -> Any:
         """Trade a refresh token for a new pair; reusing an old one revokes the session."""
         return service.refresh(data["refresh_token"])
@@ -87,7 +86,7 @@ class Logout(MethodView):
     @limiter.limit(setting("LOGOUT_LIMIT_PER_ADDRESS"), scope="logout-address")
     @blp.arguments(LogoutIn)
     @blp.response(204)
-    @blp.doc(**PUBLIC)
+    @public(blp)
     def post(self, data: dict[str, Any]) -> None:
         """Revoke the session of the refresh token given, else of the bearer token."""
         if "refresh_token" in data:

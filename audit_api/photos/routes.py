@@ -9,7 +9,7 @@ from flask import current_app, redirect, request, send_file
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from audit_api.auth.guard import current_user, requires
+from audit_api.auth.guard import current_user, public, requires
 from audit_api.bodies import BodyLimit
 from audit_api.errors import NotFound, UnsupportedMediaType, field_error, validated
 from audit_api.evidence.images import CONTENT_TYPES, DECLARED_TYPES
@@ -155,7 +155,7 @@ class LocalUpload(MethodView):
 
     body_limit = PHOTO_BODY
 
-    @blp.doc(security=[])
+    @public(blp)
     @blp.response(204)
     def post(self) -> None:
         """Store a file POSTed with the fields of a presigned form (no bearer token)."""
