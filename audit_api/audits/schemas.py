@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from audit_api.audits.models import AuditStatus
 from audit_api.checklists.schemas import AnswerIn, ScoreOut
 from audit_api.evidence.schemas import PhotoOut
-from audit_api.fields import PLAUSIBLE, Id, Instant
+from audit_api.fields import PLAUSIBLE, DateWindow, Id, Instant
 
 NON_NEGATIVE = validate.Range(min=0, error="must be 0 or more")
 ANSWERED_BY = ("person", "ivr", "voicemail", "no_answer")
@@ -109,19 +111,55 @@ class AuditOut(Schema):
     updated_at = fields.AwareDateTime()
 
 
-class AuditQuery(Schema):
+def renamed(data: dict[str, Any], old: str, new: str) -> None:
+    """Move a deprecated parameter's value to its new name (422 when both disagree)."""
+    if old in data:
+        value = data.pop(old)
+        if data.get(new, value) != value:
+            raise ValidationError(f"gives another value than its old name {old}", new)
+        data[new] = value
+
+
+class AuditFilters(DateWindow):
+    """Filters shared by the audit list, the exports and the score views: one set of names
+    (`from`, `to`, `kind`, `checklist_key`, `checklist_version`) everywhere."""
+
+    kind = fields.String(validate=validate.OneOf(("visit", "call")))
+    checklist_key = fields.String(validate=validate.Length(1, 60))
+    checklist_version = Id(metadata={"description": "a version of checklist_key"})
+    checklist = fields.String(
+        metadata={"description": "old name of checklist_key", "deprecated": True}
+    )
+
+    @post_load
+    def _names(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        renamed(data, "checklist", "checklist_key")
+        if data.get("checklist_version") is not None and data.get("checklist_key") is None:
+            raise ValidationError("needs checklist_key", "checklist_version")
+        return data
+
+
+class AuditQuery(AuditFilters):
     """Filters of the audit list."""
 
     status = fields.String(validate=validate.OneOf(list(AuditStatus)))
     location_id = Id()
     region_id = Id(metadata={"description": "in this region or any below it"})
     auditor_id = Id()
-    kind = fields.String(validate=validate.OneOf(("visit", "call")))
-    checklist_key = fields.String()
     date_from = fields.Date(
-        validate=PLAUSIBLE, metadata={"description": "visit date (location's timezone) from"}
+        validate=PLAUSIBLE, metadata={"description": "old name of from", "deprecated": True}
     )
-    date_to = fields.Date(validate=PLAUSIBLE, metadata={"description": "visit date to, inclusive"})
+    date_to = fields.Date(
+        validate=PLAUSIBLE, metadata={"description": "old name of to", "deprecated": True}
+    )
+
+    @post_load
+    def _dates(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        renamed(data, "date_from", "start")
+        renamed(data, "date_to", "end")
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            raise ValidationError("must not be after to", "from")
+        return data
 
 
 class ReviewIn(Schema):

@@ -16,9 +16,9 @@ from audit_api.assignments.models import Assignment, AssignmentStatus
 from audit_api.assignments.service import get_assignment, published_version
 from audit_api.audits.models import Audit, AuditEvent, AuditStatus
 from audit_api.audits.paradata import derive_answers, geofence, local_date
+from audit_api.audits.query import AuditFilter, audit_conditions
 from audit_api.auth.policy import (
     AUDITOR,
-    locations_in_region,
     may_fill,
     may_fill_assignment,
     visible_audits,
@@ -50,26 +50,9 @@ def list_audits(
     actor: User, *, page: int, page_size: int, **filters: Any
 ) -> tuple[list[Audit], int]:
     """The audits the actor may see, newest visit first, filtered."""
-    stmt = select(Audit).where(visible_audits(actor))
-    for name in ("status", "location_id", "auditor_id", "kind"):
-        if filters.get(name) is not None:
-            stmt = stmt.where(getattr(Audit, name) == filters[name])
-    if filters.get("region_id") is not None:
-        stmt = stmt.where(Audit.location_id.in_(locations_in_region(filters["region_id"])))
-    if filters.get("checklist_key"):
-        from audit_api.checklists.models import Checklist, ChecklistVersion
-
-        versions = (
-            select(ChecklistVersion.id)
-            .join(Checklist)
-            .where(Checklist.key == filters["checklist_key"])
-        )
-        stmt = stmt.where(Audit.checklist_version_id.in_(versions))
-    if filters.get("date_from"):
-        stmt = stmt.where(Audit.visit_date >= filters["date_from"])
-    if filters.get("date_to"):
-        stmt = stmt.where(Audit.visit_date <= filters["date_to"])
-    return fetch_page(stmt.order_by(Audit.visit_date.desc(), Audit.id), page, page_size)
+    where = audit_conditions(visible_audits(actor), AuditFilter.of(filters))
+    stmt = select(Audit).where(*where).order_by(Audit.visit_date.desc(), Audit.id)
+    return fetch_page(stmt, page, page_size)
 
 
 def record(audit: Audit, actor: User, action: str, note: str | None = None, **data: Any) -> None:

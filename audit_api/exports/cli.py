@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import func, select, true
+from sqlalchemy import func, select
 
 from audit_api.audits.models import Audit, AuditStatus
 from audit_api.db import db
@@ -45,30 +45,28 @@ def export_command(
         "start": start and start.date(),
         "end": end and end.date(),
     }
-    where = query.export_conditions(org_id, true(), filters)
+    where = query.export_where(Audit.org_id == org_id, filters)
     with out.open("wb") as file:
         if uses_copy(what, fmt):
-            _write_copy(file, org_id, filters, where, bom)
+            _write_copy(file, where, bom)
         else:
-            _write_batches(file, what, fmt, org_id, filters, where, bom)
+            _write_batches(file, what, fmt, org_id, where, bom)
     click.echo(f"wrote {out}", err=True)
 
 
-def _write_batches(
-    file: Any, what: str, fmt: str, org_id: int, filters: dict, where: list, bom: bool
-) -> None:
+def _write_batches(file: Any, what: str, fmt: str, org_id: int, where: list, bom: bool) -> None:
     total = db.session.scalar(select(func.count()).select_from(Audit).where(*where)) or 0
-    columns, data = rows.export_table(what, org_id, true(), filters, "es")
+    columns, data = rows.export_table(what, org_id, where, "es")
     with click.progressbar(length=total, label=f"{what} of {total} audits", file=sys.stderr) as bar:
         formats.write(file, fmt, columns, _counting(data, bar), bom)
 
 
-def _write_copy(file: Any, org_id: int, filters: dict, where: list, bom: bool) -> None:
+def _write_copy(file: Any, where: list, bom: bool) -> None:
     """PostgreSQL's COPY writes the answers; the bar counts lines against the answers stored."""
     answers = func.coalesce(func.sum(func.jsonb_array_length(Audit.answers)), 0)
     total = int(db.session.scalar(select(answers).where(*where)) or 0)
     with click.progressbar(length=total, label=f"{total} answers", file=sys.stderr) as bar:
-        for chunk in copy_answers_csv(org_id, true(), filters, bom):
+        for chunk in copy_answers_csv(where, bom):
             file.write(chunk)
             bar.update(chunk.count(b"\n"))
 

@@ -30,7 +30,6 @@ from audit_api.audits.models import Audit, AuditItemScore
 from audit_api.checklists.models import Checklist, ChecklistVersion
 from audit_api.db import db
 from audit_api.exports.formats import FORMULA_CELLS
-from audit_api.exports.query import export_conditions
 from audit_api.locations.models import Location
 
 CHUNK_BYTES = 64 * 1024
@@ -65,7 +64,7 @@ def _cursor(updated_at: ColumnElement[Any], audit_id: ColumnElement[Any]) -> Col
     return func.translate(func.replace(encoded, "\n", ""), "+/", "-_")
 
 
-def _audits(org_id: int, scope: ColumnElement[bool], f: dict[str, Any]):
+def _audits(where: list[ColumnElement[bool]]):
     """The exported audits in cursor order, with what their rows repeat (the cursor once per
     audit, not once per answer)."""
     return (
@@ -81,7 +80,7 @@ def _audits(org_id: int, scope: ColumnElement[bool], f: dict[str, Any]):
         .join(Location, Location.id == Audit.location_id)
         .join(ChecklistVersion, ChecklistVersion.id == Audit.checklist_version_id)
         .join(Checklist, Checklist.id == ChecklistVersion.checklist_id)
-        .where(*export_conditions(org_id, scope, f))
+        .where(*where)
         .order_by(Audit.updated_at, Audit.id)
         .offset(0)  # kept apart, so the order and the cursor are made once per audit
         .subquery("a")
@@ -112,14 +111,14 @@ def _answers_of(audits: Any):
     )
 
 
-def answers_select(org_id: int, scope: ColumnElement[bool], f: dict[str, Any]):
+def answers_select(where: list[ColumnElement[bool]]):
     """One row per answered item, every column already formatted as text.
 
     Audits come sorted and each one's answers are joined to its scores by a nested loop, so
     PostgreSQL only sorts the few answers of one audit at a time (an incremental sort), not
     millions of rows.
     """
-    audits = _audits(org_id, scope, f)
+    audits = _audits(where)
     x = _answers_of(audits)
     answer = x.c.value
     kind = func.jsonb_typeof(answer["value"])
@@ -163,9 +162,9 @@ def uses_copy(what: str, fmt: str) -> bool:
     return what == "answers" and fmt == "csv" and db.engine.dialect.name == "postgresql"
 
 
-def copy_answers_csv(org_id: int, scope: ColumnElement[bool], f: dict[str, Any], bom: bool):
+def copy_answers_csv(where: list[ColumnElement[bool]], bom: bool):
     """The answers CSV as PostgreSQL's COPY writes it, in chunks of about CHUNK_BYTES."""
-    compiled = answers_select(org_id, scope, f).compile(
+    compiled = answers_select(where).compile(
         dialect=db.engine.dialect, compile_kwargs={"render_postcompile": True}
     )
     statement = f"COPY ({compiled}) TO STDOUT WITH (FORMAT csv, HEADER)"

@@ -11,7 +11,7 @@ from uuid import UUID
 from sqlalchemy import ColumnElement, and_, or_, select
 
 from audit_api.audits.models import Audit, AuditScore, AuditStatus
-from audit_api.auth.policy import locations_in_region
+from audit_api.audits.query import AuditFilter, audit_conditions
 from audit_api.checklists.models import Checklist, ChecklistVersion
 from audit_api.db import db
 from audit_api.errors import field_error
@@ -52,33 +52,17 @@ def _after(cursor: str) -> ColumnElement[bool]:
     return or_(Audit.updated_at > moment, and_(Audit.updated_at == moment, Audit.id > audit_id))
 
 
-def export_conditions(org_id: int, scope: ColumnElement[bool], f: dict[str, Any]) -> list:
-    where = [Audit.org_id == org_id, Audit.location_id.in_(select(Location.id).where(scope))]
+def export_where(scope: ColumnElement[bool], f: dict[str, Any]) -> list[ColumnElement[bool]]:
+    """What an export reads: audits in `scope`, filtered as every audit listing is, approved
+    by default (`status=all`: any), after the `updated_after` cursor."""
     status = f.get("status", AuditStatus.APPROVED)
-    if status != "all":
-        where.append(Audit.status == status)
-    for name in ("kind", "location_id"):
-        if f.get(name) is not None:
-            where.append(getattr(Audit, name) == f[name])
-    if f.get("region_id") is not None:
-        where.append(Audit.location_id.in_(locations_in_region(f["region_id"])))
-    if f.get("checklist"):
-        versions = (
-            select(ChecklistVersion.id).join(Checklist).where(Checklist.key == f["checklist"])
-        )
-        where.append(Audit.checklist_version_id.in_(versions))
-    if f.get("start"):
-        where.append(Audit.visit_date >= f["start"])
-    if f.get("end"):
-        where.append(Audit.visit_date <= f["end"])
+    where = audit_conditions(scope, AuditFilter.of(f, status=None if status == "all" else status))
     if f.get("updated_after"):
         where.append(_after(f["updated_after"]))
     return where
 
 
-def audit_batches(
-    org_id: int, scope: ColumnElement[bool], f: dict[str, Any]
-) -> Iterator[list[tuple]]:
+def audit_batches(where: list[ColumnElement[bool]]) -> Iterator[list[tuple]]:
     """Batches of (audit, score, location code, location name, region, auditor, key, version)."""
     stmt = (
         select(
@@ -108,7 +92,7 @@ def audit_batches(
         .join(ChecklistVersion, ChecklistVersion.id == Audit.checklist_version_id)
         .join(Checklist, Checklist.id == ChecklistVersion.checklist_id)
         .outerjoin(AuditScore, AuditScore.audit_id == Audit.id)
-        .where(*export_conditions(org_id, scope, f))
+        .where(*where)
         .order_by(Audit.updated_at, Audit.id)
         .execution_options(yield_per=BATCH)
     )

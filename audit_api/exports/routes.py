@@ -8,15 +8,11 @@ from typing import IO, Any
 from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import ValidationError, fields, validate
 
-from audit_api.audits.models import AuditStatus
 from audit_api.auth.guard import current_user, requires
-from audit_api.auth.policy import visible_locations
 from audit_api.db import db
-from audit_api.exports import formats, query, rows, spool
-from audit_api.exports.copy_csv import copy_answers_csv, uses_copy
-from audit_api.fields import DateWindow, Id
+from audit_api.exports import service, spool
+from audit_api.exports.schemas import ExportQuery
 
 blp = Blueprint("exports", __name__, url_prefix="/api/v1/exports", description="Exports.")
 MEDIA = {
@@ -24,30 +20,6 @@ MEDIA = {
     "jsonl": "application/x-ndjson; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-STATUSES = (*AuditStatus, "all")
-
-
-def _valid_cursor(value: str) -> None:
-    try:
-        query.decode_cursor(value)
-    except ValueError as exc:
-        raise ValidationError(str(exc)) from None
-
-
-class ExportQuery(DateWindow):
-    """Filters of an export (approved audits by default)."""
-
-    region_id = Id()
-    location_id = Id()
-    kind = fields.String(validate=validate.OneOf(("visit", "call")))
-    checklist = fields.String()
-    status = fields.String(load_default=AuditStatus.APPROVED, validate=validate.OneOf(STATUSES))
-    updated_after = fields.String(
-        validate=_valid_cursor,
-        metadata={"description": "the `cursor` of the last row read"},
-    )
-    bom = fields.Boolean(load_default=False, metadata={"description": "UTF-8 BOM for Excel"})
-    lang = fields.String(load_default="es", validate=validate.Length(2, 2))
 
 
 def _download(name: str, fmt: str, file: IO[bytes], size: int) -> Response:
@@ -59,19 +31,9 @@ def _download(name: str, fmt: str, file: IO[bytes], size: int) -> Response:
     return response
 
 
-def _write(file: IO[bytes], what: str, fmt: str, org_id: int, scope: Any, filters: dict) -> None:
-    if uses_copy(what, fmt):
-        for chunk in copy_answers_csv(org_id, scope, filters, filters["bom"]):
-            file.write(chunk)
-        return
-    columns, data = rows.export_table(what, org_id, scope, filters, filters["lang"])
-    formats.write(file, fmt, columns, data, filters["bom"])
-
-
 def _export(what: str, fmt: str, filters: dict[str, Any]) -> Response:
     actor = current_user()
-    scope = visible_locations(actor)
-    file, size = spool.spooled(lambda out: _write(out, what, fmt, actor.org_id, scope, filters))
+    file, size = spool.spooled(lambda out: service.write_export(actor, what, fmt, filters, out))
     # The database work is done: end the transaction and hand the connection back before the
     # client reads, so a slow reader holds neither SQLite's write lock nor a pool connection.
     db.session.close()

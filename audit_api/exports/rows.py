@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, select
 
 from audit_api.audits.models import Audit, AuditItemScore, AuditSectionScore
 from audit_api.db import db
-from audit_api.exports.query import audit_batches, encode_cursor, export_conditions
+from audit_api.exports.query import audit_batches, encode_cursor
 from audit_api.numbers import rounded
 from audit_api.regions.models import Region
 
@@ -74,12 +74,12 @@ def region_paths(org_id: int) -> dict[int, str]:
     return paths
 
 
-def section_keys(org_id: int, scope: ColumnElement[bool], f: dict[str, Any]) -> list[str]:
+def section_keys(where: list[ColumnElement[bool]]) -> list[str]:
     """Every section key in the export, so each gets a column."""
     stmt = (
         select(AuditSectionScore.section_key)
         .join(Audit, Audit.id == AuditSectionScore.audit_id)
-        .where(*export_conditions(org_id, scope, f))
+        .where(*where)
         .distinct()
     )
     return sorted(db.session.scalars(stmt))
@@ -90,11 +90,11 @@ def _text(value: Any) -> Any:
 
 
 def audit_rows(
-    org_id: int, scope: ColumnElement[bool], f: dict[str, Any], sections: list[str], lang: str
+    org_id: int, where: list[ColumnElement[bool]], sections: list[str], lang: str
 ) -> Iterator[list[list[Any]]]:
     """Batches of audit rows (lists in AUDIT_COLUMNS order, a column per section before cursor)."""
     paths = region_paths(org_id)
-    for batch in audit_batches(org_id, scope, f):
+    for batch in audit_batches(where):
         ids = [row.id for row in batch]
         pcts: dict[tuple[str, str], float | None] = {
             (a, k): p
@@ -143,10 +143,10 @@ def answer_value(answer: dict[str, Any]) -> Any:
 
 
 def answer_rows(
-    org_id: int, scope: ColumnElement[bool], f: dict[str, Any]
+    where: list[ColumnElement[bool]],
 ) -> Iterator[list[list[Any]]]:
     """Batches of rows (lists in ANSWER_COLUMNS order), one per answered item of each audit."""
-    for batch in audit_batches(org_id, scope, f):
+    for batch in audit_batches(where):
         ids = [row.id for row in batch]
         # Plain tuples, not ORM objects: there are tens of thousands per batch.
         item_scores = select(
@@ -182,12 +182,12 @@ def answer_rows(
 
 
 def export_table(
-    what: str, org_id: int, scope: ColumnElement[bool], f: dict[str, Any], lang: str
+    what: str, org_id: int, where: list[ColumnElement[bool]], lang: str
 ) -> tuple[list[str], Iterator[list[list[Any]]]]:
     """The columns and the batches of rows of an `audits` (a column per section) or `answers`
     export."""
     if what == "answers":
-        return ANSWER_COLUMNS, answer_rows(org_id, scope, f)
-    sections = section_keys(org_id, scope, f)
+        return ANSWER_COLUMNS, answer_rows(where)
+    sections = section_keys(where)
     columns = AUDIT_COLUMNS[:-1] + [f"section_{k}" for k in sections] + ["cursor"]
-    return columns, audit_rows(org_id, scope, f, sections, lang)
+    return columns, audit_rows(org_id, where, sections, lang)

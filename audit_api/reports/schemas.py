@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from audit_api.fields import DateWindow, Id
+from audit_api.audits.schemas import AuditFilters
+from audit_api.fields import Id
 
 
-class ScoreQuery(DateWindow):
+class ScoreQuery(AuditFilters):
     """Window (default: the last 90 days up to today) and filters of every score endpoint."""
-
-    kind = fields.String(validate=validate.OneOf(("visit", "call")))
-    checklist = fields.String(metadata={"description": "checklist key"})
 
 
 class GroupQuery(ScoreQuery):

@@ -16,11 +16,8 @@ from audit_api.audits.models import (
     AuditSectionScore,
     AuditStatus,
 )
-from audit_api.auth.policy import (
-    locations_in_region,
-    visible_locations,
-    visible_regions,
-)
+from audit_api.audits.query import AuditFilter, audit_conditions
+from audit_api.auth.policy import scored_audits, visible_regions
 from audit_api.db import db
 from audit_api.errors import field_error
 from audit_api.locations.models import Location
@@ -58,22 +55,8 @@ def window_for(start: date | None, end: date | None, timezone: str = "UTC") -> W
 
 def _approved(actor: User, window: Window, filters: dict[str, Any]) -> list[ColumnElement[bool]]:
     """Approved, scored audits of locations in the actor's scope, in the window, filtered."""
-    conditions = [
-        Audit.org_id == actor.org_id,
-        Audit.status == AuditStatus.APPROVED,
-        Audit.location_id.in_(select(Location.id).where(visible_locations(actor))),
-        Audit.visit_date.between(window.start, window.end),
-        SCORE.is_not(None),
-    ]
-    if filters.get("kind"):
-        conditions.append(Audit.kind == filters["kind"])
-    if filters.get("checklist"):
-        conditions.append(AuditScore.checklist_key == filters["checklist"])
-    if filters.get("region_id") is not None:
-        conditions.append(Audit.location_id.in_(locations_in_region(filters["region_id"])))
-    if filters.get("location_id") is not None:
-        conditions.append(Audit.location_id == filters["location_id"])
-    return conditions
+    f = AuditFilter.of(filters, status=AuditStatus.APPROVED, start=window.start, end=window.end)
+    return [*audit_conditions(scored_audits(actor), f), SCORE.is_not(None)]
 
 
 def _scored(*columns: Any) -> Select[Any]:
