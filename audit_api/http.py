@@ -27,9 +27,14 @@ def check_if_match(obj: Tracked) -> None:
         )
 
 
-def with_etag(obj: Tracked) -> tuple[Tracked, dict[str, str]]:
-    """A view result with the object's ETag header."""
-    return obj, {"ETag": f'"{etag_of(obj)}"'}
+def with_etag(
+    obj: Tracked, body: Any = None, status: int | None = None, headers: dict | None = None
+) -> tuple[Any, ...]:
+    """A view result (`body`, else the object itself) with the object's ETag header; without
+    `status` the view's documented one applies."""
+    all_headers = {"ETag": f'"{etag_of(obj)}"', **(headers or {})}
+    content = obj if body is None else body
+    return (content, all_headers) if status is None else (content, status, all_headers)
 
 
 def paged(fetch: Callable[..., tuple[list[Any], int]], pagination: Any, **filters: Any) -> list:

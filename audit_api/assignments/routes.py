@@ -17,7 +17,7 @@ from audit_api.assignments.schemas import (
 )
 from audit_api.auth.guard import current_user, requires
 from audit_api.checklists.views import version_view
-from audit_api.http import MAX_PAGE_SIZE, check_if_match, etag_of, paged
+from audit_api.http import MAX_PAGE_SIZE, check_if_match, paged, with_etag
 from audit_api.i18n import pick_language
 from audit_api.idempotency.service import idempotent
 
@@ -58,7 +58,7 @@ def assignment_view(assignment: Assignment) -> dict[str, Any]:
 
 
 def _one(assignment: Assignment, status: int = 200) -> Any:
-    return assignment_view(assignment), status, {"ETag": f'"{etag_of(assignment)}"'}
+    return with_etag(assignment, assignment_view(assignment), status)
 
 
 @blp.route("")

@@ -24,7 +24,7 @@ from audit_api.auth.guard import current_user, requires
 from audit_api.checklists.schemas import ScoreOut
 from audit_api.checklists.views import score_view
 from audit_api.errors import NotFound, validated
-from audit_api.http import MAX_PAGE_SIZE, check_if_match, etag_of, paged
+from audit_api.http import MAX_PAGE_SIZE, check_if_match, paged, with_etag
 from audit_api.i18n import pick_language
 from audit_api.idempotency.service import idempotent
 
@@ -48,7 +48,7 @@ def _lang(audit: Audit) -> str | None:
 
 
 def _one(audit: Audit, status: int = 200) -> Any:
-    return audit_view(audit, _lang(audit)), status, {"ETag": f'"{etag_of(audit)}"'}
+    return with_etag(audit, audit_view(audit, _lang(audit)), status)
 
 
 @blp.route("")

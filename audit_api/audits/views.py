@@ -6,7 +6,6 @@ from typing import Any
 
 from audit_api.audits.models import Audit, AuditScore
 from audit_api.checklists.views import score_view
-from audit_api.evidence.views import photo_view
 from audit_api.scoring.engine import ItemResult, ScoreResult, SectionResult
 
 
@@ -51,7 +50,7 @@ def audit_view(audit: Audit, lang: str | None) -> dict[str, Any]:
         "call": paradata.get("call"),
         "answers": audit.answers,
         "derived_items": paradata.get("derived_items", []),
-        "photos": [photo_view(p) for p in audit.photos],
+        "photos": audit.photos,
         "score": score_view(stored_result(audit.score), lang) if audit.score else None,
         "approved_at": audit.approved_at,
         "created_at": audit.created_at,

@@ -20,7 +20,7 @@ from audit_api.checklists.schemas import (
     VersionSummary,
 )
 from audit_api.checklists.views import checklist_view, score_view, version_summary, version_view
-from audit_api.http import MAX_PAGE_SIZE, check_if_match, etag_of, paged
+from audit_api.http import MAX_PAGE_SIZE, check_if_match, paged, with_etag
 from audit_api.i18n import pick_language
 
 blp = Blueprint("checklists", __name__, url_prefix="/api/v1/checklists", description="Checklists.")
@@ -28,11 +28,8 @@ blp = Blueprint("checklists", __name__, url_prefix="/api/v1/checklists", descrip
 
 def _version_response(row: Any, status: int = 200) -> Any:
     lang = pick_language(row.definition["languages"])
-    headers = {
-        "ETag": f'"{etag_of(row)}"',
-        "Content-Language": lang or ", ".join(row.definition["languages"]),
-    }
-    return version_view(row, lang), status, headers
+    content = {"Content-Language": lang or ", ".join(row.definition["languages"])}
+    return with_etag(row, version_view(row, lang), status, content)
 
 
 @blp.route("")

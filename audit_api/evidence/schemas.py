@@ -6,7 +6,7 @@ from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
 from audit_api.evidence.images import DECLARED_TYPES
-from audit_api.evidence.models import VARIANTS
+from audit_api.evidence.models import VARIANTS, Photo, PhotoStatus
 
 ITEM = fields.String(
     load_default=None, validate=validate.Length(1, 60), metadata={"description": "checklist item"}
@@ -61,11 +61,12 @@ class UploadOut(Schema):
 
 
 class PhotoOut(Schema):
-    """A photo with what its file says about it, its signals and where to fetch it."""
+    """A photo (dumped from its row) with what its file says about it, its signals and, once
+    its bytes have arrived, where to fetch its copies."""
 
     id = fields.String()
     audit_id = fields.String()
-    item = fields.String(allow_none=True)
+    item = fields.String(attribute="item_key", allow_none=True)
     status = fields.String(metadata={"description": "pending (upload form issued) | ready"})
     content_type = fields.String(allow_none=True)
     size = fields.Integer(allow_none=True)
@@ -78,13 +79,20 @@ class PhotoOut(Schema):
     longitude = fields.Float(allow_none=True)
     signals = fields.List(
         fields.Dict(),
+        dump_default=list,
         metadata={
             "description": "{code, message, ...}; codes: no_capture_time, taken_outside_visit, "
             "far_from_location, duplicate, near_duplicate"
         },
     )
-    links = fields.Dict(keys=fields.String(), values=fields.String())
+    links = fields.Method("_links", metadata={"description": "display and thumb, once ready"})
     created_at = fields.AwareDateTime()
+
+    def _links(self, photo: Photo) -> dict[str, str]:
+        if photo.status != PhotoStatus.READY:
+            return {}
+        content = f"/api/v1/photos/{photo.id}/content"
+        return {v: f"{content}?variant={v}" for v in ("display", "thumb")}
 
 
 class ContentQuery(Schema):

@@ -22,7 +22,6 @@ from audit_api.evidence.schemas import (
     UploadOut,
 )
 from audit_api.evidence.storage import storage
-from audit_api.evidence.views import photo_view
 from audit_api.photos import direct, service
 from audit_api.photos.local_upload import read_capped, receive_local_upload
 
@@ -53,7 +52,7 @@ class Photos(MethodView):
     @blp.response(200, PhotoOut(many=True))
     def get(self, audit_id: UUID) -> Any:
         """The audit's photos, with their facts and evidence signals."""
-        return [photo_view(p) for p in service.list_photos(current_user(), str(audit_id))]
+        return service.list_photos(current_user(), str(audit_id))
 
     @requires("audits:fill")
     @blp.doc(requestBody=MULTIPART_BODY)
@@ -75,7 +74,7 @@ class Photos(MethodView):
             read_file(upload),
             upload.mimetype,
         )
-        return photo_view(photo), 201 if new else 200
+        return photo, 201 if new else 200
 
 
 @blp.route("/audits/<uuid:audit_id>/photos/uploads")
@@ -99,7 +98,7 @@ class PhotoById(MethodView):
     @blp.response(200, PhotoOut)
     def get(self, audit_id: UUID, photo_id: UUID) -> Any:
         """Read a photo's record."""
-        return photo_view(service.get_photo(current_user(), str(audit_id), str(photo_id)))
+        return service.get_photo(current_user(), str(audit_id), str(photo_id))
 
     @requires("audits:fill")
     @blp.response(204)
@@ -116,7 +115,7 @@ class Complete(MethodView):
     @blp.response(200, PhotoOut)
     def post(self, audit_id: UUID, photo_id: UUID) -> Any:
         """Check the uploaded file and accept it; a refused file is deleted (422)."""
-        return photo_view(direct.complete(current_user(), str(audit_id), str(photo_id)))
+        return direct.complete(current_user(), str(audit_id), str(photo_id))
 
 
 @blp.route("/photos/<uuid:photo_id>/content")
