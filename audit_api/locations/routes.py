@@ -62,4 +62,4 @@ class LocationById(MethodView):
         """Delete a location (HQ only); honours If-Match."""
         location = service.get_location(current_user(), location_id)
         check_if_match(location)
-        service.delete_location(current_user(), location)
+        service.delete_location(location)

@@ -70,7 +70,7 @@ def update_location(actor: User, location: Location, data: dict[str, Any]) -> Lo
     return _save(location)
 
 
-def delete_location(actor: User, location: Location) -> None:
+def delete_location(location: Location) -> None:
     """Delete a location no manager has in scope; otherwise 409."""
     if db.session.scalar(select(exists().where(scope_locations.c.location_id == location.id))):
         raise Conflict("The location is in a manager's scope; remove it from there first.")

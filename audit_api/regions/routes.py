@@ -60,4 +60,4 @@ class RegionById(MethodView):
         """Delete an empty region (HQ only); honours If-Match."""
         region = service.get_region(current_user(), region_id)
         check_if_match(region)
-        service.delete_region(current_user(), region)
+        service.delete_region(region)

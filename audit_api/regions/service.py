@@ -79,7 +79,7 @@ def update_region(actor: User, region: Region, data: dict[str, Any]) -> Region:
     return region
 
 
-def delete_region(actor: User, region: Region) -> None:
+def delete_region(region: Region) -> None:
     """Delete an empty region; one with sub-regions, locations or in a scope answers 409."""
     in_use = {
         "sub-regions": exists().where(Region.parent_id == region.id),

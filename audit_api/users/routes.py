@@ -102,7 +102,7 @@ class UserById(MethodView):
         """Change a user (HQ only); honours If-Match."""
         user = service.get_user(current_user(), user_id)
         check_if_match(user)
-        return with_etag(service.update_user(current_user(), user, data))
+        return with_etag(service.update_user(user, data))
 
     @requires("org:write")
     @blp.response(204)
@@ -110,4 +110,4 @@ class UserById(MethodView):
         """Deactivate a user (HQ only): kept for the audit trail, signed out at once."""
         user = service.get_user(current_user(), user_id)
         check_if_match(user)
-        service.deactivate_user(current_user(), user)
+        service.deactivate_user(user)

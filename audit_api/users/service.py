@@ -132,7 +132,7 @@ def _keeps_an_admin(user: User, role: str, active: bool) -> None:
         raise Conflict("This is the organization's last active hq_admin.")
 
 
-def update_user(actor: User, user: User, data: dict[str, Any]) -> User:
+def update_user(user: User, data: dict[str, Any]) -> User:
     """Change a user; deactivating or a new password signs them out everywhere."""
     role = data["role"].value if "role" in data else user.role
     active = data.get("active", user.active)
@@ -154,9 +154,9 @@ def update_user(actor: User, user: User, data: dict[str, Any]) -> User:
     return _save(user)
 
 
-def deactivate_user(actor: User, user: User) -> User:
+def deactivate_user(user: User) -> User:
     """Deactivate a user; they are kept because their audits refer to them."""
-    return update_user(actor, user, {"active": False})
+    return update_user(user, {"active": False})
 
 
 def change_own_password(user: User, session_id: str, current: str, new: str) -> None:
