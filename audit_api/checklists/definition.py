@@ -83,6 +83,13 @@ class OptionSchema(_Strict):
     score = fields.Float(required=True, validate=FRACTION, error_messages=NUMBER)
 
 
+def _python_names_back(data: dict[str, Any], keyword: str) -> dict[str, Any]:
+    """A field named `keyword_` in Python (`in`, `pass` are keywords) keeps its JSON name."""
+    if f"{keyword}_" in data:
+        data[keyword] = data.pop(f"{keyword}_")
+    return data
+
+
 class ShowIfSchema(_Strict):
     """Show an item only when an earlier item's answer equals a value or is in a list."""
 
@@ -97,9 +104,7 @@ class ShowIfSchema(_Strict):
 
     @post_load
     def _rename(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
-        if "in_" in data:
-            data["in"] = data.pop("in_")
-        return data
+        return _python_names_back(data, "in")
 
 
 class ItemSchema(_Strict):
@@ -124,9 +129,7 @@ class ItemSchema(_Strict):
 
     @post_load
     def _rename(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
-        if "pass_" in data:
-            data["pass"] = data.pop("pass_")
-        return data
+        return _python_names_back(data, "pass")
 
 
 class SectionSchema(_Strict):

@@ -47,14 +47,10 @@ def scorecard_view(card: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def location_rank_view(row: dict[str, Any]) -> dict[str, Any]:
-    """A league-table row of a location."""
-    location, score = row["object"], row["score"]
+def _ranked(row: dict[str, Any]) -> dict[str, Any]:
+    """The score part of a league-table row."""
+    score = row["score"]
     return {
-        "location_id": location.id,
-        "code": location.code,
-        "name": location.name,
-        "region_id": location.region_id,
         "mean": rounded(score.mean),
         "n": score.n,
         "sd": rounded(score.sd),
@@ -63,16 +59,24 @@ def location_rank_view(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def location_rank_view(row: dict[str, Any]) -> dict[str, Any]:
+    """A league-table row of a location."""
+    location = row["object"]
+    return {
+        "location_id": location.id,
+        "code": location.code,
+        "name": location.name,
+        "region_id": location.region_id,
+        **_ranked(row),
+    }
+
+
 def region_rank_view(row: dict[str, Any]) -> dict[str, Any]:
     """A league-table row of a region."""
-    region, score = row["object"], row["score"]
+    region = row["object"]
     return {
         "region_id": region.id,
         "name": region.name,
         "parent_id": region.parent_id,
-        "mean": rounded(score.mean),
-        "n": score.n,
-        "sd": rounded(score.sd),
-        "rank": row["rank"],
-        "change": rounded(row["change"]),
+        **_ranked(row),
     }
