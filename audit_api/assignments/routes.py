@@ -17,7 +17,7 @@ from audit_api.assignments.schemas import (
 )
 from audit_api.auth.guard import current_user, requires
 from audit_api.checklists.views import version_view
-from audit_api.http import MAX_PAGE_SIZE, check_if_match, paged, with_etag
+from audit_api.http import MAX_PAGE_SIZE, NOT_MODIFIED, check_if_match, paged, with_etag
 from audit_api.i18n import pick_language
 from audit_api.idempotency.service import idempotent
 
@@ -90,6 +90,7 @@ class AssignmentById(MethodView):
 
     @requires("assignments:read")
     @blp.response(200, AssignmentOut)
+    @blp.alt_response(304, description=NOT_MODIFIED)
     def get(self, assignment_id: int) -> Any:
         """Read an assignment with its checklist (`?lang=` as for checklists)."""
         return _one(service.get_assignment(current_user(), assignment_id))

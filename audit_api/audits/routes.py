@@ -24,7 +24,7 @@ from audit_api.auth.guard import current_user, requires
 from audit_api.checklists.schemas import ScoreOut
 from audit_api.checklists.views import score_view
 from audit_api.errors import NotFound, validated
-from audit_api.http import MAX_PAGE_SIZE, check_if_match, paged, with_etag
+from audit_api.http import MAX_PAGE_SIZE, NOT_MODIFIED, check_if_match, paged, with_etag
 from audit_api.i18n import pick_language
 from audit_api.idempotency.service import idempotent
 
@@ -71,6 +71,7 @@ class AuditById(MethodView):
 
     @requires("audits:read")
     @blp.response(200, AuditOut)
+    @blp.alt_response(304, description=NOT_MODIFIED)
     def get(self, audit_id: UUID) -> Any:
         """Read an audit."""
         return _one(service.get_audit(current_user(), str(audit_id)))

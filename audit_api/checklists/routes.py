@@ -20,7 +20,7 @@ from audit_api.checklists.schemas import (
     VersionSummary,
 )
 from audit_api.checklists.views import checklist_view, score_view, version_summary, version_view
-from audit_api.http import MAX_PAGE_SIZE, check_if_match, paged, with_etag
+from audit_api.http import MAX_PAGE_SIZE, NOT_MODIFIED, check_if_match, paged, with_etag
 from audit_api.i18n import pick_language
 
 blp = Blueprint("checklists", __name__, url_prefix="/api/v1/checklists", description="Checklists.")
@@ -95,6 +95,7 @@ class VersionByNumber(MethodView):
     @requires("checklists:read")
     @blp.arguments(LangQuery, location="query")
     @blp.response(200, VersionOut)
+    @blp.alt_response(304, description=NOT_MODIFIED)
     def get(self, _query: dict[str, Any], key: str, version: int) -> Any:
         """A version with its definition in the caller's language (or all)."""
         return _version_response(service.get_version(current_user(), key, version))

@@ -8,7 +8,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from audit_api.auth.guard import current_user, requires
-from audit_api.http import MAX_PAGE_SIZE, check_if_match, paged, with_etag
+from audit_api.http import MAX_PAGE_SIZE, NOT_MODIFIED, check_if_match, paged, with_etag
 from audit_api.locations import service
 from audit_api.locations.schemas import LocationIn, LocationOut, LocationPatch, LocationQuery
 
@@ -43,6 +43,7 @@ class LocationById(MethodView):
 
     @requires("locations:read")
     @blp.response(200, LocationOut)
+    @blp.alt_response(304, description=NOT_MODIFIED)
     def get(self, location_id: int) -> Any:
         """Read a location."""
         return with_etag(service.get_location(current_user(), location_id))

@@ -8,7 +8,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from audit_api.auth.guard import current_user, requires
-from audit_api.http import MAX_PAGE_SIZE, check_if_match, paged, with_etag
+from audit_api.http import MAX_PAGE_SIZE, NOT_MODIFIED, check_if_match, paged, with_etag
 from audit_api.regions import service
 from audit_api.regions.schemas import RegionIn, RegionOut, RegionPatch, RegionQuery
 
@@ -41,6 +41,7 @@ class RegionById(MethodView):
 
     @requires("regions:read")
     @blp.response(200, RegionOut)
+    @blp.alt_response(304, description=NOT_MODIFIED)
     def get(self, region_id: int) -> Any:
         """Read a region."""
         return with_etag(service.get_region(current_user(), region_id))

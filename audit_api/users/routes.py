@@ -12,7 +12,7 @@ from audit_api.auth import limits
 from audit_api.auth.guard import current_session_id, current_user, requires
 from audit_api.auth.limits import setting
 from audit_api.extensions import limiter
-from audit_api.http import MAX_PAGE_SIZE, check_if_match, paged, with_etag
+from audit_api.http import MAX_PAGE_SIZE, NOT_MODIFIED, check_if_match, paged, with_etag
 from audit_api.users import service
 from audit_api.users.schemas import (
     MeOut,
@@ -91,6 +91,7 @@ class UserById(MethodView):
 
     @requires("users:read")
     @blp.response(200, UserOut)
+    @blp.alt_response(304, description=NOT_MODIFIED)
     def get(self, user_id: int) -> Any:
         """Read a user."""
         return with_etag(service.get_user(current_user(), user_id))
