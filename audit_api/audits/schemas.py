@@ -56,13 +56,23 @@ class CallIn(Schema):
     duration_seconds = fields.Float(validate=NON_NEGATIVE, allow_none=True)
 
 
+PINNED = "Required without assignment_id; with it, taken from the assignment when left out."
+PINS = ("location_id", "checklist_key", "checklist_version", "kind")
+
+
 class AuditIn(Schema):
     """A draft's whole content (PUT replaces it), or the final content sent with submit."""
 
-    location_id = Id(required=True, strict=True)
-    checklist_key = fields.String(required=True, validate=validate.Length(1, 60))
-    checklist_version = Id(required=True, strict=True)
-    kind = fields.String(required=True, validate=validate.OneOf(("visit", "call")))
+    location_id = Id(strict=True, load_default=None, metadata={"description": PINNED})
+    checklist_key = fields.String(
+        validate=validate.Length(1, 60), load_default=None, metadata={"description": PINNED}
+    )
+    checklist_version = Id(strict=True, load_default=None, metadata={"description": PINNED})
+    kind = fields.String(
+        validate=validate.OneOf(("visit", "call")),
+        load_default=None,
+        metadata={"description": PINNED},
+    )
     assignment_id = Id(strict=True, allow_none=True, load_default=None)
     started_at = Instant(required=True)
     submitted_at = Instant(allow_none=True, load_default=None)
@@ -70,6 +80,14 @@ class AuditIn(Schema):
     visit = fields.Nested(VisitIn, allow_none=True, load_default=None)
     call = fields.Nested(CallIn, allow_none=True, load_default=None)
     answers = fields.List(fields.Nested(AnswerIn), load_default=list)
+
+    @validates_schema
+    def _pinned(self, data: dict, **_: object) -> None:
+        if data.get("assignment_id") is None:
+            missing = {name: ["Missing data for required field."] for name in PINS}
+            missing = {name: why for name, why in missing.items() if data.get(name) is None}
+            if missing:
+                raise ValidationError(missing)
 
     @validates_schema
     def _consistent(self, data: dict, **_: object) -> None:

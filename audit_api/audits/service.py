@@ -103,6 +103,24 @@ def _pinned(row: Assignment | Audit) -> dict[str, Any]:
     }
 
 
+def with_pins(actor: User, data: dict[str, Any]) -> dict[str, Any]:
+    """The content with what its assignment pins (location, checklist, kind) filled in where
+    the phone left it out; what it did send is checked against the assignment later."""
+    if data["assignment_id"] is None or all(data[name] is not None for name in IMMUTABLE):
+        return data
+    try:
+        assignment = get_assignment(actor, data["assignment_id"])
+    except NotFound:
+        return data  # _assignment_for answers the 404 naming assignment_id
+    pins = _pinned(assignment)
+    filled = {**data, **{name: pins[name] for name in pins if data[name] is None}}
+    # The schema checks the paradata against a kind that was sent; this, one that was not.
+    other = {"visit": "call", "call": "visit"}[filled["kind"]]
+    if filled[other]:
+        raise field_error(other, f"only for {other} audits")
+    return filled
+
+
 def _assignment_for(actor: User, data: dict[str, Any]) -> Assignment | None:
     if data["assignment_id"] is None:
         if actor.role == AUDITOR:
@@ -228,6 +246,7 @@ def save_draft(actor: User, audit_id: str, data: dict[str, Any]) -> tuple[Audit,
         # the draft the first one made instead of racing it.
         lock = select(Assignment.id).where(Assignment.id == data["assignment_id"])
         db.session.execute(lock.with_for_update())
+        data = with_pins(actor, data)
     existing = db.session.scalar(
         select(Audit).where(Audit.id == audit_id).with_for_update(of=Audit)
     )

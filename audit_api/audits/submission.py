@@ -23,6 +23,7 @@ from audit_api.audits.service import (
     record,
     save_draft,
     set_assignment_status,
+    with_pins,
 )
 from audit_api.auth.policy import may_fill
 from audit_api.db import db, utcnow
@@ -130,6 +131,8 @@ def _finish(actor: User, audit: Audit, device_time: datetime | None) -> None:
 
 
 def _submit_once(actor: User, audit_id: str, data: dict | None, device_time: datetime | None):
+    if data is not None:
+        data = with_pins(actor, data)  # before the digest: a retry may leave the pins out
     locked = select(Audit).where(Audit.id == audit_id).with_for_update(of=Audit)
     existing = db.session.scalar(locked)
     if existing is not None and existing.status in DONE:
