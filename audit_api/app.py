@@ -80,6 +80,8 @@ def _init_extensions(app: Flask) -> None:
     from audit_api.photos.routes import blp as photos_blp
     from audit_api.regions.routes import blp as regions_blp
     from audit_api.reports.routes import blp as scores_blp
+    from audit_api.sync import stamps
+    from audit_api.sync.routes import blp as sync_blp
     from audit_api.users.routes import blp as users_blp
 
     observability.init_app(app)
@@ -91,6 +93,7 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     storage.init_app(app)
     decoding.init_app(app)
+    stamps.init_app(app)
     api = Api(app)  # one per app: its OpenAPI document is built per app
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
@@ -107,6 +110,7 @@ def _init_extensions(app: Flask) -> None:
         disputes_blp,
         scores_blp,
         exports_blp,
+        sync_blp,
     )
     for blueprint in blueprints:
         if blueprint is not auth_blp:  # sign-in has limits of its own

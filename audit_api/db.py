@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from flask import Flask, current_app
 from sqlalchemy import (
     JSON,
+    BigInteger,
     ColumnElement,
     DateTime,
     MetaData,
@@ -16,6 +17,7 @@ from sqlalchemy import (
     event,
     func,
     select,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Engine
@@ -164,6 +166,16 @@ class Tracked:
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:
         return {"version_id_col": cls.__table__.c.row_version}
+
+
+class Synced:
+    """A row phones keep offline: `sync_seq` is its organization's change counter at the row's
+    last write, stamped when the writing transaction commits (audit_api/sync/stamps.py)."""
+
+    # The column naming the user whose phone holds the row: when it names someone else, or
+    # the row is deleted, that user's next sync is told the row went away.
+    sync_owner: ClassVar[str | None] = None
+    sync_seq: Mapped[int] = mapped_column(BigInteger, default=0, server_default=text("0"))
 
 
 def fetch_page(stmt: Select[Any], page: int, page_size: int) -> tuple[list[Any], int]:

@@ -11,6 +11,7 @@ from audit_api.idempotency.models import IdempotencyRecord
 from audit_api.locations.models import Location
 from audit_api.orgs.models import Organization
 from audit_api.regions.models import Region
+from audit_api.sync.models import SyncClock, SyncDeparture
 from audit_api.users.models import User
 
 metadata = Base.metadata
@@ -32,6 +33,8 @@ __all__ = [
     "Photo",
     "RefreshToken",
     "Region",
+    "SyncClock",
+    "SyncDeparture",
     "User",
     "metadata",
 ]

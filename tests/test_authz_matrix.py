@@ -243,6 +243,8 @@ MATRIX: dict[str, tuple[str, Request]] = {
         R,
         lambda t: (f"/api/v1/photos/{t.photo()[1]}/content?variant=thumb", {}),
     ),
+    # sync: everyone's own work (an auditor's assignments, anyone's drafts), nobody else's
+    "GET /api/v1/sync": ("200 200 200 200 200", lambda t: ("/api/v1/sync", {})),
     # scores and exports: HQ the org, managers their scope, never auditors
     "GET /api/v1/scores/locations": (
         "200 200 200 403 200",

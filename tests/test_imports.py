@@ -28,6 +28,7 @@ DOMAINS = [
     "assignments",
     "evidence",
     "audits",
+    "sync",
     "photos",
     "disputes",
     "reports",

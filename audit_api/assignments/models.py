@@ -6,11 +6,11 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from audit_api.checklists.models import ChecklistVersion
-from audit_api.db import Base, Tracked
+from audit_api.db import Base, Synced, Tracked
 from audit_api.locations.models import Location
 
 if TYPE_CHECKING:
@@ -25,17 +25,23 @@ class AssignmentStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
-class Assignment(Tracked, Base):
+class Assignment(Synced, Tracked, Base):
     """A scheduled audit: a location, a pinned checklist version, a kind, an auditor, a window."""
 
     __tablename__ = "assignments"
+    __table_args__ = (
+        # An auditor's open assignments (a first sync) and their changes since a cursor.
+        Index("ix_assignments_auditor_status", "auditor_id", "status"),
+        Index("ix_assignments_auditor_sync_seq", "auditor_id", "sync_seq"),
+    )
+    sync_owner = "auditor_id"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
     location_id: Mapped[int] = mapped_column(ForeignKey("locations.id"), index=True)
     checklist_version_id: Mapped[int] = mapped_column(ForeignKey("checklist_versions.id"))
     kind: Mapped[str] = mapped_column(String(8))
-    auditor_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    auditor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     due_from: Mapped[datetime]
     due_to: Mapped[datetime]

@@ -37,6 +37,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "disputes:resolve": frozenset({HQ}),
     "scores:read": frozenset({HQ, MANAGER}),
     "exports:read": frozenset({HQ, MANAGER}),
+    # Everyone's own work: an auditor's assignments, anyone's drafts (managers' self-audits).
+    "sync:read": frozenset({HQ, MANAGER, AUDITOR}),
 }
 
 
@@ -128,6 +130,16 @@ def visible_assignments(user: User) -> ColumnElement[bool]:
     if user.role == AUDITOR:
         return in_org & (Assignment.auditor_id == user.id)
     return in_org & _in_scope(user, Assignment.location_id)
+
+
+def own_assignments(user: User) -> ColumnElement[bool]:
+    """The assignments naming the user, whatever the role: what their phone holds offline."""
+    return (Assignment.org_id == user.org_id) & (Assignment.auditor_id == user.id)
+
+
+def own_audits(user: User) -> ColumnElement[bool]:
+    """The audits the user started, whatever the role (their drafts live on their phone)."""
+    return (Audit.org_id == user.org_id) & (Audit.auditor_id == user.id)
 
 
 def visible_checklists(user: User) -> ColumnElement[bool]:
