@@ -26,6 +26,7 @@ class Sync(MethodView):
     @blp.arguments(SyncQuery, location="query")
     @blp.response(200, SyncOut)
     @blp.alt_response(304, description=NOT_MODIFIED)
+    @blp.doc(operationId="getSync")
     def get(self, query: dict[str, Any]) -> Any:
         """Everything to work offline: open assignments, the checklist versions they pin
         (each once, whole), their locations, your drafts and a `cursor`; with
