@@ -34,10 +34,10 @@ def ids(rows: list[dict[str, Any]]) -> list[Any]:
 
 
 def second_auditor(world: World) -> tuple[Caller, int]:
-    """Another auditor of organization A, signed in."""
+    """Another auditor of organization A (`world.ids["otra"]`), signed in."""
     body = {"email": "otra@a.example", "name": "Otra", "role": "auditor", "password": PASSWORD}
-    user_id = created(world.hq.post("/api/v1/users", json=body))["id"]
-    return login(world.hq.client, "otra@a.example"), user_id
+    world.ids["otra"] = created(world.hq.post("/api/v1/users", json=body))["id"]
+    return login(world.hq.client, "otra@a.example"), world.ids["otra"]
 
 
 def publish_mini(world: World, key: str = "mini") -> None:
@@ -96,28 +96,13 @@ def test_an_unchanged_delta_is_empty_keeps_its_cursor_and_answers_304(world):
     for part in ("assignments", "removed_assignment_ids", "checklist_versions", "locations"):
         assert body[part] == [], part
     # Other people's work moves the organization's counter, not this auditor's answer.
-    _assign_to(world, "otra@a.example")
+    assign(world, by=world.hq, auditor="otra")
     s1 = f"/api/v1/locations/{world.ids['s1']}"
     assert world.hq.patch(s1, json={"name": "Otra"}).status_code == 200
     again = world.auditor.get(SYNC, query_string={"since": cursor}, headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.get_data() == b""
     assert again.headers["ETag"] == etag
     assert sync(other)["assignments"]  # the other auditor did get theirs
-
-
-def _assign_to(world: World, email: str) -> dict[str, Any]:
-    users = world.hq.get("/api/v1/users", query_string={"page_size": 100}).get_json()
-    auditor_id = next(u["id"] for u in users if u["email"] == email)
-    body = {
-        "location_id": world.ids["n1"],
-        "checklist_key": "self-call",
-        "checklist_version": 1,
-        "kind": "call",
-        "auditor_id": auditor_id,
-        "due_from": "2026-11-20T09:00:00-03:00",
-        "due_to": "2026-11-30T18:00:00-03:00",
-    }
-    return created(world.hq.post("/api/v1/assignments", json=body))
 
 
 def test_a_new_assignment_comes_with_what_the_phone_does_not_hold_yet(world):
@@ -258,7 +243,7 @@ def test_a_cursor_altered_made_up_or_of_someone_else_is_a_422_naming_since(world
 def test_nothing_of_another_auditor_or_organization_ever_comes(world):
     mine = assign(world)
     other, _ = second_auditor(world)
-    theirs = _assign_to(world, "otra@a.example")
+    theirs = assign(world, by=world.hq, auditor="otra")
     audit = call_audit(world, theirs)
     assert other.put(f"{AUDITS}/{new_id()}", json=audit).status_code == 201
     b_cursor = sync(world.hq_b)["cursor"]
@@ -374,5 +359,6 @@ def test_writes_commit_in_the_order_of_their_counter_values(app, world, monkeypa
     assert order == ["first", "second"]
     with app.app_context():
         stamps_of = dict(db.session.execute(select(Assignment.id, Assignment.sync_seq)).all())
-        counter = db.session.scalar(select(SyncClock.value))
+        org_id = db.session.get(Assignment, first["id"]).org_id
+        counter = db.session.scalar(select(SyncClock.value).where(SyncClock.org_id == org_id))
     assert stamps_of[first["id"]] < stamps_of[second["id"]] == counter
