@@ -35,6 +35,7 @@ def test_body_over_the_limit_is_json_413(client):
     assert set(response.get_json()) == ERROR_KEYS
 
 
+@pytest.mark.app_config()  # an app of its own: the test adds a route
 def test_unexpected_exception_is_json_500_without_details(app):
     @app.get("/boom")
     def boom():

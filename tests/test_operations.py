@@ -12,6 +12,8 @@ import sys
 import time
 import urllib.request
 
+import pytest
+
 from audit_api import create_app
 from audit_api.observability import RequestIdFilter
 from tests.conftest import TEST_SETTINGS
@@ -100,6 +102,7 @@ def test_gunicorn_refuses_several_workers_counting_limits_each_alone(tmp_path, m
     assert "RATELIMIT_STORAGE_URI" in stderr and "memory://" in stderr
 
 
+@pytest.mark.slow  # starts gunicorn and its workers
 def test_the_gunicorn_configuration_serves_the_app(tmp_path, migrated_url):
     """gunicorn with the shipped configuration answers on loopback (gthread; 2 workers
     sharing the limits in Redis when there is one, else 1 counting in memory)."""

