@@ -1,4 +1,6 @@
-"""The demo brand's data: regions, locations across Spain and Latin America, users."""
+"""The demo brand's data: regions, locations across Spain and Latin America, users, answers."""
+
+from typing import Any
 
 BRAND = "Café Andino (demo)"
 DOMAIN = "cafeandino.example"
@@ -174,3 +176,17 @@ USERS = [
     ("diego.perez", "Diego Pérez", "auditor", [], []),
     ("lucia.gomez", "Lucía Gómez", "auditor", [], []),
 ]
+
+# Every answer of a passing first-five-seconds visit (its entrance photo is uploaded apart).
+VISIT_ANSWERS: dict[str, Any] = {
+    "acknowledged_within_5s": True,
+    "seconds_to_greeting": 4,
+    "smile_eye_contact": True,
+    "entrance_clean": True,
+    "floor_clean": True,
+    "facilities_available": "all",
+    "courtesy": 5,
+    "proper_vocabulary": True,
+    "product_knowledge": 4,
+    "no_blaming_colleagues": True,
+}
