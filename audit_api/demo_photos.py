@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import io
 from datetime import datetime
+from functools import cache
 from random import Random
 
 from PIL import ExifTags, Image, ImageDraw
 
-SIZE = (1200, 900)  # small enough to seed quickly, large enough to look like a photo
+SIZE = (1024, 768)  # small enough to seed quickly, large enough to look like a photo
 CAMERAS = [("samsung", "Galaxy A54 5G"), ("Apple", "iPhone 13"), ("motorola", "moto g84 5G")]
 
 
@@ -60,6 +61,12 @@ def _floor(rng: Random, draw: ImageDraw.ImageDraw, w: int, h: int) -> None:
         draw.ellipse([x - r, y - r // 2, x + r, y + r // 2], fill=(95, 60, 30))
 
 
+@cache
+def _daylight(angle: int) -> Image.Image:
+    """A full-size light gradient from one side (made once per side: resizing costs)."""
+    return Image.linear_gradient("L").rotate(angle).resize(SIZE)
+
+
 def picture(seed: int, subject: str = "storefront") -> Image.Image:
     """A scene with structure (every seed its own, so no two photos look alike) and grain."""
     rng = Random(seed)
@@ -76,8 +83,7 @@ def picture(seed: int, subject: str = "storefront") -> Image.Image:
     x, y = rng.randint(0, SIZE[0] - w), rng.randint(0, SIZE[1] - h)
     image = image.crop((x, y, x + w, y + h)).resize(SIZE, Image.Resampling.BILINEAR)
     strength = rng.randint(20, 60)
-    light = Image.linear_gradient("L").rotate(rng.choice([0, 90, 180, 270]))
-    shade = light.resize(SIZE).point(lambda v: 255 - v * strength // 255)
+    shade = _daylight(rng.choice([0, 90, 180, 270])).point(lambda v: 255 - v * strength // 255)
     image = Image.composite(image, Image.new("RGB", SIZE, (250, 245, 230)), shade)
     # Sensor grain: texture the JPEG encoder and the decoder must really work through
     # (random bytes: Pillow's gaussian effect_noise costs ten times as much).
