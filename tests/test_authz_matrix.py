@@ -1,4 +1,4 @@
-"""The authorization matrix of DESIGN.md section 3, over every documented operation.
+"""The authorization matrix of docs/roles.md, over every documented operation.
 
 Each operation names the answer each caller gets, in the order of CALLERS: HQ, a manager
 with the target in scope, a manager without it, an auditor, and the HQ of another

@@ -31,6 +31,7 @@ def test_every_answer_carries_a_request_id(client, world):
     assert error.status_code == 404 and error.headers["X-Request-ID"]
 
 
+@pytest.mark.app_config(LOG_JSON=True)  # whatever the terminal running the tests
 def test_log_lines_are_json_with_the_request_id(app, client):
     handler = next(h for h in logging.getLogger().handlers if h.get_name() == "audit_api")
     stream = io.StringIO()

@@ -1,4 +1,4 @@
-"""The scoring rules of DESIGN.md section 4, checked by hand-computed examples and properties."""
+"""The scoring rules of docs/scoring.md, checked by hand-computed examples and properties."""
 
 from __future__ import annotations
 

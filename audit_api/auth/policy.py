@@ -71,7 +71,7 @@ def visible_regions(user: User) -> ColumnElement[bool]:
 
 
 def visible_locations(user: User) -> ColumnElement[bool]:
-    """Filter of the locations a user may read (DESIGN.md section 3)."""
+    """Filter of the locations a user may read (docs/roles.md)."""
     in_org = Location.org_id == user.org_id
     if user.role == HQ:
         return in_org

@@ -1,4 +1,4 @@
-"""The checklist format of DESIGN.md section 4 as marshmallow schemas (YAML files and API alike)."""
+"""The checklist format of docs/scoring.md as marshmallow schemas (YAML files and API alike)."""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ LANG_HELP = "text language (es, en, ...), or 'all'; default from Accept-Language
 
 
 class DefinitionIn(ChecklistSchema):
-    """A checklist definition (DESIGN.md section 4); the server assigns `version` if left out."""
+    """A checklist definition (docs/scoring.md); the server assigns `version` if left out."""
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(partial=("version",), **kwargs)  # type: ignore[arg-type]
@@ -103,7 +103,7 @@ class ChecklistRef(Schema):
 
 
 class ScoreOut(Schema):
-    """A computed score (DESIGN.md section 5)."""
+    """A computed score (docs/scoring.md)."""
 
     overall = fields.Float(allow_none=True)
     grade = fields.Raw(allow_none=True)

@@ -62,7 +62,7 @@ def checklist_view(checklist: Checklist, lang: str | None) -> dict[str, Any]:
 
 
 def score_view(result: ScoreResult, lang: str | None) -> dict[str, Any]:
-    """The score payload of DESIGN.md section 5, numbers rounded to 2 decimals."""
+    """The score payload of an audit or a preview, numbers rounded to 2 decimals."""
     grade = result.grade
     return {
         "overall": rounded(result.overall),

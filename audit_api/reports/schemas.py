@@ -29,7 +29,7 @@ class SummaryOut(Schema):
 
 
 class ScorecardOut(Schema):
-    """A location's scorecard (DESIGN.md section 5)."""
+    """A location's scorecard (docs/scoring.md)."""
 
     location_id = fields.Integer()
     start = fields.Date(data_key="from")
