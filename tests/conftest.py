@@ -20,10 +20,10 @@ from sqlalchemy.engine import make_url
 from audit_api import create_app
 from audit_api.extensions import limiter
 from audit_api.migrate import upgrade
-from tests.helpers import Caller, World, build_world
 from tests.support import snapshot
+from tests.support.helpers import Caller, World, build_world
 
-pytest_plugins = ["tests.score_fixtures", "tests.photo_fixtures"]
+pytest_plugins = ["tests.support.score_fixtures", "tests.support.photo_fixtures"]
 
 TEST_SETTINGS: dict[str, Any] = {
     "SECRET_KEY": "test-secret-key-not-for-production",

@@ -9,7 +9,7 @@ import pytest
 
 from audit_api.auth.tokens import encode_access
 from audit_api.db import utcnow
-from tests.helpers import PASSWORD, Caller, created, login
+from tests.support.helpers import PASSWORD, Caller, created, login
 
 TOKEN = "/api/v1/auth/token"
 REFRESH = "/api/v1/auth/refresh"

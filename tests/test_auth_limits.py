@@ -13,7 +13,7 @@ from sqlalchemy import update
 from audit_api import create_app
 from audit_api.auth.models import AuthSession
 from audit_api.db import db, utcnow
-from tests.helpers import PASSWORD, created, login
+from tests.support.helpers import PASSWORD, created, login
 
 TOKEN = "/api/v1/auth/token"
 REFRESH = "/api/v1/auth/refresh"

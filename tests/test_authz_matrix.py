@@ -20,11 +20,11 @@ import jwt
 import pytest
 
 from audit_api.auth.tokens import encode_access
-from tests.audit_helpers import call_audit
-from tests.authz_targets import AUDITS, MINI_ANSWERS, Targets, unique
-from tests.checklist_factory import item, raw_checklist, section
-from tests.helpers import PASSWORD, location_payload, login
-from tests.photo_helpers import jpeg
+from tests.support.audit_helpers import call_audit
+from tests.support.authz_targets import AUDITS, MINI_ANSWERS, Targets, unique
+from tests.support.checklist_factory import item, raw_checklist, section
+from tests.support.helpers import PASSWORD, location_payload, login
+from tests.support.photo_helpers import jpeg
 
 CALLERS = ("hq", "manager_north", "manager_s1", "auditor", "hq_b")
 PUBLIC = {

@@ -10,7 +10,7 @@ from audit_api import create_app
 from audit_api.db import db
 from audit_api.models import metadata
 from tests.conftest import TEST_SETTINGS
-from tests.helpers import login
+from tests.support.helpers import login
 
 
 def test_create_org_prints_the_id_and_the_admin_can_sign_in(app, client):

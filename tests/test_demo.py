@@ -7,7 +7,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 from audit_api.demo_data import DOMAIN, LOCATIONS, PASSWORDS, USERS
-from tests.helpers import Caller, login
+from tests.support.helpers import Caller, login
 
 
 def _total(caller: Caller, path: str, **query) -> int:

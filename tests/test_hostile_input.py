@@ -10,9 +10,9 @@ from datetime import datetime
 
 import pytest
 
-from tests.audit_helpers import assign, assignment_body, call_audit, new_id, visit_body
-from tests.checklist_factory import item, raw_checklist, section
-from tests.photo_helpers import encode, exif_for, jpeg, picture, upload
+from tests.support.audit_helpers import assign, assignment_body, call_audit, new_id, visit_body
+from tests.support.checklist_factory import item, raw_checklist, section
+from tests.support.photo_helpers import encode, exif_for, jpeg, picture, upload
 from tests.test_photos import AUDITS, draft
 
 JSON = {"Content-Type": "application/json"}

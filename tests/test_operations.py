@@ -60,7 +60,7 @@ def test_an_unreachable_database_answers_503_with_retry_after(tmp_path):
 
 
 def test_writes_are_limited_per_user_not_reads(app, world):
-    from tests.audit_helpers import assign, call_audit, new_id
+    from tests.support.audit_helpers import assign, call_audit, new_id
 
     audit_id = new_id()
     body = call_audit(world, assign(world, world.hq))

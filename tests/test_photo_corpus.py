@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from tests.photo_helpers import upload
+from tests.support.photo_helpers import upload
 from tests.test_photos import draft, fetch
 
 # The corpora come from PyPI on the first run (then ~/.cache) and take ~20-40 s to go through.

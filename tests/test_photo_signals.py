@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from tests.audit_helpers import new_id, visit_body
-from tests.photo_helpers import encode, exif_for, jpeg, picture, upload
+from tests.support.audit_helpers import new_id, visit_body
+from tests.support.photo_helpers import encode, exif_for, jpeg, picture, upload
 from tests.test_photos import AUDITS, SANTIAGO, TAKEN, draft
 
 BUENOS_AIRES = (-34.6037, -58.3816)

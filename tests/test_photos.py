@@ -11,8 +11,8 @@ from urllib.parse import urlsplit
 import requests
 from PIL import Image
 
-from tests.audit_helpers import new_id, visit_body
-from tests.photo_helpers import encode, exif_for, jpeg, picture, upload
+from tests.support.audit_helpers import new_id, visit_body
+from tests.support.photo_helpers import encode, exif_for, jpeg, picture, upload
 
 AUDITS = "/api/v1/audits"
 SANTIAGO = (-33.4201, -70.6101)

@@ -10,7 +10,7 @@ import uuid
 import pytest
 from PIL import Image
 
-from tests.photo_helpers import upload
+from tests.support.photo_helpers import upload
 from tests.test_photos import AUDITS, draft, fetch, post_form
 
 CAMERA = ["iphone.jpg", "iphone.heic", "screenshot.png"]

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from audit_api.scoring.engine import RULES_VERSION, Answer, fraction, score
-from tests.checklist_factory import checklist, item, section
+from tests.support.checklist_factory import checklist, item, section
 
 BANDS = [{"max": 3, "score": 1}, {"max": 5, "score": 0.5}]
 

@@ -6,7 +6,7 @@ import uuid
 from typing import Any
 
 from audit_api.demo_data import VISIT_ANSWERS
-from tests.helpers import Caller, World, created
+from tests.support.helpers import Caller, World, created
 
 DUE = {"due_from": "2026-11-20T09:00:00-03:00", "due_to": "2026-11-30T18:00:00-03:00"}
 
