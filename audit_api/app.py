@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from flask_smorest import Api
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
@@ -72,11 +71,12 @@ def _init_extensions(app: Flask) -> None:
     from audit_api.checklists.routes import blp as checklists_blp
     from audit_api.db import db
     from audit_api.disputes.routes import blp as disputes_blp
-    from audit_api.errors import register_error_handlers
+    from audit_api.error_handlers import register_error_handlers
     from audit_api.evidence import decoding, storage
     from audit_api.exports.routes import blp as exports_blp
     from audit_api.extensions import limit_writes, limiter
     from audit_api.locations.routes import blp as locations_blp
+    from audit_api.openapi import AuditApi
     from audit_api.photos.routes import blp as photos_blp
     from audit_api.regions.routes import blp as regions_blp
     from audit_api.reports.routes import blp as scores_blp
@@ -91,7 +91,7 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     storage.init_app(app)
     decoding.init_app(app)
-    api = Api(app)  # one per app: its OpenAPI document is built per app
+    api = AuditApi(app)  # one per app: its OpenAPI document is built per app
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
     )

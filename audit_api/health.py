@@ -9,7 +9,7 @@ from flask import Blueprint
 from sqlalchemy import text
 
 from audit_api.db import db
-from audit_api.errors import StorageUnavailable
+from audit_api.errors import Unavailable
 from audit_api.evidence.storage import storage
 
 log = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ def _database_ok() -> bool:
 def _storage_ok() -> bool:
     try:
         storage().ping()
-    except StorageUnavailable:
+    except Unavailable:
         log.exception("readiness: photo storage unavailable")
         return False
     return True

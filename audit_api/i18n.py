@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import request
 
-from audit_api.errors import field_error
+from audit_api.errors import Reason, field_error
 
 
 def pick_language(languages: list[str]) -> str | None:
@@ -14,6 +14,8 @@ def pick_language(languages: list[str]) -> str | None:
         return None
     if asked:
         if asked not in languages:
-            raise field_error("lang", f"one of {', '.join(languages)} or all")
+            raise field_error(
+                "lang", f"one of {', '.join(languages)} or all", Reason.unknown_language
+            )
         return asked
     return request.accept_languages.best_match(languages) or languages[0]

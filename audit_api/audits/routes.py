@@ -23,7 +23,7 @@ from audit_api.audits.views import audit_view, stored_result
 from audit_api.auth.guard import current_user, requires
 from audit_api.checklists.schemas import ScoreOut
 from audit_api.checklists.views import score_view
-from audit_api.errors import NotFound, validated
+from audit_api.errors import Reason, validated
 from audit_api.http import MAX_PAGE_SIZE, check_if_match, paged, with_etag
 from audit_api.i18n import pick_language
 from audit_api.idempotency.service import idempotent
@@ -167,5 +167,5 @@ class Score(MethodView):
         """The score stored at submit (or at a dispute's rescore)."""
         audit = service.get_audit(current_user(), str(audit_id))
         if audit.score is None:
-            raise NotFound("This audit has no score yet (it is not submitted).")
+            raise Reason.no_score.error("This audit has no score yet (it is not submitted).")
         return score_view(stored_result(audit.score), _lang(audit))

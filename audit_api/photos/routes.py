@@ -11,7 +11,7 @@ from flask_smorest import Blueprint
 
 from audit_api.auth.guard import current_user, public, requires
 from audit_api.bodies import BodyLimit
-from audit_api.errors import NotFound, UnsupportedMediaType, field_error, validated
+from audit_api.errors import Reason, field_error, validated
 from audit_api.evidence.images import CONTENT_TYPES, DECLARED_TYPES
 from audit_api.evidence.schemas import (
     MULTIPART_BODY,
@@ -35,7 +35,7 @@ def read_file(upload: Any) -> bytes:
     (what the file really is is decided by its bytes, later)."""
     content_type = (upload.mimetype or "").lower()
     if content_type not in (*DECLARED_TYPES, ""):
-        raise UnsupportedMediaType(
+        raise Reason.unsupported_media_type.error(
             f"Photos are {', '.join(CONTENT_TYPES)}.",
             {"file": [f"content type {content_type} is not accepted"]},
         )
@@ -139,7 +139,7 @@ class Content(MethodView):
         try:
             stream = storage().open(key)
         except KeyError:
-            raise NotFound("The photo's file is missing from storage.") from None
+            raise Reason.photo_missing.error("The photo's file is missing from storage.") from None
         response = send_file(
             stream, mimetype=mimetype, etag=f"{photo.sha256}-{query['variant']}", max_age=ttl
         )
