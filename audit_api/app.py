@@ -112,7 +112,7 @@ def _init_extensions(app: Flask) -> None:
         if blueprint is not auth_blp:  # sign-in has limits of its own
             limit_writes(blueprint)
         api.register_blueprint(blueprint)
-    app.register_blueprint(health.bp)
+    api.register_blueprint(health.blp)
     # Registered after the Api's own handler, so ours answers every error.
     register_error_handlers(app)
     cli.init_app(app)

@@ -59,6 +59,7 @@ class Audits(MethodView):
     @blp.arguments(AuditQuery, location="query")
     @blp.response(200, AuditOut(many=True))
     @blp.paginate(max_page_size=MAX_PAGE_SIZE)
+    @blp.doc(operationId="listAudits")
     def get(self, query: dict[str, Any], pagination_parameters: Any) -> Any:
         """List audits: HQ all, managers their scope and their own, auditors their own."""
         items = paged(service.list_audits, pagination_parameters, **query)
@@ -71,6 +72,7 @@ class AuditById(MethodView):
 
     @requires("audits:read")
     @blp.response(200, AuditOut)
+    @blp.doc(operationId="getAudit")
     def get(self, audit_id: UUID) -> Any:
         """Read an audit."""
         return _one(service.get_audit(current_user(), str(audit_id)))
@@ -79,6 +81,7 @@ class AuditById(MethodView):
     @blp.arguments(AuditIn)
     @blp.response(200, AuditOut)
     @blp.alt_response(201, schema=AuditOut, description="The draft was created.")
+    @blp.doc(operationId="putAudit")
     def put(self, data: dict[str, Any], audit_id: UUID) -> Any:
         """Create the draft or replace its content; repeating it is harmless. Honours If-Match."""
         if request.if_match:
@@ -95,6 +98,7 @@ class Submit(MethodView):
     @idempotent
     @blp.doc(requestBody=OPTIONAL_AUDIT_BODY)
     @blp.response(200, AuditOut)
+    @blp.doc(operationId="submitAudit")
     def post(self, audit_id: UUID) -> Any:
         """Submit the draft, or send the final content along (an offline phone's one request).
 
@@ -113,6 +117,7 @@ class Review(MethodView):
     @idempotent
     @blp.arguments(ReviewIn)
     @blp.response(200, AuditOut)
+    @blp.doc(operationId="reviewAudit")
     def post(self, data: dict[str, Any], audit_id: UUID) -> Any:
         """Approve, return to the auditor (with a note) or reject a submitted audit."""
         audit = review.review(current_user(), str(audit_id), data["decision"], data.get("note"))
@@ -130,6 +135,7 @@ class Comments(MethodView):
     @blp.response(200, EventOut(many=True))
     # A log is read whole more often than not: a full page by default.
     @blp.paginate(page_size=MAX_PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+    @blp.doc(operationId="listAuditComments")
     def get(self, audit_id: UUID, pagination_parameters: Any) -> Any:
         """The comments on an audit, oldest first, a page at a time."""
         return paged(review.events, pagination_parameters, audit_id=str(audit_id), actions=COMMENTS)
@@ -138,6 +144,7 @@ class Comments(MethodView):
     @idempotent
     @blp.arguments(CommentIn)
     @blp.response(201, EventOut)
+    @blp.doc(operationId="createAuditComment")
     def post(self, data: dict[str, Any], audit_id: UUID) -> Any:
         """Comment on an audit (comments are never edited or removed)."""
         return review.comment(current_user(), str(audit_id), data["body"])
@@ -151,6 +158,7 @@ class Events(MethodView):
     @blp.response(200, EventOut(many=True))
     # A log is read whole more often than not: a full page by default.
     @blp.paginate(page_size=MAX_PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+    @blp.doc(operationId="listAuditEvents")
     def get(self, audit_id: UUID, pagination_parameters: Any) -> Any:
         """Every transition and sensitive action, with actor, time and note; oldest first, a
         page at a time (the totals are in X-Pagination)."""
@@ -163,6 +171,7 @@ class Score(MethodView):
 
     @requires("audits:read")
     @blp.response(200, ScoreOut)
+    @blp.doc(operationId="getAuditScore")
     def get(self, audit_id: UUID) -> Any:
         """The score stored at submit (or at a dispute's rescore)."""
         audit = service.get_audit(current_user(), str(audit_id))

@@ -40,6 +40,7 @@ class Checklists(MethodView):
     @blp.arguments(ChecklistQuery, location="query")
     @blp.response(200, ChecklistOut(many=True))
     @blp.paginate(max_page_size=MAX_PAGE_SIZE)
+    @blp.doc(operationId="listChecklists")
     def get(self, query: dict[str, Any], pagination_parameters: Any) -> Any:
         """List the checklists the caller's organization can use."""
         items = paged(service.list_checklists, pagination_parameters, kind=query.get("kind"))
@@ -50,6 +51,7 @@ class Checklists(MethodView):
     @requires("checklists:write")
     @blp.arguments(DefinitionIn)
     @blp.response(201, VersionOut)
+    @blp.doc(operationId="createChecklist")
     def post(self, data: dict[str, Any]) -> Any:
         """Create a checklist (HQ only): the definition becomes draft version 1."""
         return _version_response(service.create_checklist(current_user(), data), 201)
@@ -62,6 +64,7 @@ class ChecklistByKey(MethodView):
     @requires("checklists:read")
     @blp.arguments(LangQuery, location="query")
     @blp.response(200, ChecklistOut)
+    @blp.doc(operationId="getChecklist")
     def get(self, _query: dict[str, Any], key: str) -> Any:
         """A checklist with the state of every version."""
         checklist = service.get_checklist(current_user(), key)
@@ -76,6 +79,7 @@ class Versions(MethodView):
 
     @requires("checklists:read")
     @blp.response(200, VersionSummary(many=True))
+    @blp.doc(operationId="listChecklistVersions")
     def get(self, key: str) -> Any:
         """Every version's number and state."""
         return [version_summary(v) for v in service.get_checklist(current_user(), key).versions]
@@ -83,6 +87,7 @@ class Versions(MethodView):
     @requires("checklists:write")
     @blp.arguments(DefinitionIn)
     @blp.response(201, VersionOut)
+    @blp.doc(operationId="createChecklistVersion")
     def post(self, data: dict[str, Any], key: str) -> Any:
         """Start the next version as a draft (HQ, own checklists only)."""
         return _version_response(service.create_version(current_user(), key, data), 201)
@@ -95,6 +100,7 @@ class VersionByNumber(MethodView):
     @requires("checklists:read")
     @blp.arguments(LangQuery, location="query")
     @blp.response(200, VersionOut)
+    @blp.doc(operationId="getChecklistVersion")
     def get(self, _query: dict[str, Any], key: str, version: int) -> Any:
         """A version with its definition in the caller's language (or all)."""
         return _version_response(service.get_version(current_user(), key, version))
@@ -102,6 +108,7 @@ class VersionByNumber(MethodView):
     @requires("checklists:write")
     @blp.arguments(DefinitionIn)
     @blp.response(200, VersionOut)
+    @blp.doc(operationId="putChecklistVersion")
     def put(self, data: dict[str, Any], key: str, version: int) -> Any:
         """Replace a draft's definition; a published version answers 409. Honours If-Match."""
         row = service.get_version(current_user(), key, version)
@@ -115,6 +122,7 @@ class Publish(MethodView):
 
     @requires("checklists:write")
     @blp.response(200, VersionOut)
+    @blp.doc(operationId="publishChecklistVersion")
     def post(self, key: str, version: int) -> Any:
         """Publish a draft: from now on it never changes and audits may pin it."""
         return _version_response(service.publish(current_user(), key, version))
@@ -127,6 +135,7 @@ class Score(MethodView):
     @requires("checklists:read")
     @blp.arguments(ScoreIn)
     @blp.response(200, ScoreOut)
+    @blp.doc(operationId="previewScore")
     def post(self, data: dict[str, Any], key: str, version: int) -> Any:
         """Score a set of answers without storing anything (validated as a submit would be)."""
         row = service.get_version(current_user(), key, version)

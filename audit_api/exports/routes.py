@@ -47,6 +47,7 @@ class AuditsExport(MethodView):
     @requires("exports:read")
     @blp.arguments(ExportQuery, location="query")
     @blp.response(200, description="A file.")
+    @blp.doc(operationId="exportAudits")
     def get(self, query: dict[str, Any], fmt: str) -> Response:
         """Audits with location, region path, auditor, checklist, dates, score, grade, one
         column per section, critical failures and geofence; each row carries a `cursor`."""
@@ -60,6 +61,7 @@ class AnswersExport(MethodView):
     @requires("exports:read")
     @blp.arguments(ExportQuery, location="query")
     @blp.response(200, description="A file.")
+    @blp.doc(operationId="exportAnswers")
     def get(self, query: dict[str, Any], fmt: str) -> Response:
         """Answers with section, item, value, fraction, applicable, failed, comment, photos."""
         return _export("answers", fmt, query)

@@ -50,6 +50,7 @@ class Photos(MethodView):
 
     @requires("audits:read")
     @blp.response(200, PhotoOut(many=True))
+    @blp.doc(operationId="listAuditPhotos")
     def get(self, audit_id: UUID) -> Any:
         """The audit's photos, with their facts and evidence signals."""
         return service.list_photos(current_user(), str(audit_id))
@@ -58,6 +59,7 @@ class Photos(MethodView):
     @blp.doc(requestBody=MULTIPART_BODY)
     @blp.response(200, PhotoOut)
     @blp.alt_response(201, schema=PhotoOut, description="The photo was stored.")
+    @blp.doc(operationId="uploadPhoto")
     def post(self, audit_id: UUID) -> Any:
         """Upload a photo through the API (multipart); the same photo again is harmless."""
         fields = {k: v for k, v in request.form.to_dict().items() if k != "file"}
@@ -84,6 +86,7 @@ class Uploads(MethodView):
     @requires("audits:fill")
     @blp.arguments(UploadIn)
     @blp.response(201, UploadOut)
+    @blp.doc(operationId="startPhotoUpload")
     def post(self, data: dict[str, Any], audit_id: UUID) -> Any:
         """A presigned form to POST the photo straight to storage; then call `complete`."""
         _, form = direct.start_upload(current_user(), str(audit_id), data)
@@ -96,12 +99,14 @@ class PhotoById(MethodView):
 
     @requires("audits:read")
     @blp.response(200, PhotoOut)
+    @blp.doc(operationId="getAuditPhoto")
     def get(self, audit_id: UUID, photo_id: UUID) -> Any:
         """Read a photo's record."""
         return service.get_photo(current_user(), str(audit_id), str(photo_id))
 
     @requires("audits:fill")
     @blp.response(204)
+    @blp.doc(operationId="deleteAuditPhoto")
     def delete(self, audit_id: UUID, photo_id: UUID) -> None:
         """Remove a draft's photo and its stored files."""
         service.delete(current_user(), str(audit_id), str(photo_id))
@@ -113,6 +118,7 @@ class Complete(MethodView):
 
     @requires("audits:fill")
     @blp.response(200, PhotoOut)
+    @blp.doc(operationId="completePhotoUpload")
     def post(self, audit_id: UUID, photo_id: UUID) -> Any:
         """Check the uploaded file and accept it; a refused file is deleted (422)."""
         return direct.complete(current_user(), str(audit_id), str(photo_id))
@@ -126,6 +132,7 @@ class Content(MethodView):
     @blp.arguments(ContentQuery, location="query")
     @blp.response(200, description="The image (local storage).")
     @blp.alt_response(307, description="A short-lived storage URL (S3).")
+    @blp.doc(operationId="getPhotoContent")
     def get(self, query: dict[str, Any], photo_id: UUID) -> Any:
         """The display copy, the thumbnail, or (HQ only) the original."""
         photo, key = service.content(current_user(), str(photo_id), query["variant"])
@@ -156,6 +163,7 @@ class LocalUpload(MethodView):
 
     @public(blp)
     @blp.response(204)
+    @blp.doc(operationId="receiveStorageUpload")
     def post(self) -> None:
         """Store a file POSTed with the fields of a presigned form (no bearer token)."""
         receive_local_upload()

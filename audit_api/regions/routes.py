@@ -23,6 +23,7 @@ class Regions(MethodView):
     @blp.arguments(RegionQuery, location="query")
     @blp.response(200, RegionOut(many=True))
     @blp.paginate(max_page_size=MAX_PAGE_SIZE)
+    @blp.doc(operationId="listRegions")
     def get(self, query: dict[str, Any], pagination_parameters: Any) -> Any:
         """List the regions in the caller's scope."""
         return paged(service.list_regions, pagination_parameters, **query)
@@ -30,6 +31,7 @@ class Regions(MethodView):
     @requires("org:write")
     @blp.arguments(RegionIn)
     @blp.response(201, RegionOut)
+    @blp.doc(operationId="createRegion")
     def post(self, data: dict[str, Any]) -> Any:
         """Create a region (HQ only)."""
         return with_etag(service.create_region(current_user(), data))
@@ -41,6 +43,7 @@ class RegionById(MethodView):
 
     @requires("regions:read")
     @blp.response(200, RegionOut)
+    @blp.doc(operationId="getRegion")
     def get(self, region_id: int) -> Any:
         """Read a region."""
         return with_etag(service.get_region(current_user(), region_id))
@@ -48,6 +51,7 @@ class RegionById(MethodView):
     @requires("org:write")
     @blp.arguments(RegionPatch)
     @blp.response(200, RegionOut)
+    @blp.doc(operationId="updateRegion")
     def patch(self, data: dict[str, Any], region_id: int) -> Any:
         """Rename or move a region (HQ only); honours If-Match."""
         region = service.get_region(current_user(), region_id)
@@ -56,6 +60,7 @@ class RegionById(MethodView):
 
     @requires("org:write")
     @blp.response(204)
+    @blp.doc(operationId="deleteRegion")
     def delete(self, region_id: int) -> None:
         """Delete an empty region (HQ only); honours If-Match."""
         region = service.get_region(current_user(), region_id)

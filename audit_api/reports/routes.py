@@ -34,6 +34,7 @@ class Scorecard(MethodView):
     @requires("scores:read")
     @blp.arguments(ScoreQuery, location="query")
     @blp.response(200, ScorecardOut)
+    @blp.doc(operationId="getLocationScorecard")
     def get(self, query: dict[str, Any], location_id: int) -> Any:
         """Score over a window (default the last 90 days in the location's timezone): n, sd,
         95% interval, sections, visit vs call, monthly trend, change, failing items, latest."""
@@ -47,6 +48,7 @@ class LocationLeague(MethodView):
     @requires("scores:read")
     @blp.arguments(GroupQuery, location="query")
     @blp.response(200, LocationRankOut(many=True))
+    @blp.doc(operationId="listLocationScores")
     def get(self, query: dict[str, Any]) -> Any:
         """Locations in scope ranked by mean score (ties share a rank), with the change
         against the previous window of the same length."""
@@ -60,6 +62,7 @@ class RegionLeague(MethodView):
     @requires("scores:read")
     @blp.arguments(GroupQuery, location="query")
     @blp.response(200, RegionRankOut(many=True))
+    @blp.doc(operationId="listRegionScores")
     def get(self, query: dict[str, Any]) -> Any:
         """Regions in scope ranked by the mean of all their audits, regions below included."""
         return [region_rank_view(r) for r in service.regions(current_user(), query)]
@@ -72,6 +75,7 @@ class ItemRates(MethodView):
     @requires("scores:read")
     @blp.arguments(GroupQuery, location="query")
     @blp.response(200, ItemRateOut(many=True))
+    @blp.doc(operationId="listItemScores")
     def get(self, query: dict[str, Any]) -> Any:
         """Failed / applicable per checklist item across approved audits in scope."""
         return [item_view(r) for r in service.items(current_user(), query)]

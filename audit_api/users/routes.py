@@ -32,6 +32,7 @@ class Me(MethodView):
 
     @requires()
     @blp.response(200, MeOut)
+    @blp.doc(operationId="getMe")
     def get(self) -> Any:
         """Who am I: user, role, scope and organization."""
         return current_user()
@@ -58,6 +59,7 @@ class MyPassword(MethodView):
     )
     @blp.arguments(PasswordChangeIn)
     @blp.response(204)
+    @blp.doc(operationId="changeMyPassword")
     def post(self, data: dict[str, Any]) -> None:
         """Change my password (the current one first); my other sessions end, this one stays."""
         service.change_own_password(
@@ -73,6 +75,7 @@ class Users(MethodView):
     @blp.arguments(UserQuery, location="query")
     @blp.response(200, UserOut(many=True))
     @blp.paginate(max_page_size=MAX_PAGE_SIZE)
+    @blp.doc(operationId="listUsers")
     def get(self, query: dict[str, Any], pagination_parameters: Any) -> Any:
         """List users: HQ sees all, a manager the auditors and themselves."""
         return paged(service.list_users, pagination_parameters, **query)
@@ -80,6 +83,7 @@ class Users(MethodView):
     @requires("org:write")
     @blp.arguments(UserIn)
     @blp.response(201, UserOut)
+    @blp.doc(operationId="createUser")
     def post(self, data: dict[str, Any]) -> Any:
         """Create a user (HQ only)."""
         return with_etag(service.create_user(current_user().org_id, data))
@@ -91,6 +95,7 @@ class UserById(MethodView):
 
     @requires("users:read")
     @blp.response(200, UserOut)
+    @blp.doc(operationId="getUser")
     def get(self, user_id: int) -> Any:
         """Read a user."""
         return with_etag(service.get_user(current_user(), user_id))
@@ -98,6 +103,7 @@ class UserById(MethodView):
     @requires("org:write")
     @blp.arguments(UserPatch)
     @blp.response(200, UserOut)
+    @blp.doc(operationId="updateUser")
     def patch(self, data: dict[str, Any], user_id: int) -> Any:
         """Change a user (HQ only); honours If-Match."""
         user = service.get_user(current_user(), user_id)
@@ -106,6 +112,7 @@ class UserById(MethodView):
 
     @requires("org:write")
     @blp.response(204)
+    @blp.doc(operationId="deactivateUser")
     def delete(self, user_id: int) -> None:
         """Deactivate a user (HQ only): kept for the audit trail, signed out at once."""
         user = service.get_user(current_user(), user_id)
