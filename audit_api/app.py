@@ -63,7 +63,7 @@ def build_app(config: dict[str, Any] | None = None, *, instance_path: str | None
 
 
 def _init_extensions(app: Flask) -> None:
-    from audit_api import cli, headers, health, observability, request_checks
+    from audit_api import cli, headers, health, observability, query_check, request_checks
     from audit_api.assignments.routes import blp as assignments_blp
     from audit_api.audits.routes import blp as audits_blp
     from audit_api.auth import guard, passwords
@@ -113,6 +113,7 @@ def _init_extensions(app: Flask) -> None:
             limit_writes(blueprint)
         api.register_blueprint(blueprint)
     api.register_blueprint(health.blp)
+    query_check.init_app(app, api)  # after the guard's hook: a 401 comes before a 422
     # Registered after the Api's own handler, so ours answers every error.
     register_error_handlers(app)
     cli.init_app(app)

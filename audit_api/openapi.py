@@ -1,11 +1,169 @@
-"""The OpenAPI document's shared parts: the error body with its reason catalogue."""
+"""The OpenAPI document's shared parts: the error body with its reason catalogue, and the
+headers and parameters a phone relies on, documented once and marked on the views.
+
+A view is marked with a decorator below (`@etag`, `@if_match`, `@if_none_match`, `@lang`;
+`idempotent` marks itself); `ContractPlugin` turns the marks into parameters, response headers
+and responses, and adds what applies to every operation (X-Request-ID, 429 on writes, 503).
+"""
 
 from __future__ import annotations
 
-from flask_smorest import Api
+from copy import deepcopy
+from typing import Any
+
+from apispec import APISpec, BasePlugin
+from flask_smorest import Api, Blueprint
 from marshmallow import Schema, fields, validate
 
-from audit_api.errors import Reason
+from audit_api.errors import RETRY_AFTER, Reason
+
+MARK = "x-contract"  # the marks' key in an operation; the plugin removes it
+ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+WRITES = {"post", "put", "patch", "delete"}
+
+HEADERS: dict[str, dict[str, Any]] = {
+    "ETag": {
+        "description": "The resource's version: send it as If-Match to update, as "
+        "If-None-Match to read it again only when it changed.",
+        "schema": {"type": "string"},
+    },
+    "Idempotent-Replayed": {
+        "description": "`true` when this is the stored answer to an earlier request with the "
+        "same Idempotency-Key (nothing was done again).",
+        "schema": {"type": "string", "enum": ["true"]},
+    },
+    "Retry-After": {
+        "description": "Seconds to wait before trying again "
+        f"({', '.join(f'{r.name} {s} s' for r, s in RETRY_AFTER.items())}; "
+        "rate_limited: until the window resets).",
+        "schema": {"type": "integer", "minimum": 0},
+    },
+    "X-Request-ID": {
+        "description": "This request's id, in every log line about it: the caller's own "
+        "X-Request-ID when it sent a plain one of 8 to 64 characters, else a new one.",
+        "schema": {"type": "string"},
+    },
+}
+PARAMETERS: dict[str, dict[str, Any]] = {
+    "IfMatch": {
+        "in": "header",
+        "name": "If-Match",
+        "description": "The ETag last read: if the resource changed since, nothing is "
+        "written and the answer is 412 stale_etag. Without it the last write wins.",
+        "schema": {"type": "string"},
+    },
+    "IfNoneMatch": {
+        "in": "header",
+        "name": "If-None-Match",
+        "description": "The ETag last read: 304 with no body while it is still current.",
+        "schema": {"type": "string"},
+    },
+    "IdempotencyKey": {
+        "in": "header",
+        "name": "Idempotency-Key",
+        "description": "A key of the caller's (a UUID is usual; 1 to 255 printable ASCII "
+        "characters): the same key and body again replay the first success "
+        "(Idempotent-Replayed: true) for 24 hours; another body is 422 idempotency_key_reused.",
+        "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+    },
+    "Lang": {
+        "in": "query",
+        "name": "lang",
+        "description": "Language of checklist texts and grade labels: one of the checklist's "
+        "languages, or `all` (every language). Default: Accept-Language, else the checklist's "
+        "first language.",
+        "schema": {"type": "string", "pattern": "^([a-z]{2}|all)$"},
+    },
+    "AcceptLanguage": {
+        "in": "header",
+        "name": "Accept-Language",
+        "description": "Used when `lang` is not given.",
+        "schema": {"type": "string"},
+    },
+}
+RESPONSES: dict[str, dict[str, Any]] = {
+    "NotModified": {
+        "description": "Not Modified: the resource still has the ETag given as If-None-Match.",
+        "headers": {"ETag": "ETag"},
+    },
+    "PreconditionFailed": {"description": "stale_etag: read again, then retry", "content": ERROR},
+    "TooManyRequests": {
+        "description": "rate_limited",
+        "content": ERROR,
+        "headers": {"Retry-After": "Retry-After"},
+    },
+    "Unavailable": {
+        "description": "unavailable, storage_unavailable or photos_busy: retry later",
+        "content": ERROR,
+        "headers": {"Retry-After": "Retry-After"},
+    },
+}
+
+
+def _mark(**marks: bool) -> Any:
+    return Blueprint.doc(**{MARK: marks})
+
+
+etag = _mark(etag=True)  # the answer carries the resource's ETag
+if_match = _mark(etag=True, if_match=True)  # an update that honours If-Match
+if_none_match = _mark(etag=True, if_none_match=True)  # a read that answers 304
+lang = _mark(lang=True)  # texts and grades follow ?lang and Accept-Language
+idempotency_key = _mark(idempotent=True)  # used by idempotency.service.idempotent
+
+
+def _with_header(response: Any, name: str) -> None:
+    if isinstance(response, dict) and "$ref" not in response:
+        response.setdefault("headers", {})[name] = name
+
+
+def _apply(path: str, method: str, operation: dict[str, Any]) -> None:
+    marks = operation.pop(MARK, {})
+    responses = operation.setdefault("responses", {})
+    parameters = operation.setdefault("parameters", [])
+    successes = [r for code, r in responses.items() if str(code).startswith("2")]
+    if marks.get("if_match"):
+        parameters.append("IfMatch")
+        responses["412"] = "PreconditionFailed"
+    if marks.get("if_none_match"):
+        parameters.append("IfNoneMatch")
+        responses["304"] = "NotModified"
+    if marks.get("idempotent"):
+        parameters.append("IdempotencyKey")
+        for response in successes:
+            _with_header(response, "Idempotent-Replayed")
+    if marks.get("lang"):
+        parameters.extend(["Lang", "AcceptLanguage"])
+    for response in successes if marks.get("etag") else ():
+        _with_header(response, "ETag")
+    if method in WRITES:
+        responses.setdefault("429", "TooManyRequests")
+    if path.startswith("/api/v1/"):
+        responses.setdefault("503", "Unavailable")
+    for response in responses.values():
+        _with_header(response, "X-Request-ID")
+    if not parameters:
+        del operation["parameters"]
+
+
+class ContractPlugin(BasePlugin):
+    """Registers the shared components and applies the marks to every operation."""
+
+    def init_spec(self, spec: APISpec) -> None:
+        """Register the shared headers, parameters and responses."""
+        # Copies: apispec resolves references in place, and each app has a document.
+        for name, header in deepcopy(HEADERS).items():
+            spec.components.header(name, header)
+        for name, parameter in deepcopy(PARAMETERS).items():
+            spec.components.parameter(name, parameter["in"], parameter)
+        for name, response in deepcopy(RESPONSES).items():
+            spec.components.response(name, response)
+
+    def operation_helper(
+        self, path: str | None = None, operations: dict | None = None, **kwargs: Any
+    ) -> None:
+        """Turn each operation's marks into parameters, headers and responses."""
+        for method, operation in (operations or {}).items():
+            _apply(path or "", method, operation)
 
 
 def _reason_help() -> str:
@@ -36,6 +194,15 @@ class Error(Schema):
 
 
 class AuditApi(Api):
-    """flask-smorest's Api with our error body."""
+    """flask-smorest's Api with our error body and the contract plugin."""
 
     ERROR_SCHEMA = Error
+
+    def __init__(self, app: Any) -> None:
+        super().__init__(app, spec_kwargs={"extra_plugins": [ContractPlugin()]})
+        # flask-smorest's own error responses (422, default...) carry X-Request-ID too.
+        components = self.spec.components
+        for response in (*components.responses.values(), *components.responses_lazy.values()):
+            response.setdefault("headers", {})["X-Request-ID"] = {
+                "$ref": "#/components/headers/X-Request-ID"
+            }

@@ -50,3 +50,122 @@ def test_the_probes_are_in_the_document_and_public(spec, client):
         operation = spec["paths"][path]["get"]
         assert operation["operationId"] == op_id and operation["security"] == []
         assert client.get(path).status_code == 200
+
+
+def _ids(spec: dict, test) -> set[str]:
+    return {op["operationId"] for _, _, op in operations(spec) if test(op)}
+
+
+def _has_parameter(name: str):
+    return lambda op: {"$ref": f"#/components/parameters/{name}"} in op.get("parameters", [])
+
+
+def _success_headers(op: dict) -> set[str]:
+    found = set()
+    for code, response in op["responses"].items():
+        if code.startswith("2"):
+            found |= set(response.get("headers", {}))
+    return found
+
+
+def test_etag_if_match_and_idempotency_are_documented_where_they_apply(spec):
+    if_match = _ids(spec, _has_parameter("IfMatch"))
+    assert {"putAudit", "updateAssignment", "cancelAssignment", "putChecklistVersion"} <= if_match
+    for _, _, op in operations(spec):
+        if op["operationId"] in if_match:
+            assert op["responses"]["412"] == {"$ref": "#/components/responses/PreconditionFailed"}
+    etag = _ids(spec, lambda op: "ETag" in _success_headers(op))
+    assert {"getAudit", "putAudit", "submitAudit", "getAssignment", "getChecklistVersion"} <= etag
+    idempotent = _ids(spec, _has_parameter("IdempotencyKey"))
+    assert idempotent == {
+        "submitAudit",
+        "reviewAudit",
+        "createAuditComment",
+        "createAssignment",
+        "createDispute",
+        "resolveDispute",
+    }
+    replayed = _ids(spec, lambda op: "Idempotent-Replayed" in _success_headers(op))
+    assert replayed == idempotent
+
+
+def test_every_answer_documents_x_request_id_and_retries(spec):
+    responses = spec["components"]["responses"]
+    for method, path, op in operations(spec):
+        for code, response in op["responses"].items():
+            headers = responses[response["$ref"].rsplit("/", 1)[1]] if "$ref" in response else None
+            assert "X-Request-ID" in (headers or response).get("headers", {}), (path, code)
+        if method != "get":
+            assert op["responses"]["429"] == {"$ref": "#/components/responses/TooManyRequests"}
+        if path.startswith("/api/v1/"):
+            assert "503" in op["responses"], (method, path)
+    for name in ("TooManyRequests", "Unavailable"):
+        assert "Retry-After" in responses[name]["headers"]
+    lists = _ids(spec, lambda op: "X-Pagination" in _success_headers(op))
+    assert {"listAudits", "listAssignments", "listUsers", "listAuditEvents"} <= lists
+
+
+def test_if_none_match_can_be_documented_with_one_decorator(app):
+    from flask.views import MethodView
+    from flask_smorest import Blueprint
+
+    from audit_api import openapi
+
+    blp = Blueprint("conditional", __name__, url_prefix="/api/v1/conditional")
+
+    @blp.route("")
+    class Conditional(MethodView):
+        @openapi.if_none_match
+        @blp.doc(operationId="getConditional")
+        @blp.response(200)
+        def get(self) -> dict:
+            return {}
+
+    app.extensions["flask-smorest"]["apis"][""]["ext_obj"].register_blueprint(blp)
+    spec = app.test_client().get("/api/v1/openapi.json").get_json()
+    op = spec["paths"]["/api/v1/conditional"]["get"]
+    assert {"$ref": "#/components/parameters/IfNoneMatch"} in op["parameters"]
+    assert op["responses"]["304"] == {"$ref": "#/components/responses/NotModified"}
+    assert "ETag" in op["responses"]["200"]["headers"]
+    assert spec["components"]["parameters"]["IfNoneMatch"]["name"] == "If-None-Match"
+
+
+def test_an_unknown_query_parameter_is_a_422_naming_it(world):
+    misspelt = world.hq.get("/api/v1/audits?stauts=open")
+    assert misspelt.status_code == 422
+    assert misspelt.get_json()["errors"] == {"stauts": ["Unknown query parameter."]}
+    assert world.hq.get("/api/v1/audits?status=draft&page=1&page_size=5").status_code == 200
+    # also where an operation takes no query at all, and outside the API prefix
+    for url in (
+        "/api/v1/me?verbose=1",
+        f"/api/v1/regions/{world.ids['north']}?embed=children",
+        "/healthz?x=1",
+    ):
+        response = world.hq.get(url)
+        assert response.status_code == 422, url
+        assert response.get_json()["reason"] == "validation_failed"
+    body = {"name": "X"}
+    assert world.hq.post("/api/v1/regions?dry_run=1", json=body).status_code == 422
+
+
+def test_a_401_comes_before_a_422(client):
+    assert client.get("/api/v1/audits?stauts=open").status_code == 401
+
+
+def test_lang_is_accepted_wherever_it_is_documented(world, spec):
+    documented = _ids(spec, _has_parameter("Lang"))
+    reads = {
+        "listChecklists": "/api/v1/checklists",
+        "getChecklist": "/api/v1/checklists/self-call",
+        "getChecklistVersion": "/api/v1/checklists/self-call/versions/1",
+        "listAssignments": "/api/v1/assignments",
+        "listAudits": "/api/v1/audits",
+    }
+    assert set(reads) <= documented
+    for op_id, url in reads.items():
+        english = world.hq.get(f"{url}?lang=en")
+        assert english.status_code == 200, (op_id, english.get_json())
+    version = world.hq.get("/api/v1/checklists/self-call/versions/1?lang=en").get_json()
+    assert version["language"] == "en"
+    wrong = world.hq.get("/api/v1/checklists/self-call/versions/1?lang=fr")
+    assert wrong.status_code == 422 and wrong.get_json()["reason"] == "unknown_language"

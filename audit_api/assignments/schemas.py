@@ -64,4 +64,3 @@ class AssignmentQuery(Schema):
     auditor_id = Id()
     due_after = Instant(metadata={"description": "window ends after this time"})
     due_before = Instant(metadata={"description": "window starts before this time"})
-    lang = fields.String()

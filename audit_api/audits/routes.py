@@ -9,6 +9,7 @@ from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from audit_api import openapi
 from audit_api.audits import review, service, submission
 from audit_api.audits.models import Audit
 from audit_api.audits.schemas import (
@@ -59,6 +60,7 @@ class Audits(MethodView):
     @blp.arguments(AuditQuery, location="query")
     @blp.response(200, AuditOut(many=True))
     @blp.paginate(max_page_size=MAX_PAGE_SIZE)
+    @openapi.lang
     @blp.doc(operationId="listAudits")
     def get(self, query: dict[str, Any], pagination_parameters: Any) -> Any:
         """List audits: HQ all, managers their scope and their own, auditors their own."""
@@ -72,6 +74,8 @@ class AuditById(MethodView):
 
     @requires("audits:read")
     @blp.response(200, AuditOut)
+    @openapi.etag
+    @openapi.lang
     @blp.doc(operationId="getAudit")
     def get(self, audit_id: UUID) -> Any:
         """Read an audit."""
@@ -81,6 +85,9 @@ class AuditById(MethodView):
     @blp.arguments(AuditIn)
     @blp.response(200, AuditOut)
     @blp.alt_response(201, schema=AuditOut, description="The draft was created.")
+    @openapi.etag
+    @openapi.if_match
+    @openapi.lang
     @blp.doc(operationId="putAudit")
     def put(self, data: dict[str, Any], audit_id: UUID) -> Any:
         """Create the draft or replace its content; repeating it is harmless. Honours If-Match."""
@@ -98,6 +105,8 @@ class Submit(MethodView):
     @idempotent
     @blp.doc(requestBody=OPTIONAL_AUDIT_BODY)
     @blp.response(200, AuditOut)
+    @openapi.etag
+    @openapi.lang
     @blp.doc(operationId="submitAudit")
     def post(self, audit_id: UUID) -> Any:
         """Submit the draft, or send the final content along (an offline phone's one request).
@@ -117,6 +126,8 @@ class Review(MethodView):
     @idempotent
     @blp.arguments(ReviewIn)
     @blp.response(200, AuditOut)
+    @openapi.etag
+    @openapi.lang
     @blp.doc(operationId="reviewAudit")
     def post(self, data: dict[str, Any], audit_id: UUID) -> Any:
         """Approve, return to the auditor (with a note) or reject a submitted audit."""
@@ -171,6 +182,7 @@ class Score(MethodView):
 
     @requires("audits:read")
     @blp.response(200, ScoreOut)
+    @openapi.lang
     @blp.doc(operationId="getAuditScore")
     def get(self, audit_id: UUID) -> Any:
         """The score stored at submit (or at a dispute's rescore)."""

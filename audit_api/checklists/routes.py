@@ -7,13 +7,13 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from audit_api import openapi
 from audit_api.auth.guard import current_user, requires
 from audit_api.checklists import service
 from audit_api.checklists.schemas import (
     ChecklistOut,
     ChecklistQuery,
     DefinitionIn,
-    LangQuery,
     ScoreIn,
     ScoreOut,
     VersionOut,
@@ -40,6 +40,7 @@ class Checklists(MethodView):
     @blp.arguments(ChecklistQuery, location="query")
     @blp.response(200, ChecklistOut(many=True))
     @blp.paginate(max_page_size=MAX_PAGE_SIZE)
+    @openapi.lang
     @blp.doc(operationId="listChecklists")
     def get(self, query: dict[str, Any], pagination_parameters: Any) -> Any:
         """List the checklists the caller's organization can use."""
@@ -51,6 +52,8 @@ class Checklists(MethodView):
     @requires("checklists:write")
     @blp.arguments(DefinitionIn)
     @blp.response(201, VersionOut)
+    @openapi.etag
+    @openapi.lang
     @blp.doc(operationId="createChecklist")
     def post(self, data: dict[str, Any]) -> Any:
         """Create a checklist (HQ only): the definition becomes draft version 1."""
@@ -62,10 +65,10 @@ class ChecklistByKey(MethodView):
     """One checklist."""
 
     @requires("checklists:read")
-    @blp.arguments(LangQuery, location="query")
     @blp.response(200, ChecklistOut)
+    @openapi.lang
     @blp.doc(operationId="getChecklist")
-    def get(self, _query: dict[str, Any], key: str) -> Any:
+    def get(self, key: str) -> Any:
         """A checklist with the state of every version."""
         checklist = service.get_checklist(current_user(), key)
         return checklist_view(
@@ -87,6 +90,8 @@ class Versions(MethodView):
     @requires("checklists:write")
     @blp.arguments(DefinitionIn)
     @blp.response(201, VersionOut)
+    @openapi.etag
+    @openapi.lang
     @blp.doc(operationId="createChecklistVersion")
     def post(self, data: dict[str, Any], key: str) -> Any:
         """Start the next version as a draft (HQ, own checklists only)."""
@@ -98,16 +103,20 @@ class VersionByNumber(MethodView):
     """One version."""
 
     @requires("checklists:read")
-    @blp.arguments(LangQuery, location="query")
     @blp.response(200, VersionOut)
+    @openapi.etag
+    @openapi.lang
     @blp.doc(operationId="getChecklistVersion")
-    def get(self, _query: dict[str, Any], key: str, version: int) -> Any:
+    def get(self, key: str, version: int) -> Any:
         """A version with its definition in the caller's language (or all)."""
         return _version_response(service.get_version(current_user(), key, version))
 
     @requires("checklists:write")
     @blp.arguments(DefinitionIn)
     @blp.response(200, VersionOut)
+    @openapi.etag
+    @openapi.if_match
+    @openapi.lang
     @blp.doc(operationId="putChecklistVersion")
     def put(self, data: dict[str, Any], key: str, version: int) -> Any:
         """Replace a draft's definition; a published version answers 409. Honours If-Match."""
@@ -122,6 +131,8 @@ class Publish(MethodView):
 
     @requires("checklists:write")
     @blp.response(200, VersionOut)
+    @openapi.etag
+    @openapi.lang
     @blp.doc(operationId="publishChecklistVersion")
     def post(self, key: str, version: int) -> Any:
         """Publish a draft: from now on it never changes and audits may pin it."""
@@ -135,6 +146,7 @@ class Score(MethodView):
     @requires("checklists:read")
     @blp.arguments(ScoreIn)
     @blp.response(200, ScoreOut)
+    @openapi.lang
     @blp.doc(operationId="previewScore")
     def post(self, data: dict[str, Any], key: str, version: int) -> Any:
         """Score a set of answers without storing anything (validated as a submit would be)."""

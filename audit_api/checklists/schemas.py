@@ -6,8 +6,6 @@ from marshmallow import Schema, fields, validate
 
 from audit_api.checklists.definition import ChecklistSchema
 
-LANG_HELP = "text language (es, en, ...), or 'all'; default from Accept-Language"
-
 
 class DefinitionIn(ChecklistSchema):
     """A checklist definition (DESIGN.md section 4); the server assigns `version` if left out."""
@@ -16,13 +14,7 @@ class DefinitionIn(ChecklistSchema):
         super().__init__(partial=("version",), **kwargs)  # type: ignore[arg-type]
 
 
-class LangQuery(Schema):
-    """Language selection."""
-
-    lang = fields.String(metadata={"description": LANG_HELP})
-
-
-class ChecklistQuery(LangQuery):
+class ChecklistQuery(Schema):
     """Filters of the checklist list."""
 
     kind = fields.String(validate=validate.OneOf(("visit", "call")))

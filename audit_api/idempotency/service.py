@@ -14,6 +14,7 @@ from flask import Response, current_app, g, request
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
+from audit_api import openapi
 from audit_api.db import db, utcnow
 from audit_api.errors import Reason
 from audit_api.housekeeping import pruner
@@ -116,7 +117,7 @@ def idempotent(view: F) -> F:
         _settle(user_id, key, response)
         return response
 
-    return cast(F, wrapper)
+    return cast(F, openapi.idempotency_key(wrapper))
 
 
 @pruner("idempotency")

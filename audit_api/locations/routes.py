@@ -7,6 +7,7 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from audit_api import openapi
 from audit_api.auth.guard import current_user, requires
 from audit_api.http import MAX_PAGE_SIZE, check_if_match, paged, with_etag
 from audit_api.locations import service
@@ -33,6 +34,7 @@ class Locations(MethodView):
     @requires("org:write")
     @blp.arguments(LocationIn)
     @blp.response(201, LocationOut)
+    @openapi.etag
     @blp.doc(operationId="createLocation")
     def post(self, data: dict[str, Any]) -> Any:
         """Create a location (HQ only)."""
@@ -45,6 +47,7 @@ class LocationById(MethodView):
 
     @requires("locations:read")
     @blp.response(200, LocationOut)
+    @openapi.etag
     @blp.doc(operationId="getLocation")
     def get(self, location_id: int) -> Any:
         """Read a location."""
@@ -53,6 +56,8 @@ class LocationById(MethodView):
     @requires("org:write")
     @blp.arguments(LocationPatch)
     @blp.response(200, LocationOut)
+    @openapi.etag
+    @openapi.if_match
     @blp.doc(operationId="updateLocation")
     def patch(self, data: dict[str, Any], location_id: int) -> Any:
         """Change a location (HQ only); honours If-Match."""
@@ -62,6 +67,7 @@ class LocationById(MethodView):
 
     @requires("org:write")
     @blp.response(204)
+    @openapi.if_match
     @blp.doc(operationId="deleteLocation")
     def delete(self, location_id: int) -> None:
         """Delete a location (HQ only); honours If-Match."""

@@ -7,6 +7,7 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from audit_api import openapi
 from audit_api.auth.guard import current_user, requires
 from audit_api.http import MAX_PAGE_SIZE, check_if_match, paged, with_etag
 from audit_api.regions import service
@@ -31,6 +32,7 @@ class Regions(MethodView):
     @requires("org:write")
     @blp.arguments(RegionIn)
     @blp.response(201, RegionOut)
+    @openapi.etag
     @blp.doc(operationId="createRegion")
     def post(self, data: dict[str, Any]) -> Any:
         """Create a region (HQ only)."""
@@ -43,6 +45,7 @@ class RegionById(MethodView):
 
     @requires("regions:read")
     @blp.response(200, RegionOut)
+    @openapi.etag
     @blp.doc(operationId="getRegion")
     def get(self, region_id: int) -> Any:
         """Read a region."""
@@ -51,6 +54,8 @@ class RegionById(MethodView):
     @requires("org:write")
     @blp.arguments(RegionPatch)
     @blp.response(200, RegionOut)
+    @openapi.etag
+    @openapi.if_match
     @blp.doc(operationId="updateRegion")
     def patch(self, data: dict[str, Any], region_id: int) -> Any:
         """Rename or move a region (HQ only); honours If-Match."""
@@ -60,6 +65,7 @@ class RegionById(MethodView):
 
     @requires("org:write")
     @blp.response(204)
+    @openapi.if_match
     @blp.doc(operationId="deleteRegion")
     def delete(self, region_id: int) -> None:
         """Delete an empty region (HQ only); honours If-Match."""

@@ -8,6 +8,7 @@ from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from audit_api import openapi
 from audit_api.auth import limits
 from audit_api.auth.guard import current_session_id, current_user, requires
 from audit_api.auth.limits import setting
@@ -83,6 +84,7 @@ class Users(MethodView):
     @requires("org:write")
     @blp.arguments(UserIn)
     @blp.response(201, UserOut)
+    @openapi.etag
     @blp.doc(operationId="createUser")
     def post(self, data: dict[str, Any]) -> Any:
         """Create a user (HQ only)."""
@@ -95,6 +97,7 @@ class UserById(MethodView):
 
     @requires("users:read")
     @blp.response(200, UserOut)
+    @openapi.etag
     @blp.doc(operationId="getUser")
     def get(self, user_id: int) -> Any:
         """Read a user."""
@@ -103,6 +106,8 @@ class UserById(MethodView):
     @requires("org:write")
     @blp.arguments(UserPatch)
     @blp.response(200, UserOut)
+    @openapi.etag
+    @openapi.if_match
     @blp.doc(operationId="updateUser")
     def patch(self, data: dict[str, Any], user_id: int) -> Any:
         """Change a user (HQ only); honours If-Match."""
@@ -112,6 +117,7 @@ class UserById(MethodView):
 
     @requires("org:write")
     @blp.response(204)
+    @openapi.if_match
     @blp.doc(operationId="deactivateUser")
     def delete(self, user_id: int) -> None:
         """Deactivate a user (HQ only): kept for the audit trail, signed out at once."""
