@@ -13,6 +13,7 @@ from werkzeug.routing import IntegerConverter
 from audit_api.config import load_settings
 from audit_api.fields import MAX_ID
 from audit_api.observability import configure_logging
+from audit_api.times import JSONProvider
 
 API_SPEC = {
     "API_TITLE": "audit_api",
@@ -39,7 +40,7 @@ class IdConverter(IntegerConverter):
 def build_app(config: dict[str, Any] | None = None, *, instance_path: str | None = None) -> Flask:
     """Build the app from environment settings, `config` taking precedence."""
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # "Ñuñoa", not "\u00d1u\u00f1oa"
+    app.json = JSONProvider(app)  # RFC 3339 times everywhere, non-ASCII text as it is
     # Before any route is added: an id in a path larger than the columns hold is a plain 404.
     app.url_map.converters["int"] = IdConverter
     app.config.update(API_SPEC)

@@ -12,6 +12,8 @@ from copy import deepcopy
 from typing import Any
 
 from apispec import APISpec, BasePlugin
+from apispec.ext.marshmallow import MarshmallowPlugin
+from apispec.ext.marshmallow.openapi import OpenAPIConverter
 from flask_smorest import Api, Blueprint
 from marshmallow import Schema, fields, validate
 
@@ -98,6 +100,19 @@ RESPONSES: dict[str, dict[str, Any]] = {
         "headers": {"Retry-After": "Retry-After"},
     },
 }
+
+
+def files(media_types: list[str], description: str, **headers: str) -> dict[str, Any]:
+    """A response of file bytes in one of `media_types` (exports, photos), with headers."""
+    binary = {"schema": {"type": "string", "format": "binary"}}
+    response: dict[str, Any] = {"description": description}
+    response["content"] = {media_type: binary for media_type in media_types}
+    if headers:
+        response["headers"] = {
+            name: {"description": text, "schema": {"type": "string"}}
+            for name, text in headers.items()
+        }
+    return response
 
 
 def _mark(**marks: bool) -> Any:
@@ -193,13 +208,32 @@ class Error(Schema):
     )
 
 
+class Converter(OpenAPIConverter):
+    """A nullable nested schema is that schema or null (`allOf` it, `nullable`), not apispec's
+    `anyOf` with a free-form object, which a generated client takes for a dict."""
+
+    def field2nullable(self, field: Any, ret: dict) -> dict:
+        """OpenAPI 3.0's nullable of a nested schema."""
+        if field.allow_none and ("$ref" in ret or "allOf" in ret):
+            parts = [{"$ref": ret.pop("$ref")}] if "$ref" in ret else ret.pop("allOf")
+            return {"type": "object", "nullable": True, "allOf": parts}
+        return super().field2nullable(field, ret)
+
+
+class SchemaPlugin(MarshmallowPlugin):
+    """apispec's marshmallow plugin with our converter."""
+
+    Converter = Converter
+
+
 class AuditApi(Api):
-    """flask-smorest's Api with our error body and the contract plugin."""
+    """flask-smorest's Api with our error body, converter and contract plugin."""
 
     ERROR_SCHEMA = Error
 
     def __init__(self, app: Any) -> None:
-        super().__init__(app, spec_kwargs={"extra_plugins": [ContractPlugin()]})
+        plugins = {"marshmallow_plugin": SchemaPlugin(), "extra_plugins": [ContractPlugin()]}
+        super().__init__(app, spec_kwargs=plugins)
         # flask-smorest's own error responses (422, default...) carry X-Request-ID too.
         components = self.spec.components
         for response in (*components.responses.values(), *components.responses_lazy.values()):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -169,3 +170,71 @@ def test_lang_is_accepted_wherever_it_is_documented(world, spec):
     assert version["language"] == "en"
     wrong = world.hq.get("/api/v1/checklists/self-call/versions/1?lang=fr")
     assert wrong.status_code == 422 and wrong.get_json()["reason"] == "unknown_language"
+
+
+def _free_form(schema: dict, schemas: dict, path: str, seen: set[str]) -> list[str]:
+    """Places in a response schema where the shape is left open (an object of anything, or
+    a schema that says nothing)."""
+    if "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[1]
+        if name in seen:
+            return []
+        seen.add(name)
+        return _free_form(schemas[name], schemas, name, seen)
+    found = []
+    if schema in ({}, {"nullable": True}) or schema.get("additionalProperties") == {}:
+        found.append(path)
+    shaped_by = {"properties", "additionalProperties", "allOf", "oneOf", "anyOf"}
+    if schema.get("type") == "object" and not shaped_by & set(schema):
+        found.append(path)
+    for key in ("allOf", "oneOf", "anyOf"):
+        for n, part in enumerate(schema.get(key, [])):
+            found += _free_form(part, schemas, f"{path}.{key}[{n}]", seen)
+    for name, part in schema.get("properties", {}).items():
+        found += _free_form(part, schemas, f"{path}.{name}", seen)
+    for key in ("items", "additionalProperties"):
+        if isinstance(schema.get(key), dict) and schema[key]:
+            found += _free_form(schema[key], schemas, f"{path}.{key}", seen)
+    return found
+
+
+def test_every_response_body_is_a_named_typed_schema(spec):
+    schemas, responses = spec["components"]["schemas"], spec["components"]["responses"]
+    open_shapes = []
+    for method, path, op in operations(spec):
+        for code, response in op["responses"].items():
+            if "$ref" in response:
+                response = responses[response["$ref"].rsplit("/", 1)[1]]
+            for media_type, content in response.get("content", {}).items():
+                schema = content["schema"]
+                if media_type == "application/json":
+                    named = schema.get("$ref") or schema.get("items", {}).get("$ref")
+                    assert named, (method, path, code)
+                open_shapes += _free_form(schema, schemas, f"{method} {path} {code}", set())
+    assert not open_shapes, sorted(set(open_shapes))
+
+
+def test_a_nullable_nested_object_is_that_schema_or_null(spec):
+    score = spec["components"]["schemas"]["AuditOut"]["properties"]["score"]
+    assert score["nullable"] is True
+    assert score["allOf"] == [{"$ref": "#/components/schemas/ScoreOut"}]
+    checklist = spec["components"]["schemas"]["AssignmentOut"]["properties"]["checklist"]
+    assert checklist["allOf"] == [{"$ref": "#/components/schemas/VersionOut"}]
+    assert "embed" not in json.dumps(spec)  # promised nowhere: nothing takes it
+    definition = spec["components"]["schemas"]["VersionOut"]["properties"]["definition"]
+    assert definition == {"$ref": "#/components/schemas/DefinitionOut"}
+
+
+def test_files_declare_their_content_types(spec):
+    paths = spec["paths"]
+    audits = paths["/api/v1/exports/audits.{fmt}"]["get"]["responses"]["200"]["content"]
+    assert set(audits) == {
+        "text/csv",
+        "application/x-ndjson",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }
+    answers = paths["/api/v1/exports/answers.{fmt}"]["get"]["responses"]["200"]["content"]
+    assert set(answers) == {"text/csv", "application/x-ndjson"}
+    photo = paths["/api/v1/photos/{photo_id}/content"]["get"]["responses"]
+    assert {"image/jpeg", "image/png", "image/webp", "image/heic"} == set(photo["200"]["content"])
+    assert "Location" in photo["307"]["headers"]

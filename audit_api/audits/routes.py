@@ -12,21 +12,15 @@ from flask_smorest import Blueprint
 from audit_api import openapi
 from audit_api.audits import review, service, submission
 from audit_api.audits.models import Audit
-from audit_api.audits.schemas import (
-    AuditIn,
-    AuditOut,
-    AuditQuery,
-    CommentIn,
-    EventOut,
-    ReviewIn,
-)
+from audit_api.audits.outputs import AuditOut, EventOut
+from audit_api.audits.schemas import AuditIn, AuditQuery, CommentIn, ReviewIn
 from audit_api.audits.views import audit_view, stored_result
 from audit_api.auth.guard import current_user, requires
 from audit_api.checklists.schemas import ScoreOut
 from audit_api.checklists.views import score_view
 from audit_api.errors import Reason, validated
 from audit_api.http import MAX_PAGE_SIZE, check_if_match, paged, with_etag
-from audit_api.i18n import pick_language
+from audit_api.i18n import grade_language
 from audit_api.idempotency.service import idempotent
 
 blp = Blueprint("audits", __name__, url_prefix="/api/v1/audits", description="Field audits.")
@@ -44,8 +38,8 @@ def _optional_body() -> dict[str, Any] | None:
     return validated(AuditIn(), raw) if raw else None
 
 
-def _lang(audit: Audit) -> str | None:
-    return pick_language(audit.checklist_version.definition["languages"])
+def _lang(audit: Audit) -> str:
+    return grade_language(audit.checklist_version.definition["languages"])
 
 
 def _one(audit: Audit, status: int = 200) -> Any:

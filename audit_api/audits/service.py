@@ -164,6 +164,9 @@ def _new_audit(actor: User, audit_id: str, data: dict[str, Any]) -> Audit:
         started_at=data["started_at"],
         visit_date=local_date(data["started_at"], location.timezone),
     )
+    # Content first, then one INSERT: a new draft's ETag is its first revision (r1), as a
+    # new assignment's or region's is, and the first edit makes r2.
+    apply_content(audit, data, complete=False)
     db.session.add(audit)
     db.session.flush()
     record(audit, actor, "created")
@@ -249,9 +252,7 @@ def save_draft(actor: User, audit_id: str, data: dict[str, Any]) -> tuple[Audit,
             apply_content(audit, data, complete=False)
             record(audit, actor, "updated")
         return audit, False
-    audit = _new_audit(actor, audit_id, data)
-    apply_content(audit, data, complete=False)
-    return audit, True
+    return _new_audit(actor, audit_id, data), True
 
 
 def put_draft(actor: User, audit_id: str, data: dict[str, Any]) -> tuple[Audit, bool]:

@@ -21,7 +21,7 @@ from audit_api.checklists.schemas import (
 )
 from audit_api.checklists.views import checklist_view, score_view, version_summary, version_view
 from audit_api.http import MAX_PAGE_SIZE, check_if_match, paged, with_etag
-from audit_api.i18n import pick_language
+from audit_api.i18n import grade_language, pick_language
 
 blp = Blueprint("checklists", __name__, url_prefix="/api/v1/checklists", description="Checklists.")
 
@@ -152,4 +152,4 @@ class Score(MethodView):
         """Score a set of answers without storing anything (validated as a submit would be)."""
         row = service.get_version(current_user(), key, version)
         result = service.preview_score(row, data["answers"])
-        return score_view(result, pick_language(row.definition["languages"]))
+        return score_view(result, grade_language(row.definition["languages"]))

@@ -9,6 +9,7 @@ from flask import current_app, redirect, request, send_file
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from audit_api import openapi
 from audit_api.auth.guard import current_user, public, requires
 from audit_api.bodies import BodyLimit
 from audit_api.errors import Reason, field_error, validated
@@ -26,6 +27,17 @@ from audit_api.photos import direct, service
 from audit_api.photos.local_upload import read_capped, receive_local_upload
 
 blp = Blueprint("photos", __name__, url_prefix="/api/v1", description="Photo evidence.")
+IMAGE_RESPONSES = {
+    "200": openapi.files(
+        list(CONTENT_TYPES[:4]),
+        "The image: display and thumb are JPEG; the original as it was sent.",
+        **{"Cache-Control": "private"},
+    ),
+    "307": {
+        "description": "Photos kept in S3: a short-lived URL of the image (PHOTO_URL_TTL s).",
+        "headers": {"Location": {"description": "the image's URL", "schema": {"type": "string"}}},
+    },
+}
 # A photo upload may be larger than other bodies: the photo plus its multipart envelope.
 PHOTO_BODY = BodyLimit("PHOTO_MAX_BYTES", slack=64 * 1024, field="file")
 
@@ -132,6 +144,7 @@ class Content(MethodView):
     @blp.arguments(ContentQuery, location="query")
     @blp.response(200, description="The image (local storage).")
     @blp.alt_response(307, description="A short-lived storage URL (S3).")
+    @blp.doc(responses=IMAGE_RESPONSES)
     @blp.doc(operationId="getPhotoContent")
     def get(self, query: dict[str, Any], photo_id: UUID) -> Any:
         """The display copy, the thumbnail, or (HQ only) the original."""

@@ -7,7 +7,9 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from audit_api import openapi
 from audit_api.auth.guard import current_user, requires
+from audit_api.i18n import LanguageChoice
 from audit_api.reports import service
 from audit_api.reports.schemas import (
     GroupQuery,
@@ -34,11 +36,13 @@ class Scorecard(MethodView):
     @requires("scores:read")
     @blp.arguments(ScoreQuery, location="query")
     @blp.response(200, ScorecardOut)
+    @openapi.lang
     @blp.doc(operationId="getLocationScorecard")
     def get(self, query: dict[str, Any], location_id: int) -> Any:
         """Score over a window (default the last 90 days in the location's timezone): n, sd,
         95% interval, sections, visit vs call, monthly trend, change, failing items, latest."""
-        return scorecard_view(service.scorecard(current_user(), location_id, query))
+        card = service.scorecard(current_user(), location_id, query)
+        return scorecard_view(card, LanguageChoice.of_request())
 
 
 @blp.route("/scores/locations")
