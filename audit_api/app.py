@@ -22,7 +22,7 @@ API_SPEC = {
     "OPENAPI_URL_PREFIX": "/api/v1",
     "OPENAPI_JSON_PATH": "openapi.json",
     "OPENAPI_SWAGGER_UI_PATH": "docs",
-    "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
+    "OPENAPI_SWAGGER_UI_URL": "/api/v1/docs/assets/",  # served by docs_page.py: no CDN
     "API_SPEC_OPTIONS": {
         "security": [{"bearerAuth": []}],
         "info": {"description": "Checklists, field audits, photo evidence and scores."},
@@ -64,7 +64,15 @@ def build_app(config: dict[str, Any] | None = None, *, instance_path: str | None
 
 
 def _init_extensions(app: Flask) -> None:
-    from audit_api import cli, headers, health, observability, query_check, request_checks
+    from audit_api import (
+        cli,
+        docs_page,
+        headers,
+        health,
+        observability,
+        query_check,
+        request_checks,
+    )
     from audit_api.assignments.routes import blp as assignments_blp
     from audit_api.audits.routes import blp as audits_blp
     from audit_api.auth import guard, passwords
@@ -114,6 +122,7 @@ def _init_extensions(app: Flask) -> None:
             limit_writes(blueprint)
         api.register_blueprint(blueprint)
     api.register_blueprint(health.blp)
+    docs_page.init_app(app)
     query_check.init_app(app, api)  # after the guard's hook: a 401 comes before a 422
     # Registered after the Api's own handler, so ours answers every error.
     register_error_handlers(app)
