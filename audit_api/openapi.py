@@ -210,13 +210,14 @@ class Error(Schema):
 
 class Converter(OpenAPIConverter):
     """A nullable nested schema is that schema or null (`allOf` it, `nullable`), not apispec's
-    `anyOf` with a free-form object, which a generated client takes for a dict."""
+    `anyOf` with a free-form object, which a generated client takes for a dict. No `type`
+    beside it: generators read `type: object` + `nullable` as a nullable free-form object."""
 
     def field2nullable(self, field: Any, ret: dict) -> dict:
         """OpenAPI 3.0's nullable of a nested schema."""
         if field.allow_none and ("$ref" in ret or "allOf" in ret):
             parts = [{"$ref": ret.pop("$ref")}] if "$ref" in ret else ret.pop("allOf")
-            return {"type": "object", "nullable": True, "allOf": parts}
+            return {"nullable": True, "allOf": parts}
         return super().field2nullable(field, ret)
 
 

@@ -15,9 +15,10 @@ class AnswerOut(Schema):
 
     item = fields.String(required=True)
     value = fields.Raw(allow_none=True, metadata=ANSWER_VALUE)
-    na = fields.Boolean(required=True)
+    # Every answer has these, also those filled from the paradata or made for a photo.
+    na = fields.Boolean(required=True, dump_default=False)
     comment = fields.String(allow_none=True)
-    photo_ids = fields.List(fields.String(), required=True)
+    photo_ids = fields.List(fields.String(), required=True, dump_default=list)
     derived = fields.Boolean(metadata={"description": "true: filled from the paradata"})
 
 
