@@ -120,7 +120,7 @@ def _mark(**marks: bool) -> Any:
 
 
 etag = _mark(etag=True)  # the answer carries the resource's ETag
-if_match = _mark(etag=True, if_match=True)  # an update that honours If-Match
+if_match = _mark(if_match=True)  # honours If-Match (412 when stale)
 if_none_match = _mark(etag=True, if_none_match=True)  # a read that answers 304
 lang = _mark(lang=True)  # texts and grades follow ?lang and Accept-Language
 idempotency_key = _mark(idempotent=True)  # used by idempotency.service.idempotent

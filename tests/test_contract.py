@@ -77,6 +77,7 @@ def test_etag_if_match_and_idempotency_are_documented_where_they_apply(spec):
             assert op["responses"]["412"] == {"$ref": "#/components/responses/PreconditionFailed"}
     etag = _ids(spec, lambda op: "ETag" in _success_headers(op))
     assert {"getAudit", "putAudit", "submitAudit", "getAssignment", "getChecklistVersion"} <= etag
+    assert not {"cancelAssignment", "deleteRegion", "deactivateUser"} & etag  # 204, no ETag
     idempotent = _ids(spec, _has_parameter("IdempotencyKey"))
     assert idempotent == {
         "submitAudit",

@@ -43,6 +43,21 @@ def test_every_reason_is_raised_somewhere_and_every_one_raised_exists():
     assert names - used - by_handler == set(), "in the catalogue but never raised"
 
 
+def test_errors_are_raised_by_reason_only():
+    """`Conflict("...")` names no reason: services raise `Reason.x.error("...")` instead."""
+    classes = "BadRequest|Unauthorized|Forbidden|NotFound|Conflict|PreconditionFailed|Invalid"
+    classes += "|PayloadTooLarge|UnsupportedMediaType|Unavailable|DomainError"
+    made = re.compile(rf"(?<![\w.])({classes})\(")
+    found = [
+        f"{path.relative_to(ROOT)}:{n}: {line.strip()}"
+        for path in (ROOT / "audit_api").rglob("*.py")
+        if path.name != "errors.py"
+        for n, line in enumerate(path.read_text().splitlines(), 1)
+        if made.search(line) and not line.lstrip().startswith("class ")
+    ]
+    assert not found, found
+
+
 def test_docs_and_openapi_list_the_catalogue(client):
     assert reason_table() in (ROOT / "docs" / "errors.md").read_text()
     spec = client.get("/api/v1/openapi.json").get_json()
