@@ -8,7 +8,7 @@ from typing import Any
 from flask import request
 
 from audit_api.db import Tracked
-from audit_api.errors import PreconditionFailed
+from audit_api.errors import Reason
 
 MAX_PAGE_SIZE = 100
 
@@ -21,7 +21,7 @@ def etag_of(obj: Tracked) -> str:
 def check_if_match(obj: Tracked) -> None:
     """A stale If-Match answers 412; without the header the update goes ahead."""
     if request.if_match and not request.if_match.contains(etag_of(obj)):
-        raise PreconditionFailed(
+        raise Reason.stale_etag.error(
             "The resource changed since you read it (If-Match does not match its ETag).",
             {"If-Match": [f"Current ETag is {etag_of(obj)}."]},
         )

@@ -32,6 +32,8 @@ PUBLIC = {
     "POST /api/v1/auth/refresh",
     "POST /api/v1/auth/logout",  # any session's own token, tested in test_auth.py
     "POST /api/v1/storage/uploads",  # a signed form instead of a token (test_photo_refusals)
+    "GET /healthz",  # the probes, outside the API prefix (test_contract.py)
+    "GET /readyz",
 }
 Request = Callable[[Targets], tuple[str, dict[str, Any]]]
 R = "200 200 404 200 404"  # read an object of A: HQ, in scope, not in scope, own, other org
