@@ -7,13 +7,13 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from flask_smorest import Api
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from audit_api.config import load_settings
 from audit_api.fields import MAX_ID
 from audit_api.observability import configure_logging
+from audit_api.times import JSONProvider
 
 API_SPEC = {
     "API_TITLE": "audit_api",
@@ -22,7 +22,7 @@ API_SPEC = {
     "OPENAPI_URL_PREFIX": "/api/v1",
     "OPENAPI_JSON_PATH": "openapi.json",
     "OPENAPI_SWAGGER_UI_PATH": "docs",
-    "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
+    "OPENAPI_SWAGGER_UI_URL": "/api/v1/docs/assets/",  # served by docs_page.py: no CDN
     "API_SPEC_OPTIONS": {
         "security": [{"bearerAuth": []}],
         "info": {"description": "Checklists, field audits, photo evidence and scores."},
@@ -40,7 +40,7 @@ class IdConverter(IntegerConverter):
 def build_app(config: dict[str, Any] | None = None, *, instance_path: str | None = None) -> Flask:
     """Build the app from environment settings, `config` taking precedence."""
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # "Ñuñoa", not "\u00d1u\u00f1oa"
+    app.json = JSONProvider(app)  # RFC 3339 times everywhere, non-ASCII text as it is
     # Before any route is added: an id in a path larger than the columns hold is a plain 404.
     app.url_map.converters["int"] = IdConverter
     app.config.update(API_SPEC)
@@ -64,7 +64,15 @@ def build_app(config: dict[str, Any] | None = None, *, instance_path: str | None
 
 
 def _init_extensions(app: Flask) -> None:
-    from audit_api import cli, headers, health, observability, request_checks
+    from audit_api import (
+        cli,
+        docs_page,
+        headers,
+        health,
+        observability,
+        query_check,
+        request_checks,
+    )
     from audit_api.assignments.routes import blp as assignments_blp
     from audit_api.audits.routes import blp as audits_blp
     from audit_api.auth import guard, passwords
@@ -72,11 +80,12 @@ def _init_extensions(app: Flask) -> None:
     from audit_api.checklists.routes import blp as checklists_blp
     from audit_api.db import db
     from audit_api.disputes.routes import blp as disputes_blp
-    from audit_api.errors import register_error_handlers
+    from audit_api.error_handlers import register_error_handlers
     from audit_api.evidence import decoding, storage
     from audit_api.exports.routes import blp as exports_blp
     from audit_api.extensions import limit_writes, limiter
     from audit_api.locations.routes import blp as locations_blp
+    from audit_api.openapi import AuditApi
     from audit_api.photos.routes import blp as photos_blp
     from audit_api.regions.routes import blp as regions_blp
     from audit_api.reports.routes import blp as scores_blp
@@ -94,7 +103,7 @@ def _init_extensions(app: Flask) -> None:
     storage.init_app(app)
     decoding.init_app(app)
     stamps.init_app(app)
-    api = Api(app)  # one per app: its OpenAPI document is built per app
+    api = AuditApi(app)  # one per app: its OpenAPI document is built per app
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
     )
@@ -116,7 +125,9 @@ def _init_extensions(app: Flask) -> None:
         if blueprint is not auth_blp:  # sign-in has limits of its own
             limit_writes(blueprint)
         api.register_blueprint(blueprint)
-    app.register_blueprint(health.bp)
+    api.register_blueprint(health.blp)
+    docs_page.init_app(app)
+    query_check.init_app(app, api)  # after the guard's hook: a 401 comes before a 422
     # Registered after the Api's own handler, so ours answers every error.
     register_error_handlers(app)
     cli.init_app(app)

@@ -121,7 +121,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PHOTO_GPS_TOLERANCE_M", "int", 150, "m beyond the geofence a photo may be", Range(0)),
     Setting("PROXY_FIX_X_FOR", "int", 0, "trusted proxies in front (X-Forwarded-For)", Range(0)),
     Setting("LOG_LEVEL", "str", "INFO", "logging level", OneOf(["DEBUG", "INFO", "WARNING"])),
-    Setting("LOG_JSON", "bool", True, "log JSON lines (with the request id); off: plain text"),
+    Setting(
+        "LOG_JSON",
+        "bool",
+        None,
+        "JSON log lines (with the request id); off: text; default: text on a terminal, else JSON",
+    ),
 )
 
 

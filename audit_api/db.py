@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from flask import Flask, current_app
 from sqlalchemy import (
@@ -31,6 +31,9 @@ from sqlalchemy.orm import (
     scoped_session,
 )
 from sqlalchemy.types import TypeDecorator
+
+if TYPE_CHECKING:
+    from audit_api.errors import Reason
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -189,23 +192,21 @@ def fetch_page(stmt: Select[Any], page: int, page_size: int) -> tuple[list[Any],
 
 def get_visible(model: type[Any], obj_id: int, visible: ColumnElement[bool], label: str) -> Any:
     """The row with this id that the `visible` filter keeps; anything else answers 404."""
-    from audit_api.errors import NotFound
+    from audit_api.errors import Reason
 
     obj = db.session.scalar(select(model).where(model.id == obj_id, visible))
     if obj is None:
-        raise NotFound(f"{label} not found.")
+        raise Reason.not_found.error(f"{label} not found.")
     return obj
 
 
-def commit_unique(field: str, message: str) -> None:
+def commit_unique(field: str, message: str, reason: Reason) -> None:
     """Commit; losing a race on a unique constraint answers the same 409 as the checked case."""
-    from audit_api.errors import Conflict
-
     try:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise Conflict(message, {field: [message]}) from None
+        raise reason.error(message, {field: [message]}) from None
 
 
 def text_search(column: Any, query: str) -> ColumnElement[bool]:

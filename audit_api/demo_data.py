@@ -1,4 +1,6 @@
-"""The demo brand's data: regions, locations across Spain and Latin America, users."""
+"""The demo brand's data: regions, locations across Spain and Latin America, users, answers."""
+
+from typing import Any
 
 BRAND = "Café Andino (demo)"
 DOMAIN = "cafeandino.example"
@@ -173,4 +175,63 @@ USERS = [
     ("camila.soto", "Camila Soto", "auditor", [], []),
     ("diego.perez", "Diego Pérez", "auditor", [], []),
     ("lucia.gomez", "Lucía Gómez", "auditor", [], []),
+]
+
+# Every answer of a passing first-five-seconds visit (its entrance photo is uploaded apart).
+VISIT_ANSWERS: dict[str, Any] = {
+    "acknowledged_within_5s": True,
+    "seconds_to_greeting": 4,
+    "smile_eye_contact": True,
+    "entrance_clean": True,
+    "floor_clean": True,
+    "facilities_available": "all",
+    "courtesy": 5,
+    "proper_vocabulary": True,
+    "product_knowledge": 4,
+    "no_blaming_colleagues": True,
+}
+
+# Open assignments, due this week: auditor, location code, checklist, kind, days left
+OPEN_ASSIGNMENTS = [
+    ("camila.soto", "CL-001", "first-five-seconds", "visit", 2),
+    ("camila.soto", "CL-004", "self-call", "call", 4),
+    ("camila.soto", "MX-002", "first-five-seconds", "visit", 6),
+    ("diego.perez", "MX-001", "self-call", "call", 1),
+    ("diego.perez", "CO-001", "first-five-seconds", "visit", 3),
+    ("diego.perez", "CO-002", "complaint-handling", "visit", 5),
+    ("lucia.gomez", "AR-001", "first-five-seconds", "visit", 2),
+    ("lucia.gomez", "ES-001", "self-call", "call", 3),
+    ("lucia.gomez", "PE-001", "first-five-seconds", "visit", 5),
+]
+
+# Audits caught mid-review: location, kind, auditor, days ago, status, note, answers forced
+IN_REVIEW = [
+    ("CL-002", "visit", "diego.perez", 1, "submitted", None, {}),
+    (
+        "CL-003",
+        "call",
+        "lucia.gomez",
+        2,
+        "returned",
+        "Falta el nombre de quien contestó en las observaciones; agrégalo y vuelve a enviar.",
+        {},
+    ),
+    (
+        "MX-001",
+        "visit",
+        "camila.soto",
+        5,
+        "disputed",
+        "El piso estaba recién trapeado y había letrero de piso mojado: no era suciedad.",
+        {"floor_clean": False},
+    ),
+    (
+        "AR-002",
+        "call",
+        "diego.perez",
+        9,
+        "rejected",
+        "Hiciste la misma consulta que la semana pasada y te reconocieron: ya no es anónima.",
+        {},
+    ),
 ]

@@ -23,7 +23,8 @@ max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
 max_requests_jitter = max_requests // 10
 # Each worker builds its own app and database pool after the fork (no shared connections).
 preload_app = False
-# The app logs one JSON line per request with its id; gunicorn's access log would repeat it.
+# The app logs one line per request with its id (JSON unless on a terminal); gunicorn's access
+# log would repeat it.
 accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")

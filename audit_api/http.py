@@ -11,12 +11,11 @@ from typing import Any
 from flask import Response, request
 
 from audit_api.db import Tracked
-from audit_api.errors import PreconditionFailed
+from audit_api.errors import Reason
 
 MAX_PAGE_SIZE = 100
 # What a 304 repeats of the 200 it stands for (RFC 9110 section 15.4.5).
 NOT_MODIFIED_HEADERS = ("ETag", "Vary", "Cache-Control", "Content-Location", "Expires")
-NOT_MODIFIED = "Not modified: `If-None-Match` names the current ETag; no body."
 
 
 def etag_of(obj: Tracked) -> str:
@@ -56,7 +55,7 @@ def _row_matches(obj: Tracked) -> bool:
 def check_if_match(obj: Tracked) -> None:
     """A stale If-Match answers 412; without the header the update goes ahead."""
     if request.if_match and not _row_matches(obj):
-        raise PreconditionFailed(
+        raise Reason.stale_etag.error(
             "The resource changed since you read it (If-Match does not match its ETag).",
             {"If-Match": [f"Current ETag is {etag_of(obj)}."]},
         )

@@ -1,4 +1,4 @@
-"""Request ids and structured JSON logs: every line of one request carries its id."""
+"""Request ids and logs (JSON lines, text on a terminal): each line of a request carries its id."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import re
 import sys
 import time
 import uuid
+from typing import TextIO
 
 from flask import Flask, Response, g, has_request_context, request
 from pythonjsonlogger.json import JsonFormatter
@@ -25,11 +26,51 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
-def configure_logging(level: str, json_logs: bool) -> None:
-    """One stderr handler: JSON lines in production, plain text when asked."""
+class TextFormatter(logging.Formatter):
+    """One readable line: time, level, logger, message, then the request's time and id."""
+
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)-7s %(name)s: %(message)s", "%Y-%m-%d %H:%M:%S")
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = super().format(record)
+        duration = getattr(record, "duration_ms", None)
+        request_id = getattr(record, "request_id", "-")
+        tail = (f" {duration} ms" if duration is not None else "") + (
+            f" [{request_id}]" if request_id != "-" else ""
+        )
+        if not tail:
+            return line
+        first, newline, rest = line.partition("\n")  # after the message, before a traceback
+        return first + tail + newline + rest
+
+
+class NoServerAccessLines(logging.Filter):
+    """Drops the development server's own access line: ours already logs each request once."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        # werkzeug's WSGIRequestHandler.log_request logs '... "%s" %s %s' (request, code, size).
+        return not (
+            record.name == "werkzeug"
+            and isinstance(record.msg, str)
+            and record.msg.endswith('"%s" %s %s')
+        )
+
+
+def wants_json(setting: bool | None, stream: TextIO) -> bool:
+    """LOG_JSON when set; else JSON unless a person is watching (the stream is a terminal)."""
+    if setting is not None:
+        return setting
+    isatty = getattr(stream, "isatty", None)
+    return not (isatty is not None and isatty())
+
+
+def configure_logging(level: str, json_logs: bool | None) -> None:
+    """One stderr handler: JSON lines for machines, readable text on a terminal."""
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(RequestIdFilter())
-    if json_logs:
+    handler.addFilter(NoServerAccessLines())
+    if wants_json(json_logs, sys.stderr):
         handler.setFormatter(
             JsonFormatter(
                 "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
@@ -37,9 +78,7 @@ def configure_logging(level: str, json_logs: bool) -> None:
             )
         )
     else:
-        handler.setFormatter(
-            logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s")
-        )
+        handler.setFormatter(TextFormatter())
     handler.set_name("audit_api")
     root = logging.getLogger()
     # Replace our own handler (an app built twice), leave others (pytest's, a host's) alone.

@@ -1,10 +1,14 @@
-"""Fixtures: a migrated database per run (SQLite, or a fresh PostgreSQL schema), an app per test."""
+"""Fixtures: a migrated database per run (SQLite, or a fresh PostgreSQL schema), one app per
+run, and the database put back to a snapshot before each test."""
 
 from __future__ import annotations
 
 import os
+import shutil
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,12 +18,12 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from audit_api import create_app
-from audit_api.db import db
+from audit_api.extensions import limiter
 from audit_api.migrate import upgrade
-from audit_api.models import metadata
-from tests.helpers import Caller, World, build_world
+from tests.support import snapshot
+from tests.support.helpers import Caller, World, build_world
 
-pytest_plugins = ["tests.score_fixtures", "tests.photo_fixtures"]
+pytest_plugins = ["tests.support.score_fixtures", "tests.support.photo_fixtures"]
 
 TEST_SETTINGS: dict[str, Any] = {
     "SECRET_KEY": "test-secret-key-not-for-production",
@@ -35,6 +39,7 @@ TEST_SETTINGS: dict[str, Any] = {
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--all", action="store_true", help="also the tests marked slow (CI runs all)")
     parser.addoption(
         "--thorough", action="store_true", help="many more generated cases in tests/test_fuzz.py"
     )
@@ -43,6 +48,22 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     if config.getoption("--thorough"):
         os.environ.setdefault("AUDIT_FUZZ_EXAMPLES", "200")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Plain `pytest` leaves out the slow tests; `--all` or a `-m` expression takes them."""
+    if config.getoption("--all") or config.getoption("markexpr"):
+        return
+    slow = [item for item in items if item.get_closest_marker("slow")]
+    if slow:
+        config.hook.pytest_deselected(items=slow)
+        items[:] = [item for item in items if not item.get_closest_marker("slow")]
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    if config.getoption("--all") or config.getoption("markexpr"):
+        return None
+    return "tests marked slow are left out: `pytest --all` runs everything"
 
 
 @pytest.fixture(scope="session")
@@ -78,24 +99,84 @@ def migrated_url(database_url: str) -> str:
 
 def wipe(app: Flask) -> None:
     """Delete every row (the schema stays)."""
-    with app.app_context(), db.engine.begin() as conn:
-        for table in reversed(metadata.sorted_tables):
-            conn.execute(table.delete())
+    snapshot.restore(app, [])
+
+
+@pytest.fixture(scope="session")
+def shared_app(migrated_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """One app for every test that needs no settings of its own (building one costs ~50 ms)."""
+    storage = tmp_path_factory.mktemp("storage")
+    application = create_app(
+        {**TEST_SETTINGS, "DATABASE_URL": migrated_url, "STORAGE_DIR": str(storage)}
+    )
+    application.config["TESTING"] = True
+    yield application
+    application.extensions["audit_db_engine"].dispose()
+
+
+@pytest.fixture(scope="session")
+def snapshots(shared_app: Flask) -> dict[str, Any]:
+    """The database as each test starts: `empty` holds the built-in checklists the app
+    published at start; `world` is added by the first test that asks for it."""
+    return {"empty": snapshot.take(shared_app)}
+
+
+# The world's access tokens live ACCESS_TOKEN_TTL (15 min); a long run builds it again.
+WORLD_MAX_AGE_S = 600
+
+
+def _world_snapshot(app: Flask, snapshots: dict[str, Any]) -> tuple[snapshot.Snapshot, World]:
+    """The world built through the API once (again when its tokens grow old), as rows."""
+    if time.monotonic() - snapshots.get("world_at", -WORLD_MAX_AGE_S) >= WORLD_MAX_AGE_S:
+        snapshot.restore(app, snapshots["empty"])
+        snapshots["world_state"] = build_world(app, app.test_client())
+        snapshots["world"], snapshots["world_at"] = snapshot.take(app), time.monotonic()
+        limiter.reset()  # its sign-ins count against no test's limits
+    return snapshots["world"], snapshots["world_state"]
+
+
+def _fresh_app(settings: dict[str, Any]) -> Flask:
+    application = create_app(settings)
+    application.config["TESTING"] = True
+    return application
 
 
 @pytest.fixture
-def app(migrated_url: str, request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[Flask]:
-    """A fresh app on the migrated database; `@pytest.mark.app_config(...)` overrides settings."""
+def app(
+    migrated_url: str,
+    request: pytest.FixtureRequest,
+    tmp_path: Any,
+    snapshots: dict[str, Any],
+    shared_app: Flask,
+) -> Iterator[Flask]:
+    """The app on a database holding only the built-in checklists; `@pytest.mark.app_config`
+    overrides settings and gives the test an app of its own (bare, for a test that adds routes)."""
     marker = request.node.get_closest_marker("app_config")
     overrides = dict(marker.kwargs) if marker else {}
-    settings = {**TEST_SETTINGS, "DATABASE_URL": migrated_url, "STORAGE_DIR": str(tmp_path)}
     if "bucket" in request.fixturenames:  # a test of the photo storage, on either backend
-        settings.update(request.getfixturevalue("bucket").settings)
-    application = create_app({**settings, **overrides})
-    application.config["TESTING"] = True
+        overrides.update(request.getfixturevalue("bucket").settings)
+    snapshot.restore(shared_app, snapshots["empty"])
+    if marker or overrides:
+        # SQLite: no connection of the shared app stays open beside another app's.
+        shared_app.extensions["audit_db_engine"].dispose()
+        settings = {**TEST_SETTINGS, "DATABASE_URL": migrated_url, "STORAGE_DIR": str(tmp_path)}
+        application = _fresh_app({**settings, **overrides})
+        yield application
+        application.extensions["audit_db_engine"].dispose()
+        return
+    yield from _shared(shared_app)
+
+
+def _shared(application: Flask) -> Iterator[Flask]:
+    """The shared app, with its settings, limit counters and stored files put back after."""
+    settings = dict(application.config)
+    limiter.reset()
     yield application
-    wipe(application)
-    application.extensions["audit_db_engine"].dispose()
+    application.config.clear()
+    application.config.update(settings)
+    storage = Path(settings["STORAGE_DIR"])
+    for child in storage.iterdir():
+        shutil.rmtree(child) if child.is_dir() else child.unlink()
 
 
 @pytest.fixture
@@ -105,9 +186,24 @@ def client(app: Flask) -> FlaskClient:
 
 
 @pytest.fixture
-def world(app: Flask, client: FlaskClient) -> World:
-    """Two organizations with regions, locations and a user of every role, built through the API."""
-    return build_world(app, client)
+def restore_world(app: Flask, shared_app: Flask, snapshots: dict[str, Any]) -> Callable[[], None]:
+    """Put the world's rows back (the same ids, users and sign-in sessions)."""
+
+    def restore() -> None:
+        rows, _ = _world_snapshot(shared_app, snapshots)
+        snapshot.restore(app, rows)
+
+    return restore
+
+
+@pytest.fixture
+def world(
+    restore_world: Callable[[], None], client: FlaskClient, snapshots: dict[str, Any]
+) -> World:
+    """Two organizations with regions, locations and a user of every role (built through the
+    API once per run, then put back for each test), calling through this test's client."""
+    restore_world()
+    return snapshots["world_state"].seen_by(client)
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.audit_helpers import assign, call_audit, new_id
+from tests.support.audit_helpers import assign, call_audit, new_id
 
 AUDITS = "/api/v1/audits"
 PINS = ("location_id", "checklist_key", "checklist_version", "kind")

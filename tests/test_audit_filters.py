@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from tests.score_fixtures import WINDOW
+from tests.support.score_fixtures import WINDOW
 
 AUDITS = "/api/v1/audits"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.audit_helpers import assign, call_answers, call_audit, new_id
+from tests.support.audit_helpers import assign, call_answers, call_audit, new_id
 
 AUDITS = "/api/v1/audits"
 

@@ -1,4 +1,4 @@
-"""The authorization matrix of DESIGN.md section 3, over every documented operation.
+"""The authorization matrix of docs/roles.md, over every documented operation.
 
 Each operation names the answer each caller gets, in the order of CALLERS: HQ, a manager
 with the target in scope, a manager without it, an auditor, and the HQ of another
@@ -20,11 +20,11 @@ import jwt
 import pytest
 
 from audit_api.auth.tokens import encode_access
-from tests.audit_helpers import call_audit
-from tests.authz_targets import AUDITS, MINI_ANSWERS, Targets, unique
-from tests.checklist_factory import item, raw_checklist, section
-from tests.helpers import PASSWORD, location_payload, login
-from tests.photo_helpers import jpeg
+from tests.support.audit_helpers import call_audit
+from tests.support.authz_targets import AUDITS, MINI_ANSWERS, Targets, unique
+from tests.support.checklist_factory import item, raw_checklist, section
+from tests.support.helpers import PASSWORD, location_payload, login
+from tests.support.photo_helpers import jpeg
 
 CALLERS = ("hq", "manager_north", "manager_s1", "auditor", "hq_b")
 PUBLIC = {
@@ -32,6 +32,8 @@ PUBLIC = {
     "POST /api/v1/auth/refresh",
     "POST /api/v1/auth/logout",  # any session's own token, tested in test_auth.py
     "POST /api/v1/storage/uploads",  # a signed form instead of a token (test_photo_refusals)
+    "GET /healthz",  # the probes, outside the API prefix (test_contract.py)
+    "GET /readyz",
 }
 Request = Callable[[Targets], tuple[str, dict[str, Any]]]
 R = "200 200 404 200 404"  # read an object of A: HQ, in scope, not in scope, own, other org

@@ -11,7 +11,7 @@ import yaml
 from audit_api.checklists.definition import DefinitionInvalid, load_definition
 from audit_api.checklists.files import BUILTIN_DIR, ChecklistFileError, read_file
 from audit_api.scoring.answers import AnswersInvalid, check_answers
-from tests.checklist_factory import checklist, item, raw_checklist, section
+from tests.support.checklist_factory import checklist, item, raw_checklist, section
 
 BUILTINS = sorted(BUILTIN_DIR.glob("*.yaml"))
 

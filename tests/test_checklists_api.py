@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.checklist_factory import item, raw_checklist, section
-from tests.helpers import created
+from tests.support.checklist_factory import item, raw_checklist, section
+from tests.support.helpers import created
 
 URL = "/api/v1/checklists"
 BUILTIN_KEYS = {"first-five-seconds", "self-call", "complaint-handling", "post-sale-service"}

@@ -1,4 +1,4 @@
-"""The CLI of DESIGN.md section 6, and the migrations as the schema."""
+"""The operations CLI (create-org, settings; the demo: test_demo.py); migrations as the schema."""
 
 from __future__ import annotations
 
@@ -8,10 +8,9 @@ from sqlalchemy import inspect
 
 from audit_api import create_app
 from audit_api.db import db
-from audit_api.demo_data import DOMAIN, LOCATIONS, PASSWORDS
 from audit_api.models import metadata
 from tests.conftest import TEST_SETTINGS
-from tests.helpers import login
+from tests.support.helpers import login
 
 
 def test_create_org_prints_the_id_and_the_admin_can_sign_in(app, client):
@@ -50,27 +49,6 @@ def test_create_org_with_bad_input_exits_non_zero_and_names_the_field(app, clien
 def _count(app, table: str) -> int:
     with app.app_context(), db.engine.connect() as conn:
         return conn.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar_one()
-
-
-def test_demo_seeds_a_brand_once_and_its_printed_logins_work(app, client):
-    runner = app.test_cli_runner()
-    first = runner.invoke(args=["demo"])
-    assert first.exit_code == 0, first.output
-    assert len(LOCATIONS) >= 10
-    for role, password in PASSWORDS.items():
-        assert role in first.output and password in first.output
-    again = runner.invoke(args=["demo"])
-    assert again.exit_code == 0 and "already exists" in again.output
-    assert _count(app, "organizations") == 1
-    hq = login(client, f"hq@{DOMAIN}", PASSWORDS["hq_admin"])
-    locations = hq.get("/api/v1/locations", query_string={"page_size": 100}).get_json()
-    assert len(locations) == len(LOCATIONS)
-    assert {loc["timezone"] for loc in locations} >= {"America/Santiago", "America/Mexico_City"}
-    chile = login(client, f"gerente.chile@{DOMAIN}", PASSWORDS["manager"])
-    codes = {loc["code"] for loc in chile.get("/api/v1/locations").get_json()}
-    assert codes == {code for code, *_ in LOCATIONS if code.startswith("CL-")}
-    auditor = login(client, f"camila.soto@{DOMAIN}", PASSWORDS["auditor"])
-    assert auditor.get("/api/v1/me").get_json()["role"] == "auditor"
 
 
 def test_settings_command_prints_the_table(app):

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from audit_api.auth.models import RefreshToken
 from audit_api.db import db
-from tests.helpers import location_payload, login
+from tests.support.helpers import location_payload, login
 
 THREADS = 8
 
@@ -60,7 +60,7 @@ def test_simultaneous_creates_of_one_code_make_one_location(app, world):
 
 def test_the_same_submission_many_times_makes_one_audit_and_one_score(app, world):
     from audit_api.audits.models import Audit, AuditScore
-    from tests.audit_helpers import assign, call_audit, new_id
+    from tests.support.audit_helpers import assign, call_audit, new_id
 
     audit_id = new_id()
     body = call_audit(world, assign(world))
@@ -88,7 +88,7 @@ def test_the_same_submission_many_times_makes_one_audit_and_one_score(app, world
 
 def test_racing_first_submissions_of_a_new_audit(app, world):
     from audit_api.audits.models import Audit, AuditEvent
-    from tests.audit_helpers import call_audit, new_id
+    from tests.support.audit_helpers import call_audit, new_id
 
     audit_id = new_id()
     body = call_audit(world)
@@ -118,7 +118,7 @@ def test_the_same_photo_uploaded_many_times_at_once_is_stored_once(app, world):
     import io
     import uuid
 
-    from tests.photo_helpers import jpeg
+    from tests.support.photo_helpers import jpeg
     from tests.test_photos import draft
 
     audit_id, photo_id, data = draft(world), str(uuid.uuid4()), jpeg()
@@ -137,7 +137,7 @@ def test_the_same_photo_uploaded_many_times_at_once_is_stored_once(app, world):
 
 @pytest.mark.parametrize("who", ["auditor", "manager_north"])  # an assignment's, a self-audit
 def test_the_same_first_put_many_times_at_once_makes_one_draft(app, world, who):
-    from tests.audit_helpers import assign, call_audit, new_id
+    from tests.support.audit_helpers import assign, call_audit, new_id
 
     audit_id, token = new_id(), getattr(world, who).token
     body = call_audit(world, assign(world) if who == "auditor" else None)
@@ -153,7 +153,7 @@ def test_the_same_first_put_many_times_at_once_makes_one_draft(app, world, who):
 )
 def test_two_admins_demoting_each_other_at_once_leave_one(app, client):
     from audit_api.orgs.service import create_org
-    from tests.helpers import PASSWORD, created
+    from tests.support.helpers import PASSWORD, created
 
     for n in range(10):  # the race is lost only now and then without the lock: several rounds
         with app.app_context():

@@ -7,8 +7,8 @@ import io
 
 import pytest
 
-from tests.audit_helpers import assign, call_audit, new_id
-from tests.photo_helpers import jpeg
+from tests.support.audit_helpers import assign, call_audit, new_id
+from tests.support.photo_helpers import jpeg
 
 AUDITS = "/api/v1/audits"
 
@@ -133,3 +133,17 @@ def test_writes_ignore_if_none_match_and_if_match_takes_the_full_etag(world):
         ).status_code
         == 412
     )
+
+
+def test_every_read_that_answers_304_documents_it(app):
+    spec = app.test_client().get("/api/v1/openapi.json").get_json()
+    documented = {
+        op["operationId"]
+        for item in spec["paths"].values()
+        for op in item.values()
+        if isinstance(op, dict)
+        and {"$ref": "#/components/parameters/IfNoneMatch"} in op.get("parameters", [])
+        and op["responses"].get("304") == {"$ref": "#/components/responses/NotModified"}
+    }
+    reads = {"getAudit", "getAssignment", "getChecklistVersion", "getLocation", "getSync"}
+    assert reads <= documented

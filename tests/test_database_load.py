@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from audit_api.db import db
-from tests.audit_helpers import assign, call_audit, new_id
+from tests.support.audit_helpers import assign, call_audit, new_id
 
 ON_POSTGRES = bool(os.environ.get("AUDIT_TEST_DATABASE_URL"))
 
@@ -60,7 +60,7 @@ def test_a_full_connection_pool_is_a_503_to_retry(app, world):
 def test_a_reassignment_and_the_first_put_take_turns(app, world):
     """HQ reassigns while the assigned auditor's phone sends its first PUT: one of them wins,
     and an audit never belongs to an auditor the assignment no longer names."""
-    from tests.helpers import PASSWORD, created
+    from tests.support.helpers import PASSWORD, created
 
     other = created(
         world.hq.post(

@@ -1,4 +1,4 @@
-"""The README stays true: its settings table and its test command."""
+"""The README stays true: its settings table, its test command, its links to the design docs."""
 
 from __future__ import annotations
 
@@ -27,3 +27,16 @@ def test_quick_start_has_exactly_two_commands_and_ci_runs_the_test_one():
 
 def test_readme_settings_table_is_the_generated_one():
     assert settings_table() in (ROOT / "README.md").read_text()
+
+
+def test_the_design_docs_are_in_the_repository_and_nothing_points_outside_it():
+    readme = (ROOT / "README.md").read_text()
+    for name in ("roles", "lifecycle", "scoring", "evidence", "architecture"):
+        assert f"(docs/{name}.md)" in readme and (ROOT / "docs" / f"{name}.md").is_file()
+    outside = "../" + "shared"  # a folder beside the repository that a clone does not have
+    files = [ROOT / "README.md", *ROOT.glob("docs/*.md")]
+    files += [
+        p for d in ("audit_api", "tests", "bench", "checklists") for p in (ROOT / d).rglob("*.*")
+    ]
+    found = [str(p.relative_to(ROOT)) for p in files if p.suffix in (".md", ".py", ".yaml")]
+    assert [f for f in found if outside in (ROOT / f).read_text()] == []

@@ -19,9 +19,9 @@ import openpyxl
 import pytest
 
 from audit_api.exports import copy_csv, query, spool
-from tests.audit_helpers import new_id, visit_body
-from tests.helpers import login
-from tests.score_fixtures import WINDOW
+from tests.support.audit_helpers import new_id, visit_body
+from tests.support.helpers import login
+from tests.support.score_fixtures import WINDOW
 
 EXPORTS = "/api/v1/exports"
 PATHS = ("audits.csv", "audits.xlsx", "audits.jsonl", "answers.csv", "answers.jsonl")

@@ -9,9 +9,9 @@ import json
 import openpyxl
 import pytest
 
-from tests.audit_helpers import new_id
-from tests.checklist_factory import item, raw_checklist, section
-from tests.helpers import PASSWORD, created, login
+from tests.support.audit_helpers import new_id
+from tests.support.checklist_factory import item, raw_checklist, section
+from tests.support.helpers import PASSWORD, created, login
 
 EXPORTS = "/api/v1/exports"
 EVIL = '=HYPERLINK("http://evil","x")'

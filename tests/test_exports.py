@@ -11,8 +11,8 @@ import openpyxl
 import pytest
 
 from audit_api.exports.formats import defused
-from tests.audit_helpers import new_id
-from tests.score_fixtures import WINDOW
+from tests.support.audit_helpers import new_id
+from tests.support.score_fixtures import WINDOW
 
 EXPORTS = "/api/v1/exports"
 # Text a spreadsheet would run, and a CR inside a field (quoted like a line feed).
@@ -203,8 +203,8 @@ def _as_csv_text(value) -> str:
 
 def test_answers_csv_and_jsonl_agree_value_for_value(scored):
     """On PostgreSQL the CSV comes from COPY and the JSON Lines from Python: same values."""
-    from tests.audit_helpers import visit_body
-    from tests.photo_helpers import jpeg, upload
+    from tests.support.audit_helpers import visit_body
+    from tests.support.photo_helpers import jpeg, upload
 
     audit_id = new_id()
     body = visit_body(scored, courtesy=3, facilities_available=None, seconds_to_greeting=-5)

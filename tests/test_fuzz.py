@@ -11,9 +11,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode, checks
 
-from tests.conftest import wipe
-from tests.helpers import build_world
-
 CHECKS = [
     checks.not_a_server_error,
     checks.status_code_conformance,
@@ -46,16 +43,15 @@ def _fuzz(operation, tokens: list[str], examples: int) -> None:
     check()
 
 
-# Each operation signs everyone in again (a fresh world): the per-address limit is not tested here.
-@pytest.mark.app_config(LOGIN_LIMIT_PER_ADDRESS="100000 per minute")
-def test_generated_requests_never_break_the_api(app, client):
+@pytest.mark.slow
+def test_generated_requests_never_break_the_api(app, world, restore_world):
     examples = int(os.environ.get("AUDIT_FUZZ_EXAMPLES", "5"))
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) > 40
+    tokens = [getattr(world, role).token for role in ROLES]
     for operation in operations:
-        # A fresh world each time: a generated logout or user deletion must not leave the
-        # next operation with dead tokens (it would then test nothing but 401).
-        wipe(app)
-        world = build_world(app, client)
-        _fuzz(operation, [getattr(world, role).token for role in ROLES], examples)
+        # The world put back each time: a generated logout or user deletion must not leave
+        # the next operation with dead tokens (it would then test nothing but 401).
+        restore_world()
+        _fuzz(operation, tokens, examples)

@@ -11,8 +11,8 @@ from sqlalchemy import func, select, update
 from audit_api.auth.models import AuthSession, RefreshToken
 from audit_api.db import db, utcnow
 from audit_api.idempotency.models import IdempotencyRecord
-from tests.audit_helpers import call_audit, new_id
-from tests.helpers import Caller, login
+from tests.support.audit_helpers import call_audit, new_id
+from tests.support.helpers import Caller, login
 
 REFRESH = "/api/v1/auth/refresh"
 DAY = timedelta(days=1)

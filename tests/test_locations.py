@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.helpers import created, location_payload
+from tests.support.helpers import created, location_payload
 
 URL = "/api/v1/locations"
 

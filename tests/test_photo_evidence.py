@@ -9,8 +9,8 @@ import uuid
 import pytest
 
 from audit_api.evidence.objects import ObjectChanged
-from tests.audit_helpers import new_id, visit_body
-from tests.photo_helpers import jpeg
+from tests.support.audit_helpers import new_id, visit_body
+from tests.support.photo_helpers import jpeg
 from tests.test_photos import AUDITS, TAKEN, fetch, post_form
 
 

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from audit_api.photos import service
-from tests.photo_helpers import jpeg, upload
+from tests.support.photo_helpers import jpeg, upload
 from tests.test_photos import AUDITS, draft
 
 

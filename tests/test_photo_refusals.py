@@ -9,8 +9,8 @@ import zlib
 
 import pytest
 
-from tests.audit_helpers import new_id, visit_body
-from tests.photo_helpers import jpeg, scan_bomb, upload
+from tests.support.audit_helpers import new_id, visit_body
+from tests.support.photo_helpers import jpeg, scan_bomb, upload
 from tests.test_photos import AUDITS, draft, post_form
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import event, update
 from audit_api.db import db
 from audit_api.regions import service as region_service
 from audit_api.regions.models import Region
-from tests.score_fixtures import WINDOW
+from tests.support.score_fixtures import WINDOW
 
 URL = "/api/v1/regions"
 STATEMENT_LIMIT_S = 20

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import created
+from tests.support.helpers import created
 
 URL = "/api/v1/regions"
 

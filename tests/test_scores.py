@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from tests.score_fixtures import WINDOW
+from tests.support.score_fixtures import WINDOW
 
 
 def test_scorecard_on_hand_computed_numbers(scored):

@@ -1,4 +1,4 @@
-"""The scoring rules of DESIGN.md section 4, checked by hand-computed examples and properties."""
+"""The scoring rules of docs/scoring.md, checked by hand-computed examples and properties."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from audit_api.scoring.engine import RULES_VERSION, Answer, fraction, score
-from tests.checklist_factory import checklist, item, section
+from tests.support.checklist_factory import checklist, item, section
 
 BANDS = [{"max": 3, "score": 1}, {"max": 5, "score": 0.5}]
 

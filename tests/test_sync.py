@@ -12,9 +12,9 @@ from audit_api.assignments.models import Assignment
 from audit_api.db import db
 from audit_api.sync import stamps
 from audit_api.sync.models import SyncClock
-from tests.audit_helpers import assign, call_audit, new_id
-from tests.checklist_factory import item, raw_checklist, section
-from tests.helpers import PASSWORD, Caller, World, created, login
+from tests.support.audit_helpers import assign, call_audit, new_id
+from tests.support.checklist_factory import item, raw_checklist, section
+from tests.support.helpers import PASSWORD, Caller, World, created, login
 
 SYNC = "/api/v1/sync"
 AUDITS = "/api/v1/audits"

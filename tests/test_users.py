@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import PASSWORD, created, login
+from tests.support.helpers import PASSWORD, created, login
 
 URL = "/api/v1/users"
 

@@ -1,4 +1,4 @@
-"""Request and response schemas of audits, reviews and comments."""
+"""Request schemas of audits, reviews and comments (answers: outputs.py)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,8 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from audit_api.audits.models import AuditStatus
-from audit_api.checklists.schemas import AnswerIn, ScoreOut
-from audit_api.evidence.schemas import PhotoOut
-from audit_api.fields import PLAUSIBLE, DateWindow, Id, Instant
+from audit_api.checklists.schemas import AnswerIn
+from audit_api.fields import DateWindow, Day, Id, Instant
 
 NON_NEGATIVE = validate.Range(min=0, error="must be 0 or more")
 ANSWERED_BY = ("person", "ivr", "voicemail", "no_answer")
@@ -100,35 +99,6 @@ class AuditIn(Schema):
             raise ValidationError("only for visit audits", "visit")
 
 
-class AuditOut(Schema):
-    """An audit with its paradata, answers and (once submitted) score."""
-
-    id = fields.String()
-    location_id = fields.Integer()
-    checklist = fields.Dict(metadata={"description": "{key, version}"})
-    kind = fields.String()
-    assignment_id = fields.Integer(allow_none=True)
-    auditor_id = fields.Integer()
-    status = fields.String()
-    started_at = fields.AwareDateTime()
-    submitted_at = fields.AwareDateTime(allow_none=True)
-    received_at = fields.AwareDateTime(allow_none=True)
-    clock_skew_s = fields.Float(allow_none=True)
-    visit_date = fields.Date()
-    checkin = fields.Dict(allow_none=True)
-    distance_m = fields.Float(allow_none=True)
-    within_geofence = fields.Boolean(allow_none=True)
-    visit = fields.Dict(allow_none=True)
-    call = fields.Dict(allow_none=True)
-    answers = fields.List(fields.Dict())
-    derived_items = fields.List(fields.String(), metadata={"description": "filled from paradata"})
-    photos = fields.List(fields.Nested(PhotoOut), metadata={"description": "with their signals"})
-    score = fields.Nested(ScoreOut, allow_none=True)
-    approved_at = fields.AwareDateTime(allow_none=True)
-    created_at = fields.AwareDateTime()
-    updated_at = fields.AwareDateTime()
-
-
 def renamed(data: dict[str, Any], old: str, new: str) -> None:
     """Move a deprecated parameter's value to its new name (422 when both disagree)."""
     if old in data:
@@ -164,12 +134,8 @@ class AuditQuery(AuditFilters):
     location_id = Id()
     region_id = Id(metadata={"description": "in this region or any below it"})
     auditor_id = Id()
-    date_from = fields.Date(
-        validate=PLAUSIBLE, metadata={"description": "old name of from", "deprecated": True}
-    )
-    date_to = fields.Date(
-        validate=PLAUSIBLE, metadata={"description": "old name of to", "deprecated": True}
-    )
+    date_from = Day(metadata={"description": "old name of from", "deprecated": True})
+    date_to = Day(metadata={"description": "old name of to", "deprecated": True})
 
     @post_load
     def _dates(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
@@ -193,14 +159,3 @@ class CommentIn(Schema):
     """A comment on an audit."""
 
     body = fields.String(required=True, validate=validate.Length(1, 4000))
-
-
-class EventOut(Schema):
-    """One entry of an audit's event log."""
-
-    id = fields.Integer()
-    action = fields.String()
-    actor_id = fields.Integer()
-    at = fields.AwareDateTime()
-    note = fields.String(allow_none=True)
-    data = fields.Dict(allow_none=True)

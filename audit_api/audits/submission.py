@@ -27,7 +27,7 @@ from audit_api.audits.service import (
 )
 from audit_api.auth.policy import may_fill
 from audit_api.db import db, utcnow
-from audit_api.errors import Conflict, Forbidden, Invalid
+from audit_api.errors import Reason
 from audit_api.evidence.checks import answers_with_photos, refresh_signals
 from audit_api.scoring.answers import AnswersInvalid, check_answers
 from audit_api.scoring.engine import Answer, ScoreResult, iter_items, score, visibility
@@ -70,11 +70,11 @@ def score_answers(
         try:
             answers = check_answers(definition, stored, complete=False)
         except AnswersInvalid:
-            raise Invalid("Invalid answers.", errors) from None
+            raise Reason.answers_invalid.error("Invalid answers.", errors) from None
     result = score(definition, answers)
     errors.update(missing_evidence(definition, answers, result))
     if errors:
-        raise Invalid("The audit is not complete.", errors)
+        raise Reason.audit_incomplete.error("The audit is not complete.", errors)
     return result
 
 
@@ -138,14 +138,18 @@ def _submit_once(actor: User, audit_id: str, data: dict | None, device_time: dat
     if existing is not None and existing.status in DONE:
         audit = get_audit(actor, audit_id)
         if data is not None and content_digest(data) != audit.content_digest:
-            raise Conflict(f"The audit is already {audit.status} with other content.")
+            raise Reason.submitted_differently.error(
+                f"The audit is already {audit.status} with other content."
+            )
         return audit  # a retry: same content, same result
     if data is not None:
         audit, _ = save_draft(actor, audit_id, data)
     else:
         audit = get_audit(actor, audit_id)
         if not may_fill(actor, audit):
-            raise Forbidden("Only the auditor who started this audit can submit it.")
+            raise Reason.not_the_author.error(
+                "Only the auditor who started this audit can submit it."
+            )
     _finish(actor, audit, device_time)
     db.session.commit()
     return audit

@@ -12,7 +12,7 @@ from audit_api.assignments.models import Assignment
 from audit_api.audits.models import Audit
 from audit_api.checklists.models import Checklist, ChecklistVersion
 from audit_api.disputes.models import Dispute
-from audit_api.errors import Forbidden
+from audit_api.errors import Reason
 from audit_api.locations.models import Location
 from audit_api.regions.models import Region
 from audit_api.users.models import Role, User, scope_locations, scope_regions
@@ -45,7 +45,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
 def check(user: User, action: str) -> None:
     """Raise 403 when the user's role may not perform `action` at all."""
     if Role(user.role) not in PERMISSIONS[action]:
-        raise Forbidden(f"The {user.role} role may not perform {action}.")
+        raise Reason.forbidden.error(f"The {user.role} role may not perform {action}.")
 
 
 def region_subtree(roots: Select[tuple[int]]) -> Select[tuple[int]]:
@@ -73,7 +73,7 @@ def visible_regions(user: User) -> ColumnElement[bool]:
 
 
 def visible_locations(user: User) -> ColumnElement[bool]:
-    """Filter of the locations a user may read (DESIGN.md section 3)."""
+    """Filter of the locations a user may read (docs/roles.md)."""
     in_org = Location.org_id == user.org_id
     if user.role == HQ:
         return in_org

@@ -15,22 +15,38 @@ from audit_api.audits.models import Audit, AuditStatus
 from audit_api.db import db
 from audit_api.exports import formats, query, rows
 from audit_api.exports.copy_csv import copy_answers_csv, uses_copy
+from audit_api.exports.schemas import STATUSES
+from audit_api.orgs.models import Organization
+
+FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".xlsx": "xlsx"}
 
 
 @click.command("export")
 @click.argument("what", type=click.Choice(["audits", "answers"]))
 @click.option("--org", "org_id", type=int, required=True, help="organization id")
-@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "xlsx"]), default="csv")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(sorted(set(FORMATS.values()))),
+    help="file format",
+    show_default="the extension of --out, else csv",
+)
 @click.option("--out", type=click.Path(path_type=Path), required=True, help="file to write")
-@click.option("--status", default=AuditStatus.APPROVED.value, show_default=True)
+@click.option(
+    "--status",
+    type=click.Choice([str(s) for s in STATUSES]),
+    default=AuditStatus.APPROVED.value,
+    show_default=True,
+    help="audits in this status (all: any)",
+)
 @click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), help="first visit date")
 @click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), help="last visit date")
-@click.option("--bom", is_flag=True, help="start CSV with a UTF-8 BOM (Excel)")
+@click.option("--bom", is_flag=True, show_default=True, help="start CSV with a UTF-8 BOM (Excel)")
 @with_appcontext
 def export_command(
     what: str,
     org_id: int,
-    fmt: str,
+    fmt: str | None,
     out: Path,
     status: str,
     start: datetime | None,
@@ -38,20 +54,29 @@ def export_command(
     bom: bool,
 ) -> None:
     """Export an organization's AUDITS or ANSWERS to a file (whole organization)."""
+    fmt = fmt or FORMATS.get(out.suffix.lower(), "csv")
     if what == "answers" and fmt == "xlsx":
         raise click.BadParameter("answers come as csv or jsonl", param_hint="--format")
+    if db.session.get(Organization, org_id) is None:
+        raise click.BadParameter(f"no organization {org_id}", param_hint="--org")
+    if not out.parent.is_dir():
+        raise click.BadParameter(f"the folder {out.parent} does not exist", param_hint="--out")
     filters: dict[str, Any] = {
         "status": status,
         "start": start and start.date(),
         "end": end and end.date(),
     }
     where = query.export_where(Audit.org_id == org_id, filters)
-    with out.open("wb") as file:
+    try:
+        file = out.open("wb")
+    except OSError as exc:  # a folder in its place, no permission...
+        raise click.FileError(str(out), hint=exc.strerror or str(exc)) from None
+    with file:
         if uses_copy(what, fmt):
             _write_copy(file, where, bom)
         else:
             _write_batches(file, what, fmt, org_id, where, bom)
-    click.echo(f"wrote {out}", err=True)
+    click.echo(f"wrote {out} ({fmt})", err=True)
 
 
 def _write_batches(file: Any, what: str, fmt: str, org_id: int, where: list, bom: bool) -> None:

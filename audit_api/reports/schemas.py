@@ -22,25 +22,65 @@ class GroupQuery(ScoreQuery):
 class SummaryOut(Schema):
     """Mean of overall scores with n, sd and a 95% interval (none when n < 2)."""
 
-    mean = fields.Float(allow_none=True)
-    n = fields.Integer()
-    sd = fields.Float(allow_none=True)
-    ci95 = fields.List(fields.Float(), allow_none=True)
+    mean = fields.Float(required=True, allow_none=True)
+    n = fields.Integer(required=True)
+    sd = fields.Float(required=True, allow_none=True)
+    ci95 = fields.List(
+        fields.Float(), required=True, allow_none=True, metadata={"description": "[low, high]"}
+    )
+
+
+class SectionMeanOut(Schema):
+    """A section's mean pct over the window's audits."""
+
+    key = fields.String(required=True)
+    mean = fields.Float(required=True, allow_none=True)
+    n = fields.Integer(required=True)
+
+
+class ByKindOut(Schema):
+    """The score of visits and of calls apart (a kind with no audit is left out)."""
+
+    visit = fields.Nested(SummaryOut)
+    call = fields.Nested(SummaryOut)
+
+
+class TrendOut(Schema):
+    """One month's mean."""
+
+    period = fields.String(required=True, metadata={"description": "YYYY-MM"})
+    mean = fields.Float(required=True, allow_none=True)
+    n = fields.Integer(required=True)
+
+
+class LatestAuditOut(Schema):
+    """One of the location's latest approved audits."""
+
+    id = fields.String(required=True)
+    visit_date = fields.Date(required=True)
+    kind = fields.String(required=True, metadata={"enum": ["visit", "call"]})
+    checklist_key = fields.String(required=True)
+    overall = fields.Float(required=True, allow_none=True)
+    grade = fields.String(
+        required=True, allow_none=True, metadata={"description": "label in the caller's language"}
+    )
 
 
 class ScorecardOut(Schema):
-    """A location's scorecard (DESIGN.md section 5)."""
+    """A location's scorecard (docs/scoring.md)."""
 
-    location_id = fields.Integer()
-    start = fields.Date(data_key="from")
-    end = fields.Date(data_key="to")
-    score = fields.Nested(SummaryOut)
-    sections = fields.List(fields.Dict())
-    by_kind = fields.Dict(keys=fields.String(), values=fields.Nested(SummaryOut))
-    trend = fields.List(fields.Dict())
-    change = fields.Float(allow_none=True)
-    failing_items = fields.List(fields.Dict())
-    latest_audits = fields.List(fields.Dict())
+    location_id = fields.Integer(required=True)
+    start = fields.Date(data_key="from", required=True)
+    end = fields.Date(data_key="to", required=True)
+    score = fields.Nested(SummaryOut, required=True)
+    sections = fields.List(fields.Nested(SectionMeanOut), required=True)
+    by_kind = fields.Nested(ByKindOut, required=True)
+    trend = fields.List(fields.Nested(TrendOut), required=True)
+    change = fields.Float(
+        required=True, allow_none=True, metadata={"description": "against the previous window"}
+    )
+    failing_items = fields.List(fields.Nested("ItemRateOut"), required=True)
+    latest_audits = fields.List(fields.Nested(LatestAuditOut), required=True)
 
 
 class RankOut(Schema):

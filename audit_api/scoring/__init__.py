@@ -1,1 +1,1 @@
-"""Pure scoring of checklist answers (DESIGN.md section 4): no Flask, no database."""
+"""Pure scoring of checklist answers (docs/scoring.md): no Flask, no database."""

@@ -1,4 +1,4 @@
-"""The scoring rules of DESIGN.md section 4, over a validated checklist definition."""
+"""The scoring rules of docs/scoring.md, over a validated checklist definition."""
 
 from __future__ import annotations
 

@@ -7,8 +7,9 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from audit_api import openapi
 from audit_api.auth.guard import current_user, requires
-from audit_api.http import NOT_MODIFIED, content_digest, tagged
+from audit_api.http import content_digest, tagged
 from audit_api.sync import service
 from audit_api.sync.schemas import SyncOut, SyncQuery
 from audit_api.sync.views import sync_view
@@ -25,13 +26,15 @@ class Sync(MethodView):
     @requires("sync:read")
     @blp.arguments(SyncQuery, location="query")
     @blp.response(200, SyncOut)
-    @blp.alt_response(304, description=NOT_MODIFIED)
+    @openapi.if_none_match
+    @openapi.lang
     @blp.doc(operationId="getSync")
     def get(self, query: dict[str, Any]) -> Any:
         """Everything to work offline: open assignments, the checklist versions they pin
         (each once, whole), their locations, your drafts and a `cursor`; with
         `since=<cursor>` only what changed after it and the ids of assignments that went
         away. A cursor that is not yours or was altered answers 422 naming `since`
-        (sync again without it). Roles without assignments get their drafts."""
+        (sync again without it). A checklist without the `lang` asked comes in its own first
+        language. Roles without assignments get their drafts."""
         body = sync_view(service.sync(current_user(), query.get("since")))
         return tagged(f"sync-{content_digest(body)}", body)

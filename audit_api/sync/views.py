@@ -4,20 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
-
 from audit_api.checklists.views import version_view
 from audit_api.http import etag_of
-from audit_api.i18n import pick_language
+from audit_api.i18n import LanguageChoice
 from audit_api.sync.service import Pinned, Snapshot
 
 
-def _language(languages: list[str]) -> str | None:
-    """`?lang=` where the checklist has it, else as for one checklist (Accept-Language...)."""
-    asked = request.args.get("lang")
-    if asked and asked != "all" and asked not in languages:
-        return request.accept_languages.best_match(languages) or languages[0]
-    return pick_language(languages)
+def _language(choice: LanguageChoice, languages: list[str]) -> str | None:
+    """`?lang=` where the checklist has it (`all`: every language), else as for exports."""
+    return None if choice.asked == "all" else choice.for_checklist(languages)
 
 
 def _assignment(row: Pinned, audit_id: str | None) -> dict[str, Any]:
@@ -41,6 +36,7 @@ def sync_view(snapshot: Snapshot) -> dict[str, Any]:
     """The body of a sync answer."""
     # An open assignment's audit, if begun, is a draft (once submitted it is done).
     audit_of = {d.assignment_id: d.id for d in snapshot.drafts if d.assignment_id}
+    choice = LanguageChoice.of_request()
     return {
         "cursor": snapshot.cursor,
         "full": snapshot.full,
@@ -49,7 +45,7 @@ def sync_view(snapshot: Snapshot) -> dict[str, Any]:
         ],
         "removed_assignment_ids": snapshot.removed_assignment_ids,
         "checklist_versions": [
-            version_view(v, _language(v.definition["languages"]))
+            version_view(v, _language(choice, v.definition["languages"]))
             for v in snapshot.checklist_versions
         ],
         "locations": snapshot.locations,

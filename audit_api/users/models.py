@@ -15,7 +15,7 @@ from audit_api.regions.models import Region
 
 
 class Role(StrEnum):
-    """The three roles of DESIGN.md section 3."""
+    """The three roles of docs/roles.md."""
 
     HQ_ADMIN = "hq_admin"
     MANAGER = "manager"

@@ -15,8 +15,8 @@ from pathlib import Path
 import pillow_heif
 from PIL import ExifTags, Image, ImageDraw
 
-from tests.photo_helpers import exif_for
 from tests.support.corpus import cache_dir
+from tests.support.photo_helpers import exif_for
 
 pillow_heif.register_heif_opener()
 

@@ -11,7 +11,7 @@ import pillow_heif
 from PIL import ExifTags, Image, ImageDraw
 from werkzeug.test import TestResponse
 
-from tests.helpers import Caller
+from tests.support.helpers import Caller
 
 pillow_heif.register_heif_opener()
 

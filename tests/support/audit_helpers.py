@@ -5,7 +5,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from tests.helpers import Caller, World, created
+from audit_api.demo_data import VISIT_ANSWERS
+from tests.support.helpers import Caller, World, created
 
 DUE = {"due_from": "2026-11-20T09:00:00-03:00", "due_to": "2026-11-30T18:00:00-03:00"}
 
@@ -86,21 +87,6 @@ def call_audit(world: World, assignment: dict[str, Any] | None = None, **extra: 
 def new_id() -> str:
     """A client-generated audit UUID."""
     return str(uuid.uuid4())
-
-
-# Every answer of a passing first-five-seconds visit (its entrance photo is uploaded apart).
-VISIT_ANSWERS: dict[str, Any] = {
-    "acknowledged_within_5s": True,
-    "seconds_to_greeting": 4,
-    "smile_eye_contact": True,
-    "entrance_clean": True,
-    "floor_clean": True,
-    "facilities_available": "all",
-    "courtesy": 5,
-    "proper_vocabulary": True,
-    "product_knowledge": 4,
-    "no_blaming_colleagues": True,
-}
 
 
 def visit_body(world: World, **answers: Any) -> dict[str, Any]:

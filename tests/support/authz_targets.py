@@ -7,10 +7,10 @@ import itertools
 import uuid
 from typing import Any
 
-from tests.audit_helpers import DUE, assign, call_audit
-from tests.checklist_factory import item, raw_checklist, section
-from tests.helpers import World, created, location_payload
-from tests.photo_helpers import jpeg, upload
+from tests.support.audit_helpers import DUE, assign, call_audit
+from tests.support.checklist_factory import item, raw_checklist, section
+from tests.support.helpers import World, created, location_payload
+from tests.support.photo_helpers import jpeg, upload
 
 AUDITS = "/api/v1/audits"
 MINI_ANSWERS = [{"item": "x1", "value": True}]

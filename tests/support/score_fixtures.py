@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.audit_helpers import new_id
-from tests.checklist_factory import item, raw_checklist, section
-from tests.helpers import created
+from tests.support.audit_helpers import new_id
+from tests.support.checklist_factory import item, raw_checklist, section
+from tests.support.helpers import created
 
 WINDOW = {"from": "2026-10-01", "to": "2026-11-30"}  # 61 days; previous: Aug 1 - Sep 30
 

@@ -94,6 +94,15 @@ class World:
     hq_b: Caller
     ids: dict[str, int] = field(default_factory=dict)
 
+    def seen_by(self, client: FlaskClient) -> World:
+        """The same users and tokens, calling through another test client."""
+        callers = {
+            name: Caller(client, caller.token, caller.refresh_token)
+            for name in ("hq", "manager_north", "manager_s1", "auditor", "hq_b")
+            for caller in [getattr(self, name)]
+        }
+        return World(**callers, ids=dict(self.ids))
+
 
 def _org(app: Flask, name: str, email: str) -> None:
     with app.app_context():
