@@ -119,10 +119,14 @@ def test_a_generated_client_drives_an_auditor_and_a_manager_through_an_audit(
     items = [item.key for section in checklist.sections for item in section.items]
     assert "entrance_photo" in items and mine[0].location.timezone == "America/Santiago"
 
-    # GET /api/v1/sync (getSync) is built in parallel: the merge adds its call here, as the
-    # phone's first step, e.g.
-    #   synced = gen.op("sync", "get_sync").sync(client=auditor)
-    #   assert made.id in [a.id for a in synced.assignments]
+    # The phone's offline sync: the assignment, its checklist version whole, its location.
+    synced = gen.op("sync", "get_sync").sync(client=auditor)
+    assert isinstance(synced, m.SyncOut) and synced.full
+    assert [a.id for a in synced.assignments] == [made.id]
+    assert [v.key for v in synced.checklist_versions] == ["first-five-seconds"]
+    assert [loc.id for loc in synced.locations] == [world.ids["n1"]]
+    unchanged = gen.op("sync", "get_sync").sync(client=auditor, since=synced.cursor)
+    assert unchanged.assignments == [] and unchanged.cursor == synced.cursor
 
     # A draft, put under a UUID the phone made.
     audit_id = uuid.uuid4()
@@ -138,7 +142,7 @@ def test_a_generated_client_drives_an_auditor_and_a_manager_through_an_audit(
         answers=[m.AnswerIn(item=key, value=value) for key, value in VISIT_ANSWERS.items()],
     )
     put = gen.op("audits", "put_audit").sync_detailed(audit_id, client=auditor, body=content)
-    assert put.status_code == 201 and put.headers["ETag"].endswith('-r1"')
+    assert put.status_code == 201 and '-r1.' in put.headers["ETag"]  # revision 1, digest
     assert isinstance(put.parsed, m.AuditOut) and put.parsed.score is None
 
     # The entrance photo: a real JPEG, as multipart.

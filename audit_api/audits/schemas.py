@@ -62,15 +62,12 @@ PINS = ("location_id", "checklist_key", "checklist_version", "kind")
 class AuditIn(Schema):
     """A draft's whole content (PUT replaces it), or the final content sent with submit."""
 
-    location_id = Id(strict=True, load_default=None, metadata={"description": PINNED})
-    checklist_key = fields.String(
-        validate=validate.Length(1, 60), load_default=None, metadata={"description": PINNED}
-    )
-    checklist_version = Id(strict=True, load_default=None, metadata={"description": PINNED})
+    # Optional, not null by default: a missing pin is a missing key (services fill it in).
+    location_id = Id(strict=True, metadata={"description": PINNED})
+    checklist_key = fields.String(validate=validate.Length(1, 60), metadata={"description": PINNED})
+    checklist_version = Id(strict=True, metadata={"description": PINNED})
     kind = fields.String(
-        validate=validate.OneOf(("visit", "call")),
-        load_default=None,
-        metadata={"description": PINNED},
+        validate=validate.OneOf(("visit", "call")), metadata={"description": PINNED}
     )
     assignment_id = Id(strict=True, allow_none=True, load_default=None)
     started_at = Instant(required=True)

@@ -106,7 +106,10 @@ def _pinned(row: Assignment | Audit) -> dict[str, Any]:
 def with_pins(actor: User, data: dict[str, Any]) -> dict[str, Any]:
     """The content with what its assignment pins (location, checklist, kind) filled in where
     the phone left it out; what it did send is checked against the assignment later."""
-    if data["assignment_id"] is None or all(data[name] is not None for name in IMMUTABLE):
+    if data["assignment_id"] is None:
+        return data  # the schema required every pin
+    data = {**dict.fromkeys(IMMUTABLE), **data}
+    if all(data[name] is not None for name in IMMUTABLE):
         return data
     try:
         assignment = get_assignment(actor, data["assignment_id"])
