@@ -142,7 +142,7 @@ def test_a_generated_client_drives_an_auditor_and_a_manager_through_an_audit(
         answers=[m.AnswerIn(item=key, value=value) for key, value in VISIT_ANSWERS.items()],
     )
     put = gen.op("audits", "put_audit").sync_detailed(audit_id, client=auditor, body=content)
-    assert put.status_code == 201 and '-r1.' in put.headers["ETag"]  # revision 1, digest
+    assert put.status_code == 201 and "-r1." in put.headers["ETag"]  # revision 1, digest
     assert isinstance(put.parsed, m.AuditOut) and put.parsed.score is None
 
     # The entrance photo: a real JPEG, as multipart.
