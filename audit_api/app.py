@@ -80,7 +80,10 @@ def _init_extensions(app: Flask) -> None:
     from audit_api.photos.routes import blp as photos_blp
     from audit_api.regions.routes import blp as regions_blp
     from audit_api.reports.routes import blp as scores_blp
+    from audit_api.tasks import local as local_tasks
     from audit_api.users.routes import blp as users_blp
+    from audit_api.webhooks import delivery  # noqa: F401 (registers its task for the workers)
+    from audit_api.webhooks.routes import blp as webhooks_blp
 
     observability.init_app(app)
     headers.init_app(app)  # before the limiter: its after-request hook must run after the limiter's
@@ -91,6 +94,7 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     storage.init_app(app)
     decoding.init_app(app)
+    local_tasks.init_app(app)
     api = Api(app)  # one per app: its OpenAPI document is built per app
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
@@ -107,6 +111,7 @@ def _init_extensions(app: Flask) -> None:
         disputes_blp,
         scores_blp,
         exports_blp,
+        webhooks_blp,
     )
     for blueprint in blueprints:
         if blueprint is not auth_blp:  # sign-in has limits of its own

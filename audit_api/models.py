@@ -11,7 +11,9 @@ from audit_api.idempotency.models import IdempotencyRecord
 from audit_api.locations.models import Location
 from audit_api.orgs.models import Organization
 from audit_api.regions.models import Region
+from audit_api.tasks.models import Job
 from audit_api.users.models import User
+from audit_api.webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 metadata = Base.metadata
 
@@ -27,11 +29,15 @@ __all__ = [
     "ChecklistVersion",
     "Dispute",
     "IdempotencyRecord",
+    "Job",
     "Location",
     "Organization",
     "Photo",
     "RefreshToken",
     "Region",
     "User",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
     "metadata",
 ]

@@ -16,6 +16,7 @@ from audit_api.errors import Forbidden
 from audit_api.locations.models import Location
 from audit_api.regions.models import Region
 from audit_api.users.models import Role, User, scope_locations, scope_regions
+from audit_api.webhooks.models import WebhookEndpoint
 
 HQ, MANAGER, AUDITOR = Role.HQ_ADMIN, Role.MANAGER, Role.AUDITOR
 
@@ -37,6 +38,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "disputes:resolve": frozenset({HQ}),
     "scores:read": frozenset({HQ, MANAGER}),
     "exports:read": frozenset({HQ, MANAGER}),
+    "webhooks:manage": frozenset({HQ}),
 }
 
 
@@ -145,6 +147,11 @@ def visible_checklists(user: User) -> ColumnElement[bool]:
 def visible_disputes(user: User) -> ColumnElement[bool]:
     """Disputes of the audits the user may see."""
     return Dispute.audit_id.in_(select(Audit.id).where(visible_audits(user)))
+
+
+def visible_webhooks(user: User) -> ColumnElement[bool]:
+    """The organization's webhook endpoints (HQ's alone: `webhooks:manage`)."""
+    return WebhookEndpoint.org_id == user.org_id
 
 
 def may_fill(user: User, audit: Audit) -> bool:
