@@ -79,27 +79,35 @@ def _finish(
 
 def run_job(job_id: str) -> str:
     """Run a job if it is still to be run (a duplicate message finds it taken); returns
-    what happened: skipped, done, again or failed. Call inside an app context."""
+    what happened: skipped, done, again or failed. Call inside an app context.
+
+    The task runs in an app context (and session) of its own. What it leaves uncommitted is
+    committed with the job's completion, in one transaction; if it raises, that is rolled
+    back and the failure recorded."""
     job = _claim(job_id, utcnow())
     if job is None:
         return "skipped"
     function = TASKS.get(job.name)
-    try:
-        if function is None:
-            raise LookupError(f"no task is registered as {job.name!r}")
-        with current_app.app_context():  # the task's own session, whatever it leaves behind
+    with current_app.app_context():
+        try:
+            if function is None:
+                raise LookupError(f"no task is registered as {job.name!r}")
             function(**job.kwargs)
-    except RetryAt as again:  # the task's own schedule: its count of failures starts again
-        _finish(job, JobStatus.PENDING, again.reason or None, again.when, attempts=0)
-        return "again"
-    except Exception as error:
-        message = f"{error.__class__.__name__}: {error}"[:1000]
-        if job.attempts >= MAX_ATTEMPTS:
-            log.error("task %s (%s) failed for good: %s", job.name, job.id, message)
-            _finish(job, JobStatus.FAILED, message)
-            return "failed"
-        log.warning("task %s (%s) failed, will retry: %s", job.name, job.id, message)
-        _finish(job, JobStatus.PENDING, message, utcnow() + failure_delay(job.attempts))
-        return "again"
-    _finish(job, JobStatus.DONE, None)
-    return "done"
+        except RetryAt as again:  # the task's own schedule: its count of failures restarts
+            _finish(job, JobStatus.PENDING, again.reason or None, again.when, attempts=0)
+            return "again"
+        except Exception as error:
+            db.session.rollback()
+            return _failed(job, f"{error.__class__.__name__}: {error}"[:1000])
+        _finish(job, JobStatus.DONE, None)
+        return "done"
+
+
+def _failed(job: Job, message: str) -> str:
+    if job.attempts >= MAX_ATTEMPTS:
+        log.error("task %s (%s) failed for good: %s", job.name, job.id, message)
+        _finish(job, JobStatus.FAILED, message)
+        return "failed"
+    log.warning("task %s (%s) failed, will retry: %s", job.name, job.id, message)
+    _finish(job, JobStatus.PENDING, message, utcnow() + failure_delay(job.attempts))
+    return "again"

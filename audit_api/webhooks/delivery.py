@@ -84,12 +84,11 @@ def deliver(delivery_id: int, round: int) -> None:
     if not endpoint.active:
         delivery.status, delivery.next_attempt_at = DeliveryStatus.FAILED, None
         delivery.last_error = "endpoint disabled"
-        db.session.commit()
         return
     db.session.commit()  # no transaction (nor SQLite's write lock) held over the network
     outcome = attempt(endpoint, event.id, event.body)
+    # Committed by the runner with the job's completion or its next time, in one go.
     when = _record(delivery, endpoint, outcome)
-    db.session.commit()
     if when is not None:
         raise RetryAt(when, f"attempt {delivery.attempts} failed")
 
