@@ -34,6 +34,8 @@ def celery_app(app: Any) -> Any:
         task_acks_late=True,
         task_publish_retry=False,  # a request never waits on a broker that is down
         broker_connection_timeout=2,
+        # One quick try to reach the broker when publishing, not kombu's default wait.
+        broker_transport_options={"max_retries": 1, "interval_start": 0, "interval_step": 0.1},
         broker_connection_retry_on_startup=True,
         worker_hijack_root_logger=False,
         timezone="UTC",
@@ -43,19 +45,19 @@ def celery_app(app: Any) -> Any:
         },
     )
 
-    @celery.task(name=RUN)
+    @celery.task(name=RUN, shared=False)  # this Flask app's own
     def run(job_id: str) -> str:
         with app.app_context():
             return run_job(job_id)
 
-    @celery.task(name=SWEEP)
+    @celery.task(name=SWEEP, shared=False)  # this Flask app's own
     def sweep() -> int:
         with app.app_context():
             ids = claim_due()
         publish(app, ids)
         return len(ids)
 
-    @celery.task(name=PRUNE)
+    @celery.task(name=PRUNE, shared=False)  # this Flask app's own
     def prune() -> dict[str, Any]:
         with app.app_context():
             return run_pruners(utcnow())
