@@ -9,7 +9,7 @@ from typing import Any
 
 from audit_api.db import utcnow
 from audit_api.housekeeping import run_pruners
-from audit_api.tasks.runner import claim_due, run_job
+from audit_api.tasks.runner import claim_due, run_job, unclaim
 
 log = logging.getLogger(__name__)
 RUN, SWEEP, PRUNE = "audit.run_job", "audit.sweep", "audit.prune"
@@ -54,7 +54,8 @@ def celery_app(app: Any) -> Any:
     def sweep() -> int:
         with app.app_context():
             ids = claim_due()
-        publish(app, ids)
+            if not publish(app, ids):
+                unclaim(ids)
         return len(ids)
 
     @celery.task(name=PRUNE, shared=False)  # this Flask app's own
@@ -71,11 +72,14 @@ def celery_app(app: Any) -> Any:
     return celery
 
 
-def publish(app: Any, ids: list[str]) -> None:
-    """Send one message per job; after a failure the process stays quiet for a few seconds
-    (the jobs wait in the outbox for the sweep) so requests do not each wait on a dead broker."""
-    if not ids or time.monotonic() < app.extensions.get("audit_broker_quiet_until", 0.0):
-        return
+def publish(app: Any, ids: list[str]) -> bool:
+    """Send one message per job; False when they could not all be sent. After a failure the
+    process stays quiet for a few seconds (the jobs wait in the outbox for the sweep), so
+    requests do not each wait on a broker that is down."""
+    if not ids:
+        return True
+    if time.monotonic() < app.extensions.get("audit_broker_quiet_until", 0.0):
+        return False
     run = celery_app(app).tasks[RUN]
     try:
         with run.app.producer_or_acquire() as producer:
@@ -84,3 +88,5 @@ def publish(app: Any, ids: list[str]) -> None:
     except Exception:
         app.extensions["audit_broker_quiet_until"] = time.monotonic() + QUIET_AFTER_FAILURE
         log.warning("broker unavailable; %d job(s) wait in the outbox", len(ids), exc_info=True)
+        return False
+    return True

@@ -44,33 +44,35 @@ def _after_rollback(session: Session) -> None:
     session.info.pop(PENDING, None)
 
 
-def dispatch(app: Any, ids: list[str]) -> None:
-    """Hand committed jobs to the broker, or to this process's threads when there is none.
-    Never raises: a job that could not be handed over waits in the outbox for the sweep."""
+def dispatch(app: Any, ids: list[str]) -> bool:
+    """Hand committed jobs to the broker, or to this process's threads when there is none;
+    False if that failed. Never raises: the jobs wait in the outbox for the sweep."""
     if not ids:
-        return
+        return True
     try:
         if app.config["CELERY_BROKER_URL"]:
             from audit_api.tasks.broker import publish
 
-            publish(app, ids)
-        else:
-            from audit_api.tasks.local import runner
+            return publish(app, ids)
+        from audit_api.tasks.local import runner
 
-            runner(app).submit(ids)
+        runner(app).submit(ids)
+        return True
     except Exception:
         log.warning(
             "task hand-over failed; the sweep will queue %d job(s)", len(ids), exc_info=True
         )
+        return False
 
 
 def sweep(now: Any = None) -> int:
     """Queue every due job nobody queued (a broker that was down, a process that stopped, a
     retry whose time has come); returns how many. Call inside an app context."""
-    from audit_api.tasks.runner import claim_due
+    from audit_api.tasks.runner import claim_due, unclaim
 
     ids = claim_due(now)
-    dispatch(current_app._get_current_object(), ids)  # type: ignore[attr-defined]
+    if not dispatch(current_app._get_current_object(), ids):  # type: ignore[attr-defined]
+        unclaim(ids)  # not sent after all: the next sweep tries again, not in five minutes
     return len(ids)
 
 

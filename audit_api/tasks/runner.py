@@ -53,6 +53,13 @@ def claim_due(now: datetime | None = None) -> list[str]:
     return ids
 
 
+def unclaim(ids: list[str]) -> None:
+    """Forget that a sweep sent these (it could not): the next sweep sends them again."""
+    if ids:
+        db.session.execute(update(Job).where(Job.id.in_(ids)).values(dispatched_at=None))
+        db.session.commit()
+
+
 def _claim(job_id: str, now: datetime) -> Job | None:
     lease = now + timedelta(seconds=int(current_app.config["TASK_LEASE"]))
     claimed = db.session.execute(
