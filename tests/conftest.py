@@ -3,6 +3,7 @@ run, and the database put back to a snapshot before each test."""
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import shutil
 import time
@@ -68,6 +69,27 @@ def pytest_report_header(config: pytest.Config) -> str | None:
     if config.getoption("--all") or config.getoption("markexpr"):
         return None
     return "tests marked slow are left out: `pytest --all` runs everything"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _webhooks_stay_on_this_machine() -> Iterator[None]:
+    """Webhook hosts resolve only when they are address literals or localhost: no test (nor
+    the fuzzer's made-up URLs) asks a DNS server or sends a delivery off this machine."""
+    from audit_api.webhooks import addresses
+
+    real = addresses.resolve
+
+    def local_only(host: str, port: int) -> list[str]:
+        if host != "localhost":
+            try:
+                ipaddress.ip_address(host)
+            except ValueError:
+                raise OSError(f"tests resolve no names ({host})") from None
+        return real(host, port)
+
+    addresses.resolve = local_only
+    yield
+    addresses.resolve = real
 
 
 @pytest.fixture(scope="session")

@@ -36,7 +36,8 @@ pytestmark = [
 def live(migrated_url: str, tmp_path) -> Iterator[Flask]:
     """A second app on the same database whose broker is the local Redis, with a worker."""
     settings = {**TEST_SETTINGS, "DATABASE_URL": migrated_url, "STORAGE_DIR": str(tmp_path)}
-    app = create_app({**settings, "CELERY_BROKER_URL": REDIS, "CELERY_QUEUE": QUEUE})
+    broker = {"CELERY_BROKER_URL": REDIS, "CELERY_QUEUE": QUEUE, "WEBHOOK_TIMEOUT": 1}
+    app = create_app({**settings, **broker})
     app.config["TESTING"] = True
     with start_worker(celery_app(app), pool="solo", perform_ping_check=False):
         yield app

@@ -166,3 +166,12 @@ def test_beat_sweeps_and_prunes_daily(app):
     removed = celery.tasks[PRUNE]()  # what the worker runs when beat says so
     assert removed["tasks"] == {"finished task(s)": 1}
     assert {"sessions", "idempotency", "photos", "webhooks"} <= set(removed)
+
+
+@pytest.mark.app_config(CELERY_BROKER_URL="redis://127.0.0.1:1/0")
+def test_a_sweep_that_cannot_reach_the_broker_leaves_the_jobs_for_the_next(app):
+    with app.app_context():
+        job_id = enqueue(db.session, "tests.record", org_id=1)
+        db.session.commit()  # the hand-over fails: nothing listens there
+        assert sweep() == 1  # claimed, not sent, and so not marked as sent
+        assert claim_due() == [job_id]
