@@ -121,7 +121,7 @@ def retry_delivery(endpoint: WebhookEndpoint, delivery_id: int) -> WebhookDelive
     delivery = db.session.scalar(
         select(WebhookDelivery)
         .where(WebhookDelivery.id == delivery_id, WebhookDelivery.endpoint_id == endpoint.id)
-        .with_for_update()
+        .with_for_update(of=WebhookDelivery)
     )
     if delivery is None:
         raise NotFound("Delivery not found.")
