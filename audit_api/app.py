@@ -91,7 +91,10 @@ def _init_extensions(app: Flask) -> None:
     from audit_api.reports.routes import blp as scores_blp
     from audit_api.sync import stamps
     from audit_api.sync.routes import blp as sync_blp
+    from audit_api.tasks import local as local_tasks
     from audit_api.users.routes import blp as users_blp
+    from audit_api.webhooks import delivery  # noqa: F401 (registers its task for the workers)
+    from audit_api.webhooks.routes import blp as webhooks_blp
 
     observability.init_app(app)
     headers.init_app(app)  # before the limiter: its after-request hook must run after the limiter's
@@ -103,6 +106,7 @@ def _init_extensions(app: Flask) -> None:
     storage.init_app(app)
     decoding.init_app(app)
     stamps.init_app(app)
+    local_tasks.init_app(app)
     api = AuditApi(app)  # one per app: its OpenAPI document is built per app
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
@@ -120,6 +124,7 @@ def _init_extensions(app: Flask) -> None:
         scores_blp,
         exports_blp,
         sync_blp,
+        webhooks_blp,
     )
     for blueprint in blueprints:
         if blueprint is not auth_blp:  # sign-in has limits of its own

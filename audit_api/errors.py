@@ -111,6 +111,9 @@ class Reason(Enum):
     direct_uploads = 403, "Uploads go straight to the object storage, not through this URL."
     upload_form_invalid = 403, "The upload form is invalid, expired or for another key."
     upload_form_used = 409, "The upload form was already used with another file."
+    # Webhooks
+    too_many_webhooks = 409, "The organization has as many webhook endpoints as allowed."
+    webhook_disabled = 409, "The webhook endpoint is disabled; enable it first (PATCH active)."
 
     def __init__(self, status: int, description: str) -> None:
         self.status = status

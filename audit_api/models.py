@@ -12,7 +12,9 @@ from audit_api.locations.models import Location
 from audit_api.orgs.models import Organization
 from audit_api.regions.models import Region
 from audit_api.sync.models import SyncClock, SyncDeparture
+from audit_api.tasks.models import Job
 from audit_api.users.models import User
+from audit_api.webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 metadata = Base.metadata
 
@@ -28,6 +30,7 @@ __all__ = [
     "ChecklistVersion",
     "Dispute",
     "IdempotencyRecord",
+    "Job",
     "Location",
     "Organization",
     "Photo",
@@ -36,5 +39,8 @@ __all__ = [
     "SyncClock",
     "SyncDeparture",
     "User",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
     "metadata",
 ]

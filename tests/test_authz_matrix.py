@@ -39,6 +39,8 @@ Request = Callable[[Targets], tuple[str, dict[str, Any]]]
 R = "200 200 404 200 404"  # read an object of A: HQ, in scope, not in scope, own, other org
 SCORES = "200 200 404 403 404"
 CHECKLIST = "200 200 200 404 404"  # an org checklist no assignment of the auditor uses
+HQ_ONLY = "200 403 403 403 404"
+HOOKS = "/api/v1/webhooks"
 
 
 def multipart(t: Targets) -> tuple[str, dict[str, Any]]:
@@ -262,7 +264,37 @@ MATRIX: dict[str, tuple[str, Request]] = {
         "200 200 200 403 200",
         lambda t: ("/api/v1/exports/answers.jsonl?status=all", {}),
     ),
+    # webhooks: HQ only, its own organization's
+    "GET /api/v1/webhooks": ("200 403 403 403 200", lambda t: (HOOKS, {})),
+    "POST /api/v1/webhooks": (
+        "201 403 403 403 201",
+        lambda t: (HOOKS, {"json": {"url": "http://127.0.0.1:9/h", "events": ["audit.approved"]}}),
+    ),
+    "GET /api/v1/webhooks/{webhook_id}": (HQ_ONLY, lambda t: (f"{HOOKS}/{t.webhook()}", {})),
+    "PATCH /api/v1/webhooks/{webhook_id}": (
+        HQ_ONLY,
+        lambda t: (f"{HOOKS}/{t.webhook()}", {"json": {"description": "ERP"}}),
+    ),
+    "DELETE /api/v1/webhooks/{webhook_id}": ("204 403 403 403 404", lambda t: _hook(t, "")),
+    "POST /api/v1/webhooks/{webhook_id}/rotate-secret": (
+        HQ_ONLY,
+        lambda t: _hook(t, "/rotate-secret"),
+    ),
+    "GET /api/v1/webhooks/{webhook_id}/deliveries": (HQ_ONLY, lambda t: _hook(t, "/deliveries")),
+    "POST /api/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/retry": (
+        "202 403 403 403 404",
+        lambda t: ("{}/{}/deliveries/{}/retry".format(HOOKS, *t.delivery()), {}),
+    ),
+    "POST /api/v1/webhooks/{webhook_id}/replay": (
+        "202 403 403 403 404",
+        lambda t: (f"{HOOKS}/{t.webhook()}/replay", {"json": {"since": "2026-01-01T00:00:00Z"}}),
+    ),
+    "POST /api/v1/webhooks/{webhook_id}/test": ("202 403 403 403 404", lambda t: _hook(t, "/test")),
 }
+
+
+def _hook(t: Targets, tail: str) -> tuple[str, dict[str, Any]]:
+    return f"{HOOKS}/{t.webhook()}{tail}", {}
 
 
 def _draft_put(t: Targets) -> tuple[str, dict[str, Any]]:

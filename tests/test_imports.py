@@ -19,11 +19,13 @@ PACKAGE = Path(__file__).resolve().parent.parent / "audit_api"
 DOMAINS = [
     "scoring",
     "idempotency",
+    "tasks",
     "auth",
     "regions",
     "locations",
     "users",
     "orgs",
+    "webhooks",
     "checklists",
     "assignments",
     "evidence",

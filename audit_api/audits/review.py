@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from audit_api.assignments.models import AssignmentStatus
+from audit_api.audits.events import emit_audit
 from audit_api.audits.models import Audit, AuditEvent, AuditStatus
 from audit_api.audits.service import get_audit, record, set_assignment_status
 from audit_api.auth.policy import may_review
@@ -43,13 +44,9 @@ def review(actor: User, audit_id: str, decision: str, note: str | None) -> Audit
         audit.approved_at = utcnow()
     if decision == "return":
         _reopen(audit)
-    record(
-        audit,
-        actor,
-        {"approve": "approved", "return": "returned", "reject": "rejected"}[decision],
-        note,
-        decision=decision,
-    )
+    action = {"approve": "approved", "return": "returned", "reject": "rejected"}[decision]
+    record(audit, actor, action, note, decision=decision)
+    emit_audit(audit, f"audit.{action}", note=note)
     db.session.commit()
     return audit
 

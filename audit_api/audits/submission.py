@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from audit_api.assignments.models import AssignmentStatus
+from audit_api.audits.events import emit_audit
 from audit_api.audits.models import (
     Audit,
     AuditItemScore,
@@ -128,6 +129,7 @@ def _finish(actor: User, audit: Audit, device_time: datetime | None) -> None:
         overall=result.overall,
         critical_failures=result.critical_failures,
     )
+    emit_audit(audit, "audit.submitted")
 
 
 def _submit_once(actor: User, audit_id: str, data: dict | None, device_time: datetime | None):

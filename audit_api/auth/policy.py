@@ -16,6 +16,7 @@ from audit_api.errors import Reason
 from audit_api.locations.models import Location
 from audit_api.regions.models import Region
 from audit_api.users.models import Role, User, scope_locations, scope_regions
+from audit_api.webhooks.models import WebhookEndpoint
 
 HQ, MANAGER, AUDITOR = Role.HQ_ADMIN, Role.MANAGER, Role.AUDITOR
 
@@ -39,6 +40,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "exports:read": frozenset({HQ, MANAGER}),
     # Everyone's own work: an auditor's assignments, anyone's drafts (managers' self-audits).
     "sync:read": frozenset({HQ, MANAGER, AUDITOR}),
+    "webhooks:manage": frozenset({HQ}),
 }
 
 
@@ -157,6 +159,11 @@ def visible_checklists(user: User) -> ColumnElement[bool]:
 def visible_disputes(user: User) -> ColumnElement[bool]:
     """Disputes of the audits the user may see."""
     return Dispute.audit_id.in_(select(Audit.id).where(visible_audits(user)))
+
+
+def visible_webhooks(user: User) -> ColumnElement[bool]:
+    """The organization's webhook endpoints (HQ's alone: `webhooks:manage`)."""
+    return WebhookEndpoint.org_id == user.org_id
 
 
 def may_fill(user: User, audit: Audit) -> bool:

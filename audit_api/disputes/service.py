@@ -8,11 +8,13 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 
+from audit_api.audits.events import emit_audit
 from audit_api.audits.models import Audit, AuditStatus
 from audit_api.audits.service import get_audit, plain_answers, record
 from audit_api.audits.submission import score_answers, store_score
 from audit_api.auth.policy import visible_disputes
 from audit_api.db import db, fetch_page, get_visible, utcnow
+from audit_api.disputes.events import emit_dispute
 from audit_api.disputes.models import Dispute, DisputeStatus
 from audit_api.errors import Reason, field_error
 from audit_api.scoring.engine import iter_items
@@ -58,6 +60,8 @@ def open_dispute(actor: User, audit_id: str, items: list[str], reason: str) -> D
     db.session.add(dispute)
     audit.status = AuditStatus.DISPUTED
     record(audit, actor, "disputed", reason, items=dispute.items)
+    db.session.flush()  # the dispute's id and times, for its event
+    emit_dispute(dispute, audit, "dispute.opened")
     db.session.commit()
     return dispute
 
@@ -91,6 +95,9 @@ def resolve(
     dispute.status, dispute.resolved_by_id = outcome, actor.id
     dispute.resolved_at, dispute.resolution_note = utcnow(), note
     audit.status = AuditStatus.APPROVED
+    if outcome == DisputeStatus.OVERTURNED:
+        emit_audit(audit, "audit.rescored", dispute_id=dispute.id)
+    emit_dispute(dispute, audit, "dispute.resolved")
     db.session.commit()
     return dispute
 

@@ -1,0 +1,1 @@
+"""Webhooks: endpoints of an organization, frozen events, signed deliveries (docs/webhooks.md)."""
