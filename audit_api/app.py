@@ -79,6 +79,7 @@ def _init_extensions(app: Flask) -> None:
     from audit_api.locations.routes import blp as locations_blp
     from audit_api.photos.routes import blp as photos_blp
     from audit_api.regions.routes import blp as regions_blp
+    from audit_api.reports.pdf.routes import blp as reports_blp
     from audit_api.reports.routes import blp as scores_blp
     from audit_api.users.routes import blp as users_blp
 
@@ -106,6 +107,7 @@ def _init_extensions(app: Flask) -> None:
         photos_blp,
         disputes_blp,
         scores_blp,
+        reports_blp,
         exports_blp,
     )
     for blueprint in blueprints:

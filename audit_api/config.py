@@ -119,6 +119,20 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PHOTO_URL_TTL", "int", 300, "s a photo URL is valid", Range(10, WEEK)),
     Setting("PHOTO_TIME_SLACK_MIN", "int", 60, "min a photo may be off the visit time", Range(0)),
     Setting("PHOTO_GPS_TOLERANCE_M", "int", 150, "m beyond the geofence a photo may be", Range(0)),
+    Setting(
+        "REPORT_WAIT",
+        "int",
+        2,
+        "s a PDF report request waits for its rendering before answering 202",
+        Range(0, 30),
+    ),
+    Setting(
+        "REPORT_RETENTION_DAYS",
+        "int",
+        30,
+        "days a rendered PDF report is kept (prune; a changed audit's goes at once)",
+        Range(1),
+    ),
     Setting("PROXY_FIX_X_FOR", "int", 0, "trusted proxies in front (X-Forwarded-For)", Range(0)),
     Setting("LOG_LEVEL", "str", "INFO", "logging level", OneOf(["DEBUG", "INFO", "WARNING"])),
     Setting(

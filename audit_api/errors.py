@@ -97,6 +97,12 @@ class StorageUnavailable(Unavailable):
     retry_after = 30
 
 
+class RenderFailed(Unavailable):
+    """A background rendering (a PDF report) failed again; asking later tries it anew."""
+
+    retry_after = 120
+
+
 def field_error(path: str, message: str) -> Invalid:
     """A 422 naming a single field."""
     return Invalid(f"Invalid {path}.", {path: [message]})

@@ -11,6 +11,7 @@ from audit_api.idempotency.models import IdempotencyRecord
 from audit_api.locations.models import Location
 from audit_api.orgs.models import Organization
 from audit_api.regions.models import Region
+from audit_api.reports.pdf.models import AuditReport
 from audit_api.users.models import User
 
 metadata = Base.metadata
@@ -20,6 +21,7 @@ __all__ = [
     "Audit",
     "AuditEvent",
     "AuditItemScore",
+    "AuditReport",
     "AuditScore",
     "AuditSectionScore",
     "AuthSession",
