@@ -3,6 +3,7 @@ served until the audit changes; in Spanish and English; on local storage and S3.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from datetime import timedelta
 from pathlib import Path
@@ -74,6 +75,8 @@ def test_a_full_report_in_spanish_and_english(app, world, bucket, tmp_path: Path
     # Stored beside the photos, one file per language.
     assert {k.rsplit("-", 1)[1] for k in _pdfs(bucket)} == {"es.pdf", "en.pdf"}
     assert all(f"/{made.audit_id}/reports/" in k for k in _pdfs(bucket))
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (poppler-utils) is not installed")
     (tmp_path / "report.pdf").write_bytes(data)
     subprocess.run(
         ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "report.pdf", "page"],
