@@ -48,8 +48,9 @@ def filename(audit: Audit, report: AuditReport) -> str:
 
 
 def request_report(audit: Audit, lang: str) -> AuditReport:
-    """The report of the audit's current state in `lang`: ready, or asked for (a rendering
-    stuck or failed for STALE is asked for again; a lost file is drawn again)."""
+    """The report of the audit's current state in `lang`: ready, or asked for. A rendering
+    not done after STALE is asked for again, a failed one too (at once for its first
+    MAX_ATTEMPTS, then after STALE), and a file gone from storage is drawn again."""
     version = audit_version(audit)
     report = _find(audit.id, version, lang)
     # End the read: on SQLite a write in the same transaction could meet a newer snapshot.
