@@ -88,6 +88,7 @@ def _init_extensions(app: Flask) -> None:
     from audit_api.openapi import AuditApi
     from audit_api.photos.routes import blp as photos_blp
     from audit_api.regions.routes import blp as regions_blp
+    from audit_api.reports.pdf.routes import blp as reports_blp
     from audit_api.reports.routes import blp as scores_blp
     from audit_api.sync import stamps
     from audit_api.sync.routes import blp as sync_blp
@@ -122,6 +123,7 @@ def _init_extensions(app: Flask) -> None:
         photos_blp,
         disputes_blp,
         scores_blp,
+        reports_blp,
         exports_blp,
         sync_blp,
         webhooks_blp,

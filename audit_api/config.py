@@ -165,6 +165,20 @@ SETTINGS: tuple[Setting, ...] = (
         "days webhook events are kept (replay, prune)",
         Range(1),
     ),
+    Setting(
+        "REPORT_WAIT",
+        "int",
+        2,
+        "s a PDF report request waits for its rendering before answering 202",
+        Range(0, 30),
+    ),
+    Setting(
+        "REPORT_RETENTION_DAYS",
+        "int",
+        30,
+        "days a rendered PDF report is kept (prune; a changed audit's goes at once)",
+        Range(1),
+    ),
     Setting("PROXY_FIX_X_FOR", "int", 0, "trusted proxies in front (X-Forwarded-For)", Range(0)),
     Setting("LOG_LEVEL", "str", "INFO", "logging level", OneOf(["DEBUG", "INFO", "WARNING"])),
     Setting(

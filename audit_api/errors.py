@@ -114,6 +114,9 @@ class Reason(Enum):
     # Webhooks
     too_many_webhooks = 409, "The organization has as many webhook endpoints as allowed."
     webhook_disabled = 409, "The webhook endpoint is disabled; enable it first (PATCH active)."
+    # Reports
+    report_render_failed = 503, "The PDF report failed to render again; retry after Retry-After."
+    report_missing = 404, "The report's file is missing from storage; ask for it again."
 
     def __init__(self, status: int, description: str) -> None:
         self.status = status
@@ -125,7 +128,12 @@ class Reason(Enum):
 
 
 # Seconds a client waits before retrying, per reason (the database restarts in seconds).
-RETRY_AFTER = {Reason.unavailable: 5, Reason.storage_unavailable: 30, Reason.photos_busy: 10}
+RETRY_AFTER = {
+    Reason.unavailable: 5,
+    Reason.storage_unavailable: 30,
+    Reason.photos_busy: 10,
+    Reason.report_render_failed: 120,
+}
 
 
 class DomainError(Exception):

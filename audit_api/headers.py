@@ -1,5 +1,5 @@
 """Headers on every answer: security headers (the `secure` library), and Retry-After only on
-429 and 503, where it means something."""
+202 (a report still being made), 429 and 503, where it means something."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from secure import (
 # flask-limiter puts its window's reset on every limited answer as Retry-After; it is told to
 # use this name instead, and only a 429 turns it into a Retry-After.
 LIMITER_RETRY_AFTER = "X-RateLimit-Retry-After"
-RETRY_STATUSES = (429, 503)
+RETRY_STATUSES = (202, 429, 503)
 
 
 def _policy(csp: ContentSecurityPolicy) -> Secure:

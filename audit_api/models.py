@@ -11,6 +11,7 @@ from audit_api.idempotency.models import IdempotencyRecord
 from audit_api.locations.models import Location
 from audit_api.orgs.models import Organization
 from audit_api.regions.models import Region
+from audit_api.reports.pdf.models import AuditReport
 from audit_api.sync.models import SyncClock, SyncDeparture
 from audit_api.tasks.models import Job
 from audit_api.users.models import User
@@ -23,6 +24,7 @@ __all__ = [
     "Audit",
     "AuditEvent",
     "AuditItemScore",
+    "AuditReport",
     "AuditScore",
     "AuditSectionScore",
     "AuthSession",

@@ -201,6 +201,10 @@ MATRIX: dict[str, tuple[str, Request]] = {
     ),
     "GET /api/v1/audits/{audit_id}/score": (R, lambda t: (f"{AUDITS}/{t.submitted()}/score", {})),
     "GET /api/v1/audits/{audit_id}/events": (R, lambda t: (f"{AUDITS}/{t.submitted()}/events", {})),
+    "GET /api/v1/audits/{audit_id}/report.pdf": (
+        R,
+        lambda t: (f"{AUDITS}/{t.submitted()}/report.pdf", {}),
+    ),
     "GET /api/v1/audits/{audit_id}/comments": (
         R,
         lambda t: (f"{AUDITS}/{t.submitted()}/comments", {}),

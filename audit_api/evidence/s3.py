@@ -193,17 +193,18 @@ class S3Storage:
         }
         return {names[k]: v for k, v in self.encryption.items()}
 
-    def download_url(self, key: str, content_type: str, expires_s: int) -> str | None:
-        return self.client.generate_presigned_url(
-            "get_object",
-            Params={
-                "Bucket": self.bucket,
-                "Key": self._key(key),
-                "ResponseContentType": content_type,
-                "ResponseCacheControl": f"private, max-age={expires_s}",
-            },
-            ExpiresIn=expires_s,
-        )
+    def download_url(
+        self, key: str, content_type: str, expires_s: int, filename: str | None = None
+    ) -> str | None:
+        params = {
+            "Bucket": self.bucket,
+            "Key": self._key(key),
+            "ResponseContentType": content_type,
+            "ResponseCacheControl": f"private, max-age={expires_s}",
+        }
+        if filename:  # a plain ASCII name (the caller makes it so): no quoting to get wrong
+            params["ResponseContentDisposition"] = f'attachment; filename="{filename}"'
+        return self.client.generate_presigned_url("get_object", Params=params, ExpiresIn=expires_s)
 
     def ping(self) -> None:
         try:

@@ -49,8 +49,11 @@ class Storage(Protocol):
     ) -> tuple[str, dict[str, str]]:
         """A URL and form fields a client POSTs a file to, straight into storage."""
 
-    def download_url(self, key: str, content_type: str, expires_s: int) -> str | None:
-        """A short-lived URL of the object, or None when the API serves the bytes itself."""
+    def download_url(
+        self, key: str, content_type: str, expires_s: int, filename: str | None = None
+    ) -> str | None:
+        """A short-lived URL of the object (downloaded as `filename` when given), or None when
+        the API serves the bytes itself."""
 
     def ping(self) -> None:
         """Raise Reason.storage_unavailable unless the storage answers."""
@@ -177,7 +180,9 @@ class LocalStorage:
         except BadSignature as exc:
             raise ValueError(str(exc)) from None
 
-    def download_url(self, key: str, content_type: str, expires_s: int) -> str | None:
+    def download_url(
+        self, key: str, content_type: str, expires_s: int, filename: str | None = None
+    ) -> str | None:
         return None
 
     def ping(self) -> None:
