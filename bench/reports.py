@@ -17,9 +17,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,6 +26,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.common import peak_rss  # noqa: E402
 
 PASSWORD = "granite lantern over quiet harbour"  # must pass the strength check
 KINDS = ["yes_no", "yes_no", "scale", "choice", "number", "yes_no", "text", "yes_no", "photo"]
@@ -203,17 +203,6 @@ def one_run(kind: str, folder: str, audit_id: str) -> None:
     print(json.dumps(peak_kb / 1024))
 
 
-def peak_rss(kind: str, folder: str, audit_id: str) -> float:
-    output = subprocess.run(
-        [sys.executable, __file__, "--one", kind, folder, audit_id],
-        check=True,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    ).stdout
-    return float(output.strip().splitlines()[-1])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -233,7 +222,7 @@ def main() -> None:
             f"{statistics.median(times):.2f} s (min {min(times):.2f}, max {max(times):.2f}; "
             "target < 2 s)"
         )
-        idle, render = (peak_rss(k, folder, audit_id) for k in ("idle", "render"))
+        idle, render = (peak_rss(__file__, k, folder, audit_id) for k in ("idle", "render"))
         print(f"peak RSS: app built {idle:.0f} MB, app built and one report made {render:.0f} MB")
         print(f"  the rendering adds {render - idle:.0f} MB (target: < 200 MB in all)")
         app.extensions["audit_db_engine"].dispose()

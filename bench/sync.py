@@ -33,15 +33,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from audit_api import create_app
 from audit_api.migrate import upgrade
 from audit_api.orgs.service import create_org
+from bench.common import PASSWORD
+from bench.common import SETTINGS as BASE_SETTINGS
 
-PASSWORD = "granite lantern over quiet harbour"  # must pass the strength check
 SETTINGS = {
-    "SECRET_KEY": "bench-secret-key-long-enough-for-hs256",
-    "AUTO_MIGRATE": False,
-    "ARGON2_MEMORY_COST": 1024,
-    "ARGON2_TIME_COST": 1,
-    "LOG_LEVEL": "WARNING",
-    "SYNC_CHECKLISTS": False,
+    **BASE_SETTINGS,
     "WRITE_LIMIT_PER_USER": "1000000 per minute",
     "LOGIN_LIMIT_PER_ADDRESS": "1000000 per minute",
 }

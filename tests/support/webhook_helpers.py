@@ -11,19 +11,11 @@ from audit_api.db import db, utcnow
 from audit_api.tasks import drain, sweep
 from audit_api.tasks.models import Job, JobStatus
 from audit_api.webhooks.events import rfc3339
-from audit_api.webhooks.models import DeliveryStatus, WebhookDelivery
+from audit_api.webhooks.models import EVENT_TYPES, DeliveryStatus, WebhookDelivery
 from tests.support.audit_helpers import assign, call_audit, new_id
 from tests.support.helpers import Caller, World, created
 
-ALL_EVENTS = [
-    "audit.submitted",
-    "audit.approved",
-    "audit.returned",
-    "audit.rejected",
-    "audit.rescored",
-    "dispute.opened",
-    "dispute.resolved",
-]
+ALL_EVENTS = list(EVENT_TYPES)
 HOOKS = "/api/v1/webhooks"
 
 
