@@ -21,6 +21,7 @@ class Reason(Enum):
     # The request itself
     validation_failed = 422, "A field or parameter is missing or invalid; `errors` names each."
     malformed_json = 400, "The body is not valid JSON."
+    json_required = 415, "The body must be JSON sent as Content-Type: application/json."
     json_too_deep = 400, "The JSON body nests deeper than 32 levels."
     unstorable_text = 422, "Text holds a NUL character or an unpaired surrogate."
     bad_request = 400, "The request cannot be read (e.g. a broken multipart form)."

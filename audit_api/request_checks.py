@@ -41,7 +41,10 @@ def apply_body_limit() -> None:
 def parse_json_body() -> None:
     """Parse a JSON body once (cached for the views); refuse one that is not JSON or is
     nested too deep."""
-    if not request.is_json or not request.get_data(cache=True):
+    if not request.is_json:
+        _refuse_a_body_that_is_not_json()
+        return
+    if not request.get_data(cache=True):
         return  # no body: the view's schema says whether it needs one
     try:
         body = request.get_json()
@@ -60,6 +63,19 @@ def parse_json_body() -> None:
             f"The JSON body is nested deeper than {MAX_JSON_DEPTH} levels.",
             {"_schema": [f"nested deeper than {MAX_JSON_DEPTH} levels"]},
         )
+
+
+def _refuse_a_body_that_is_not_json() -> None:
+    """An API body sent as a form or as text (curl -d, a client's default) is a 415 that says
+    so, not a 422 listing every field as missing; photo uploads take their multipart form."""
+    if not request.path.startswith("/api/") or request.mimetype.startswith("multipart/"):
+        return
+    if view_limit() is not None or not request.get_data(cache=True):
+        return
+    raise Reason.json_required.error(
+        "Send the body as JSON with Content-Type: application/json.",
+        {"_schema": [f"the body is {request.mimetype or 'of no declared type'}, not JSON"]},
+    )
 
 
 def _json_problem(data: bytes) -> str:

@@ -184,3 +184,13 @@ def test_a_bad_setting_stops_the_entry_point_with_one_line_naming_it(tmp_path):
         "audit_api cannot start: invalid settings: Environment variables invalid: "
         "{'ACCESS_TOKEN_TTL': ['Must be greater than or equal to 30.']}"
     ]
+
+
+@pytest.mark.parametrize("content_type", ["application/x-www-form-urlencoded", "text/plain", None])
+def test_a_body_that_is_not_sent_as_json_is_a_415_saying_so(client, content_type):
+    body = '{"email": "hq@a.example", "password": "whatever pw"}'
+    headers = {"Content-Type": content_type} if content_type else {}
+    response = client.post("/api/v1/auth/token", data=body, headers=headers)
+    assert response.status_code == 415
+    assert response.get_json()["reason"] == "json_required"
+    assert "application/json" in response.get_json()["message"]
