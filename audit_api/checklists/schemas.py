@@ -112,3 +112,17 @@ class ScoreOut(Schema):
     items = fields.List(fields.Nested(ItemScoreOut))
     checklist = fields.Nested(ChecklistRef)
     rules_version = fields.Integer()
+
+
+class ActionRuleOut(Schema):
+    """A corrective action that approving these answers would open."""
+
+    item = fields.String()
+    priority = fields.String(metadata={"description": "low, medium or high"})
+    due_days = fields.Integer(metadata={"description": "days to fix, from the approval day"})
+
+
+class PreviewOut(ScoreOut):
+    """A score preview, with the corrective actions an approval would open."""
+
+    actions = fields.List(fields.Nested(ActionRuleOut))
