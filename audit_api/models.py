@@ -1,5 +1,6 @@
 """Imports every model so the metadata is complete (for Alembic and the tests)."""
 
+from audit_api.actions.models import Action, ActionEvent
 from audit_api.assignments.models import Assignment
 from audit_api.audits.models import Audit, AuditEvent, AuditItemScore, AuditScore, AuditSectionScore
 from audit_api.auth.models import AuthSession, RefreshToken
@@ -11,11 +12,14 @@ from audit_api.idempotency.models import IdempotencyRecord
 from audit_api.locations.models import Location
 from audit_api.orgs.models import Organization
 from audit_api.regions.models import Region
+from audit_api.schedules.models import Schedule
 from audit_api.users.models import User
 
 metadata = Base.metadata
 
 __all__ = [
+    "Action",
+    "ActionEvent",
     "Assignment",
     "Audit",
     "AuditEvent",
@@ -32,6 +36,7 @@ __all__ = [
     "Photo",
     "RefreshToken",
     "Region",
+    "Schedule",
     "User",
     "metadata",
 ]
