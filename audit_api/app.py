@@ -65,6 +65,8 @@ def build_app(config: dict[str, Any] | None = None, *, instance_path: str | None
 
 def _init_extensions(app: Flask) -> None:
     from audit_api import cli, headers, health, observability, request_checks
+    from audit_api.actions import jobs as _action_jobs  # noqa: F401  (registers its periodic job)
+    from audit_api.actions.routes import blp as actions_blp
     from audit_api.assignments.routes import blp as assignments_blp
     from audit_api.audits.routes import blp as audits_blp
     from audit_api.auth import guard, passwords
@@ -105,6 +107,7 @@ def _init_extensions(app: Flask) -> None:
         audits_blp,
         photos_blp,
         disputes_blp,
+        actions_blp,
         scores_blp,
         exports_blp,
     )

@@ -37,6 +37,7 @@ Request = Callable[[Targets], tuple[str, dict[str, Any]]]
 R = "200 200 404 200 404"  # read an object of A: HQ, in scope, not in scope, own, other org
 SCORES = "200 200 404 403 404"
 CHECKLIST = "200 200 200 404 404"  # an org checklist no assignment of the auditor uses
+ACTION_WRITE = "200 200 404 403 404"  # an action at n1: auditors never see actions
 
 
 def multipart(t: Targets) -> tuple[str, dict[str, Any]]:
@@ -242,6 +243,28 @@ MATRIX: dict[str, tuple[str, Request]] = {
     "GET /api/v1/photos/{photo_id}/content": (
         R,
         lambda t: (f"/api/v1/photos/{t.photo()[1]}/content?variant=thumb", {}),
+    ),
+    # actions: HQ the org, managers their scope, never auditors
+    "GET /api/v1/actions": ("200 200 200 403 200", lambda t: ("/api/v1/actions", {})),
+    "POST /api/v1/actions": (
+        ACTION_WRITE.replace("200", "201"),
+        lambda t: ("/api/v1/actions", {"json": t.action_body()}),
+    ),
+    "GET /api/v1/actions/{action_id}": (
+        ACTION_WRITE,
+        lambda t: (f"/api/v1/actions/{t.action()}", {}),
+    ),
+    "PATCH /api/v1/actions/{action_id}": (
+        ACTION_WRITE,
+        lambda t: (f"/api/v1/actions/{t.action()}", {"json": {"priority": "low"}}),
+    ),
+    "POST /api/v1/actions/{action_id}/resolve": (
+        ACTION_WRITE,
+        lambda t: (f"/api/v1/actions/{t.action()}/resolve", {"json": {"note": "Hecho"}}),
+    ),
+    "GET /api/v1/actions/{action_id}/events": (
+        ACTION_WRITE,
+        lambda t: (f"/api/v1/actions/{t.action()}/events", {}),
     ),
     # scores and exports: HQ the org, managers their scope, never auditors
     "GET /api/v1/scores/locations": (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from audit_api.actions.followup import after_approval
 from audit_api.assignments.models import AssignmentStatus
 from audit_api.audits.models import Audit, AuditEvent, AuditStatus
 from audit_api.audits.service import get_audit, record, set_assignment_status
@@ -48,6 +49,9 @@ def review(actor: User, audit_id: str, decision: str, note: str | None) -> Audit
         note,
         decision=decision,
     )
+    if decision == "approve":
+        # Failed items become actions; the location's earlier ones are verified or reopened.
+        after_approval(actor, audit)
     db.session.commit()
     return audit
 

@@ -94,6 +94,6 @@ def preview_view(result: ScoreResult, definition: dict[str, Any], lang: str | No
     default_days = current_app.config["ACTION_DUE_DAYS"]
     actions = [
         {"item": a.item, "priority": a.priority, "due_days": a.due_days or default_days}
-        for a in corrective_actions(definition, result)
+        for a in corrective_actions(definition, {i.key for i in result.items if i.failed})
     ]
     return {**score_view(result, lang), "actions": actions}

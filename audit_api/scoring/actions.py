@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
-from audit_api.scoring.engine import Definition, Item, ScoreResult, iter_items
+from audit_api.scoring.engine import Definition, Item, iter_items
 
 PRIORITIES = ("low", "medium", "high")
 CRITICAL_PRIORITY = "high"
@@ -29,8 +30,7 @@ def action_rule(item: Item) -> ActionRule | None:
     return None
 
 
-def corrective_actions(definition: Definition, result: ScoreResult) -> list[ActionRule]:
-    """The actions an approval of these answers opens, in checklist order."""
-    failed = {i.key for i in result.items if i.failed}
+def corrective_actions(definition: Definition, failed: Collection[str]) -> list[ActionRule]:
+    """The actions an approval opens for these failed items, in checklist order."""
     found = (action_rule(item) for _, item in iter_items(definition) if item["key"] in failed)
     return [rule for rule in found if rule is not None]
