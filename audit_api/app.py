@@ -67,6 +67,7 @@ def _init_extensions(app: Flask) -> None:
     from audit_api import cli, headers, health, observability, request_checks
     from audit_api.actions import jobs as _action_jobs  # noqa: F401  (registers its periodic job)
     from audit_api.actions.routes import blp as actions_blp
+    from audit_api.assignments import missed as _missed  # noqa: F401  (its periodic job)
     from audit_api.assignments.routes import blp as assignments_blp
     from audit_api.audits.routes import blp as audits_blp
     from audit_api.auth import guard, passwords
@@ -82,6 +83,8 @@ def _init_extensions(app: Flask) -> None:
     from audit_api.photos.routes import blp as photos_blp
     from audit_api.regions.routes import blp as regions_blp
     from audit_api.reports.routes import blp as scores_blp
+    from audit_api.schedules import jobs as _schedule_jobs  # noqa: F401  (its periodic job)
+    from audit_api.schedules.routes import blp as schedules_blp
     from audit_api.users.routes import blp as users_blp
 
     observability.init_app(app)
@@ -104,6 +107,7 @@ def _init_extensions(app: Flask) -> None:
         locations_blp,
         checklists_blp,
         assignments_blp,
+        schedules_blp,
         audits_blp,
         photos_blp,
         disputes_blp,

@@ -37,7 +37,7 @@ Request = Callable[[Targets], tuple[str, dict[str, Any]]]
 R = "200 200 404 200 404"  # read an object of A: HQ, in scope, not in scope, own, other org
 SCORES = "200 200 404 403 404"
 CHECKLIST = "200 200 200 404 404"  # an org checklist no assignment of the auditor uses
-ACTION_WRITE = "200 200 404 403 404"  # an action at n1: auditors never see actions
+ACTION_WRITE = "200 200 404 403 404"  # an action or schedule of n1: never for auditors
 
 
 def multipart(t: Targets) -> tuple[str, dict[str, Any]]:
@@ -243,6 +243,28 @@ MATRIX: dict[str, tuple[str, Request]] = {
     "GET /api/v1/photos/{photo_id}/content": (
         R,
         lambda t: (f"/api/v1/photos/{t.photo()[1]}/content?variant=thumb", {}),
+    ),
+    # schedules: HQ and managers with every location in scope
+    "GET /api/v1/schedules": ("200 200 200 403 200", lambda t: ("/api/v1/schedules", {})),
+    "POST /api/v1/schedules": (
+        "201 201 404 403 404",
+        lambda t: ("/api/v1/schedules", {"json": t.schedule_body()}),
+    ),
+    "GET /api/v1/schedules/{schedule_id}": (
+        ACTION_WRITE,
+        lambda t: (f"/api/v1/schedules/{t.schedule()}", {}),
+    ),
+    "PATCH /api/v1/schedules/{schedule_id}": (
+        ACTION_WRITE,
+        lambda t: (f"/api/v1/schedules/{t.schedule()}", {"json": {"window_days": 2}}),
+    ),
+    "DELETE /api/v1/schedules/{schedule_id}": (
+        ACTION_WRITE.replace("200", "204"),
+        lambda t: (f"/api/v1/schedules/{t.schedule()}", {}),
+    ),
+    "GET /api/v1/schedules/{schedule_id}/preview": (
+        ACTION_WRITE,
+        lambda t: (f"/api/v1/schedules/{t.schedule()}/preview", {}),
     ),
     # actions: HQ the org, managers their scope, never auditors
     "GET /api/v1/actions": ("200 200 200 403 200", lambda t: ("/api/v1/actions", {})),

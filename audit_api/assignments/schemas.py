@@ -47,10 +47,16 @@ class AssignmentOut(Schema):
     checklist_key = fields.String()
     checklist_version = fields.Integer()
     kind = fields.String()
-    auditor_id = fields.Integer()
+    auditor_id = fields.Integer(
+        allow_none=True, metadata={"description": "null: a schedule found nobody; assign one"}
+    )
     due_from = fields.AwareDateTime()
     due_to = fields.AwareDateTime()
-    status = fields.String()
+    status = fields.String(metadata={"description": "open, done, cancelled or missed"})
+    schedule_id = fields.Integer(allow_none=True)
+    occurrence = fields.String(
+        allow_none=True, metadata={"description": "the schedule's wall-clock time"}
+    )
     audit_id = fields.String(allow_none=True)
     checklist = fields.Dict(metadata={"description": "the pinned definition (with ?embed)"})
     created_at = fields.AwareDateTime()
@@ -62,6 +68,8 @@ class AssignmentQuery(Schema):
     status = fields.String(validate=validate.OneOf(list(AssignmentStatus)))
     location_id = Id()
     auditor_id = Id()
+    unassigned = fields.Boolean(metadata={"description": "true: only those with no auditor"})
+    schedule_id = Id()
     due_after = Instant(metadata={"description": "window ends after this time"})
     due_before = Instant(metadata={"description": "window starts before this time"})
     lang = fields.String()

@@ -126,6 +126,21 @@ class Targets:
         """An open action at n1."""
         return created(self.w.hq.post("/api/v1/actions", json=self.action_body()))["id"]
 
+    def schedule_body(self) -> dict[str, Any]:
+        """A weekly self-call of n1 for the auditor."""
+        return {
+            "name": unique("Rutina "),
+            "checklist_key": "self-call",
+            "kind": "call",
+            "location_ids": [self.w.ids["n1"]],
+            "rrule": "FREQ=WEEKLY;BYDAY=MO",
+            "auditor_ids": [self.w.ids["auditor"]],
+        }
+
+    def schedule(self) -> int:
+        """An active schedule of n1."""
+        return created(self.w.hq.post("/api/v1/schedules", json=self.schedule_body()))["id"]
+
     def assignment_body(self) -> dict[str, Any]:
         return {
             "location_id": self.w.ids["n1"],
