@@ -15,7 +15,7 @@ from audit_api.actions.schemas import (
     ActionOut,
     ActionPatch,
     ActionQuery,
-    ResolveIn,
+    ActionResolveIn,
 )
 from audit_api.actions.views import action_view
 from audit_api.auth.guard import current_user, requires
@@ -81,7 +81,7 @@ class Resolve(MethodView):
 
     @requires("actions:write")
     @idempotent
-    @blp.arguments(ResolveIn)
+    @blp.arguments(ActionResolveIn)
     @blp.response(200, ActionOut)
     def post(self, data: dict[str, Any], action_id: int) -> Any:
         """Say what was done (a note, optionally photos); the next approved audit of the

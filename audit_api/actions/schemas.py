@@ -42,7 +42,7 @@ class ActionPatch(Partial, Schema):
     note = fields.String(validate=NOTE, metadata={"description": "kept in the event log"})
 
 
-class ResolveIn(Schema):
+class ActionResolveIn(Schema):
     """What was done about it."""
 
     note = fields.String(required=True, validate=NOTE)
