@@ -179,3 +179,18 @@ def test_the_list_filters_and_scopes(world):
 def test_auditors_never_see_actions(world, caller):
     approved_call(world, **VOICEMAIL)
     assert getattr(world, caller).get(ACTIONS).status_code == 403
+
+
+def test_the_scorecard_and_the_league_table_count_open_and_overdue_actions(app, world):
+    approved_call(world, **VOICEMAIL)
+    late = created(_open(world))
+    _age(app, late["id"], due_at=utcnow() - timedelta(hours=1))
+    n1 = world.ids["n1"]
+    card = world.manager_north.get(f"/api/v1/locations/{n1}/scorecard").get_json()
+    assert card["actions"] == {"open": 2, "overdue": 1}
+    window = {"from": "2026-01-01", "to": "2026-12-31"}
+    [row] = world.hq.get("/api/v1/scores/locations", query_string=window).get_json()
+    assert (row["location_id"], row["actions_open"], row["actions_overdue"]) == (n1, 2, 1)
+    world.hq.post(f"{ACTIONS}/{late['id']}/resolve", json={"note": "Hecho"})
+    card = world.hq.get(f"/api/v1/locations/{n1}/scorecard").get_json()
+    assert card["actions"] == {"open": 1, "overdue": 0}

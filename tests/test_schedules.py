@@ -189,3 +189,28 @@ def test_a_window_closed_without_a_submission_is_missed(app, world):
     [missed] = assignments_of(world.hq, status="missed")
     assert missed["id"] == first["id"]
     assert world.hq.patch(f"/api/v1/assignments/{first['id']}", json={}).status_code == 409
+
+
+def test_the_scorecard_shows_coverage_done_of_due(app, world):
+    schedule = created(world.hq.post(SCHEDULES, json=schedule_body(world)))
+    made = [
+        a
+        for a in assignments_of(world.hq, schedule_id=schedule["id"])
+        if a["location_id"] == world.ids["n1"]
+    ]
+    with app.app_context():  # both windows closed a few days ago
+        past = utcnow() - timedelta(days=3)
+        db.session.execute(
+            update(Assignment)
+            .where(Assignment.id.in_([a["id"] for a in made]))
+            .values(due_from=past - timedelta(days=1), due_to=past)
+        )
+        db.session.execute(
+            update(Assignment).where(Assignment.id == made[0]["id"]).values(status="done")
+        )
+        db.session.commit()
+    _tick(app, "assignments.missed")
+    card = world.hq.get(f"/api/v1/locations/{world.ids['n1']}/scorecard").get_json()
+    assert card["coverage"] == {"done": 1, "due": 2, "rate": 0.5}
+    other = world.hq.get(f"/api/v1/locations/{world.ids['ne1']}/scorecard").get_json()
+    assert other["coverage"] == {"done": 0, "due": 0, "rate": None}  # not due yet

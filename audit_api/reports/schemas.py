@@ -28,6 +28,21 @@ class SummaryOut(Schema):
     ci95 = fields.List(fields.Float(), allow_none=True)
 
 
+class ActionCountsOut(Schema):
+    """A location's corrective actions with work still to do."""
+
+    open = fields.Integer(metadata={"description": "open, in progress or reopened"})
+    overdue = fields.Integer(metadata={"description": "of those, past their due time"})
+
+
+class CoverageOut(Schema):
+    """Scheduled visits done of those due in the window."""
+
+    done = fields.Integer()
+    due = fields.Integer(metadata={"description": "windows closed in the window, or done"})
+    rate = fields.Float(allow_none=True)
+
+
 class ScorecardOut(Schema):
     """A location's scorecard (docs/scoring.md)."""
 
@@ -41,6 +56,8 @@ class ScorecardOut(Schema):
     change = fields.Float(allow_none=True)
     failing_items = fields.List(fields.Dict())
     latest_audits = fields.List(fields.Dict())
+    actions = fields.Nested(ActionCountsOut)
+    coverage = fields.Nested(CoverageOut)
 
 
 class RankOut(Schema):
@@ -60,6 +77,8 @@ class LocationRankOut(RankOut):
     code = fields.String()
     name = fields.String()
     region_id = fields.Integer(allow_none=True)
+    actions_open = fields.Integer(metadata={"description": "corrective actions to do"})
+    actions_overdue = fields.Integer(metadata={"description": "of those, past their due time"})
 
 
 class RegionRankOut(RankOut):

@@ -44,6 +44,8 @@ def scorecard_view(card: dict[str, Any]) -> dict[str, Any]:
             }
             for audit, score_row in card["latest_audits"]
         ],
+        "actions": card["actions"],
+        "coverage": card["coverage"],
     }
 
 
@@ -68,6 +70,8 @@ def location_rank_view(row: dict[str, Any]) -> dict[str, Any]:
         "name": location.name,
         "region_id": location.region_id,
         **_ranked(row),
+        "actions_open": row["actions"]["open"],
+        "actions_overdue": row["actions"]["overdue"],
     }
 
 
