@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -194,3 +195,24 @@ def test_the_scorecard_and_the_league_table_count_open_and_overdue_actions(app, 
     world.hq.post(f"{ACTIONS}/{late['id']}/resolve", json={"note": "Hecho"})
     card = world.hq.get(f"/api/v1/locations/{n1}/scorecard").get_json()
     assert card["actions"] == {"open": 1, "overdue": 0}
+
+
+def test_actions_export_as_csv_and_jsonl_in_scope(world):
+    approved_call(world, **VOICEMAIL)
+    created(_open(world, world.hq, audit_id=approved_call(world, location="s1")))
+    jsonl = world.manager_north.get("/api/v1/exports/actions.jsonl")
+    assert jsonl.status_code == 200
+    rows = [json.loads(line) for line in jsonl.get_data(as_text=True).splitlines()]
+    assert [(r["location_code"], r["item"], r["priority"]) for r in rows] == [
+        ("N1", "answered_by", "high")
+    ]
+    assert rows[0]["region_path"] == "North" and rows[0]["overdue"] is False
+    csv_text = world.hq.get("/api/v1/exports/actions.csv", query_string={"bom": "true"})
+    lines = csv_text.get_data(as_text=True).splitlines()
+    assert lines[0].startswith("\ufeffaction_id,location_code") and len(lines) == 3
+    only = world.hq.get(
+        "/api/v1/exports/actions.csv", query_string={"location_id": world.ids["s1"]}
+    )
+    assert len(only.get_data(as_text=True).splitlines()) == 2
+    assert world.auditor.get("/api/v1/exports/actions.csv").status_code == 403
+    assert world.hq.get("/api/v1/exports/actions.xlsx").status_code == 404

@@ -299,6 +299,10 @@ MATRIX: dict[str, tuple[str, Request]] = {
         "200 200 200 403 200",
         lambda t: ("/api/v1/exports/audits.jsonl?status=all", {}),
     ),
+    "GET /api/v1/exports/actions.{fmt}": (
+        "200 200 200 403 200",
+        lambda t: ("/api/v1/exports/actions.jsonl", {}),
+    ),
     "GET /api/v1/exports/answers.{fmt}": (
         "200 200 200 403 200",
         lambda t: ("/api/v1/exports/answers.jsonl?status=all", {}),

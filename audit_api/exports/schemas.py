@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import ValidationError, fields, validate
 
+from audit_api.actions.schemas import ActionQuery
 from audit_api.audits.models import AuditStatus
 from audit_api.audits.schemas import AuditFilters
 from audit_api.exports import query
@@ -31,3 +32,9 @@ class ExportQuery(AuditFilters):
     )
     bom = fields.Boolean(load_default=False, metadata={"description": "UTF-8 BOM for Excel"})
     lang = fields.String(load_default="es", validate=validate.Length(2, 2))
+
+
+class ActionExportQuery(ActionQuery):
+    """Filters of the actions export: those of the action list."""
+
+    bom = fields.Boolean(load_default=False, metadata={"description": "UTF-8 BOM for Excel"})
