@@ -1,6 +1,6 @@
 """Imports every model so the metadata is complete (for Alembic and the tests)."""
 
-from audit_api.actions.models import Action, ActionEvent
+from audit_api.actions.models import Action, ActionEvent, ActionPhoto
 from audit_api.assignments.models import Assignment
 from audit_api.audits.models import Audit, AuditEvent, AuditItemScore, AuditScore, AuditSectionScore
 from audit_api.auth.models import AuthSession, RefreshToken
@@ -20,6 +20,7 @@ metadata = Base.metadata
 __all__ = [
     "Action",
     "ActionEvent",
+    "ActionPhoto",
     "Assignment",
     "Audit",
     "AuditEvent",

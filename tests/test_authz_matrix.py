@@ -244,6 +244,21 @@ MATRIX: dict[str, tuple[str, Request]] = {
         R,
         lambda t: (f"/api/v1/photos/{t.photo()[1]}/content?variant=thumb", {}),
     ),
+    "GET /api/v1/actions/{action_id}/photos": (
+        ACTION_WRITE,
+        lambda t: (f"/api/v1/actions/{t.action()}/photos", {}),
+    ),
+    "POST /api/v1/actions/{action_id}/photos": (
+        ACTION_WRITE.replace("200", "201"),
+        lambda t: _action_multipart(t),
+    ),
+    "GET /api/v1/actions/{action_id}/photos/{photo_id}/content": (
+        ACTION_WRITE,
+        lambda t: (
+            "/api/v1/actions/{}/photos/{}/content?variant=thumb".format(*t.action_photo()),
+            {},
+        ),
+    ),
     # schedules: HQ and managers with every location in scope
     "GET /api/v1/schedules": ("200 200 200 403 200", lambda t: ("/api/v1/schedules", {})),
     "POST /api/v1/schedules": (
@@ -308,6 +323,16 @@ MATRIX: dict[str, tuple[str, Request]] = {
         lambda t: ("/api/v1/exports/answers.jsonl?status=all", {}),
     ),
 }
+
+
+def _action_multipart(t: Targets) -> tuple[str, dict[str, Any]]:
+    import io
+
+    data = {"photo_id": str(uuid.uuid4()), "file": (io.BytesIO(jpeg()), "p.jpg", "image/jpeg")}
+    return f"/api/v1/actions/{t.action()}/photos", {
+        "data": data,
+        "content_type": "multipart/form-data",
+    }
 
 
 def _draft_put(t: Targets) -> tuple[str, dict[str, Any]]:

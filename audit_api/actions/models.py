@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from audit_api.db import Base, JSONType, Tracked, utcnow
@@ -79,3 +79,26 @@ class ActionEvent(Base):
     at: Mapped[datetime] = mapped_column(default=utcnow)
     note: Mapped[str | None] = mapped_column(String(4000))
     data: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+
+
+class ActionPhoto(Base):
+    """A photo of what was done about an action, addressed by the client's UUID; processed
+    like an audit's photos (metadata stripped, display and thumbnail copies)."""
+
+    __tablename__ = "action_photos"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id"), index=True)
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    content_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column(BigInteger)
+    width: Mapped[int]
+    height: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    taken_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def key(self, variant: str) -> str:
+        """The storage key of one variant, beside the organization's audit photos."""
+        return f"{self.org_id}/actions/{self.action_id}/{self.id}/{variant}"

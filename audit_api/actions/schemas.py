@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from audit_api.actions.models import ActionStatus
@@ -110,3 +112,22 @@ class ActionEventOut(Schema):
     at = fields.AwareDateTime()
     note = fields.String(allow_none=True)
     data = fields.Dict(allow_none=True)
+
+
+class ActionPhotoOut(Schema):
+    """A photo of an action's work, with where to fetch its copies."""
+
+    id = fields.String()
+    action_id = fields.Integer()
+    content_type = fields.String()
+    size = fields.Integer()
+    width = fields.Integer()
+    height = fields.Integer()
+    sha256 = fields.String()
+    taken_at = fields.AwareDateTime(allow_none=True)
+    created_at = fields.AwareDateTime()
+    links = fields.Method("_links", metadata={"description": "display and thumb"})
+
+    def _links(self, photo: Any) -> dict[str, str]:
+        content = f"/api/v1/actions/{photo.action_id}/photos/{photo.id}/content"
+        return {v: f"{content}?variant={v}" for v in ("display", "thumb")}

@@ -8,7 +8,14 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 
-from audit_api.actions.models import OUTSTANDING, UNCLOSED, Action, ActionEvent, ActionStatus
+from audit_api.actions.models import (
+    OUTSTANDING,
+    UNCLOSED,
+    Action,
+    ActionEvent,
+    ActionPhoto,
+    ActionStatus,
+)
 from audit_api.actions.query import action_conditions
 from audit_api.audits.models import Audit, AuditStatus
 from audit_api.auth.policy import (
@@ -198,6 +205,12 @@ def resolve(actor: User, action: Action, note: str, photo_ids: list[str]) -> Act
         return action  # a retried resolve
     if action.status not in OUTSTANDING:
         raise Conflict(f"The action is {action.status}; only open work is resolved.")
+    known = set(
+        db.session.scalars(select(ActionPhoto.id).where(ActionPhoto.action_id == action.id))
+    )
+    for index, photo_id in enumerate(photo_ids):
+        if photo_id not in known:
+            raise field_error(f"photo_ids[{index}]", "No photo uploaded to this action by that id.")
     action.status, action.resolved_at, action.resolved_by_id = (
         ActionStatus.RESOLVED,
         utcnow(),

@@ -1,4 +1,4 @@
-"""Corrective actions and their event log.
+"""Corrective actions, their event log and their photos.
 
 Revision ID: 0008
 Revises: 0007
@@ -106,9 +106,40 @@ def upgrade() -> None:
     with op.batch_alter_table("action_events", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_action_events_action_id"), ["action_id"], unique=False)
 
+    op.create_table(
+        "action_photos",
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("org_id", sa.Integer(), nullable=False),
+        sa.Column("action_id", sa.Integer(), nullable=False),
+        sa.Column("uploaded_by_id", sa.Integer(), nullable=False),
+        sa.Column("content_type", sa.String(length=40), nullable=False),
+        sa.Column("size", sa.BigInteger(), nullable=False),
+        sa.Column("width", sa.Integer(), nullable=False),
+        sa.Column("height", sa.Integer(), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("taken_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["action_id"], ["actions.id"], name=op.f("fk_action_photos_action_id_actions")
+        ),
+        sa.ForeignKeyConstraint(
+            ["org_id"], ["organizations.id"], name=op.f("fk_action_photos_org_id_organizations")
+        ),
+        sa.ForeignKeyConstraint(
+            ["uploaded_by_id"], ["users.id"], name=op.f("fk_action_photos_uploaded_by_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_action_photos")),
+    )
+    with op.batch_alter_table("action_photos", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_action_photos_action_id"), ["action_id"], unique=False)
+
 
 def downgrade() -> None:
     """Revert this revision."""
+    with op.batch_alter_table("action_photos", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_action_photos_action_id"))
+
+    op.drop_table("action_photos")
     with op.batch_alter_table("action_events", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_action_events_action_id"))
 

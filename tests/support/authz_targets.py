@@ -126,6 +126,15 @@ class Targets:
         """An open action at n1."""
         return created(self.w.hq.post("/api/v1/actions", json=self.action_body()))["id"]
 
+    def action_photo(self) -> tuple[int, str]:
+        """(action, photo) of an open action at n1."""
+        action_id, photo_id = self.action(), str(uuid.uuid4())
+        form = {"photo_id": photo_id, "file": (io.BytesIO(jpeg()), "p.jpg", "image/jpeg")}
+        url = f"/api/v1/actions/{action_id}/photos"
+        created(self.w.hq.post(url, data=form, content_type="multipart/form-data"))
+        self.made.append(photo_id)
+        return action_id, photo_id
+
     def schedule_body(self) -> dict[str, Any]:
         """A weekly self-call of n1 for the auditor."""
         return {
