@@ -214,3 +214,12 @@ def test_the_scorecard_shows_coverage_done_of_due(app, world):
     assert card["coverage"] == {"done": 1, "due": 2, "rate": 0.5}
     other = world.hq.get(f"/api/v1/locations/{world.ids['ne1']}/scorecard").get_json()
     assert other["coverage"] == {"done": 0, "due": 0, "rate": None}  # not due yet
+
+
+def test_a_region_with_a_schedule_is_in_use(world):
+    region = created(world.hq.post("/api/v1/regions", json={"name": "Costa"}))
+    body = schedule_body(world, region_id=region["id"])
+    del body["location_ids"]
+    created(world.hq.post(SCHEDULES, json=body))
+    refused = world.hq.delete(f"/api/v1/regions/{region['id']}")
+    assert refused.status_code == 409 and "schedules" in refused.get_json()["message"]
