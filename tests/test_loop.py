@@ -62,6 +62,7 @@ def test_a_failed_critical_item_is_resolved_then_verified_by_the_next_audit(worl
     ]
     assert kinds == [
         ("created", first),
+        ("photo_added", None),
         ("updated", None),
         ("resolved", None),
         ("verified", second),

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from audit_api.actions.models import OUTSTANDING, Action, ActionPhoto
-from audit_api.actions.service import get_action
+from audit_api.actions.service import get_action, record
 from audit_api.auth.policy import check
 from audit_api.db import db
 from audit_api.errors import Conflict, NotFound
@@ -72,6 +72,7 @@ def upload(actor: User, action_id: int, photo_id: str, data: bytes) -> tuple[Act
     db.session.add(photo)
     db.session.flush()  # the row is claimed before any object is written
     written = store_variants(photo, result, data)  # type: ignore[arg-type]  # any key(variant)
+    record(action, actor, "photo_added", photo_id=photo.id)
     commit_or_forget(written)
     return photo, True
 
