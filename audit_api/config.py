@@ -17,6 +17,7 @@ ADDRESSING = ["auto", "path", "virtual"]
 SSE = ["", "AES256", "aws:kms"]
 WEEK = 7 * 86400  # the longest a presigned S3 URL may live
 MIN_SECRET = 32
+BROKERS = ("redis://", "rediss://", "amqp://", "amqps://")
 
 
 class SettingsError(RuntimeError):
@@ -133,6 +134,65 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PHOTO_URL_TTL", "int", 300, "s a photo URL is valid", Range(10, WEEK)),
     Setting("PHOTO_TIME_SLACK_MIN", "int", 60, "min a photo may be off the visit time", Range(0)),
     Setting("PHOTO_GPS_TOLERANCE_M", "int", 150, "m beyond the geofence a photo may be", Range(0)),
+    Setting(
+        "CELERY_BROKER_URL",
+        "str",
+        None,
+        "redis:// or amqp:// broker of the background tasks; none: they run in this process",
+    ),
+    Setting("CELERY_QUEUE", "str", "audit_api", "broker queue the tasks are sent to"),
+    Setting("TASK_THREADS", "int", 2, "threads running tasks in-process (no broker)", Range(1, 32)),
+    Setting(
+        "TASK_SWEEP_INTERVAL",
+        "int",
+        15,
+        "s between sweeps that queue due retries and work left behind",
+        Range(1, 3600),
+    ),
+    Setting(
+        "TASK_LEASE", "int", 300, "s a claimed task may run before another may take it", Range(10)
+    ),
+    Setting("TASK_RETENTION_DAYS", "int", 7, "days finished tasks are kept (prune)", Range(0)),
+    Setting("PUBLIC_URL", "str", "", "the service's public address, put before links in webhooks"),
+    Setting("WEBHOOK_TIMEOUT", "int", 10, "s one webhook attempt may take", Range(1, 60)),
+    Setting(
+        "WEBHOOK_RETRY_HOURS", "int", 24, "h a failing delivery is retried (then failed)", Range(1)
+    ),
+    Setting(
+        "WEBHOOK_DISABLE_DAYS",
+        "int",
+        5,
+        "days an endpoint may fail before it is disabled",
+        Range(1),
+    ),
+    Setting(
+        "WEBHOOK_ALLOW_PRIVATE",
+        "bool",
+        False,
+        "webhook URLs may reach loopback, private and link-local addresses (tests, intranets)",
+    ),
+    Setting("WEBHOOK_ALLOW_HTTP", "bool", False, "webhook URLs may be plain http://"),
+    Setting(
+        "WEBHOOK_RETENTION_DAYS",
+        "int",
+        30,
+        "days webhook events are kept (replay, prune)",
+        Range(1),
+    ),
+    Setting(
+        "REPORT_WAIT",
+        "int",
+        2,
+        "s a PDF report request waits for its rendering before answering 202",
+        Range(0, 30),
+    ),
+    Setting(
+        "REPORT_RETENTION_DAYS",
+        "int",
+        30,
+        "days a rendered PDF report is kept (prune; a changed audit's goes at once)",
+        Range(1),
+    ),
     Setting("PROXY_FIX_X_FOR", "int", 0, "trusted proxies in front (X-Forwarded-For)", Range(0)),
     Setting("LOG_LEVEL", "str", "INFO", "logging level", OneOf(["DEBUG", "INFO", "WARNING"])),
     Setting(
@@ -172,6 +232,9 @@ def _apply_defaults(values: dict[str, Any], instance_path: Path) -> dict[str, An
         in_instance |= values["STORAGE_BACKEND"] == "local"
     if values["STORAGE_BACKEND"] == "s3" and not values["S3_BUCKET"]:
         raise SettingsError("invalid settings: S3_BUCKET is required when STORAGE_BACKEND is s3")
+    broker = values["CELERY_BROKER_URL"]
+    if broker and not broker.startswith(BROKERS):
+        raise SettingsError("invalid settings: CELERY_BROKER_URL must be redis:// or amqp://")
     if values["SECRET_KEY"] is None:
         values["SECRET_KEY"] = _instance_secret(instance_path)
     elif len(values["SECRET_KEY"]) < MIN_SECRET:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from flask import Flask, current_app
 from sqlalchemy import (
     JSON,
+    BigInteger,
     ColumnElement,
     DateTime,
     MetaData,
@@ -16,6 +17,7 @@ from sqlalchemy import (
     event,
     func,
     select,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Engine
@@ -29,6 +31,9 @@ from sqlalchemy.orm import (
     scoped_session,
 )
 from sqlalchemy.types import TypeDecorator
+
+if TYPE_CHECKING:
+    from audit_api.errors import Reason
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -166,6 +171,33 @@ class Tracked:
         return {"version_id_col": cls.__table__.c.row_version}
 
 
+class Synced:
+    """A row phones keep offline: `sync_seq` is its organization's change counter at the row's
+    last write, stamped when the writing transaction commits (audit_api/sync/stamps.py)."""
+
+    # The column naming the user whose phone holds the row: when it names someone else, or
+    # the row is deleted, that user's next sync is told the row went away.
+    sync_owner: ClassVar[str | None] = None
+    sync_seq: Mapped[int] = mapped_column(BigInteger, default=0, server_default=text("0"))
+
+
+SYNC_CORE_WRITES = "sync_core_writes"  # session.info key: writes made without the ORM
+
+
+def note_core_writes(
+    session: Any,
+    model: type[Synced],
+    org_id: int,
+    written: list[int],
+    departed: list[tuple[int, int]] | None = None,
+) -> None:
+    """Synced rows written by a core INSERT, UPDATE or DELETE (which the ORM's flush does not
+    see): the commit stamps the `written` ids and records the `departed` (owner, row id)
+    pairs as an ORM write would (audit_api/sync/stamps.py)."""
+    writes = session.info.setdefault(SYNC_CORE_WRITES, [])
+    writes.append((model, org_id, list(written), list(departed or [])))
+
+
 def fetch_page(stmt: Select[Any], page: int, page_size: int) -> tuple[list[Any], int]:
     """One page of a select's rows and the total count of its rows."""
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
@@ -177,23 +209,21 @@ def fetch_page(stmt: Select[Any], page: int, page_size: int) -> tuple[list[Any],
 
 def get_visible(model: type[Any], obj_id: int, visible: ColumnElement[bool], label: str) -> Any:
     """The row with this id that the `visible` filter keeps; anything else answers 404."""
-    from audit_api.errors import NotFound
+    from audit_api.errors import Reason
 
     obj = db.session.scalar(select(model).where(model.id == obj_id, visible))
     if obj is None:
-        raise NotFound(f"{label} not found.")
+        raise Reason.not_found.error(f"{label} not found.")
     return obj
 
 
-def commit_unique(field: str, message: str) -> None:
+def commit_unique(field: str, message: str, reason: Reason) -> None:
     """Commit; losing a race on a unique constraint answers the same 409 as the checked case."""
-    from audit_api.errors import Conflict
-
     try:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise Conflict(message, {field: [message]}) from None
+        raise reason.error(message, {field: [message]}) from None
 
 
 def text_search(column: Any, query: str) -> ColumnElement[bool]:

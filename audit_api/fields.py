@@ -11,6 +11,8 @@ from zoneinfo import available_timezones
 import phonenumbers
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from audit_api.times import rfc3339
+
 
 class Text(fields.String):
     """A string with surrounding whitespace removed; blank counts as missing content."""
@@ -74,6 +76,15 @@ def like_pattern(query: str) -> str:
     return f"%{escaped}%"
 
 
+class Keyed(Schema):
+    """Base of response schemas that dump plain dicts: a field reads its key, never an
+    attribute (a missing `items` would otherwise dump dict.items)."""
+
+    def get_attribute(self, obj: Any, attr: str, default: Any) -> Any:
+        """The dict's value under `attr`."""
+        return obj.get(attr, default) if isinstance(obj, dict) else getattr(obj, attr, default)
+
+
 class Partial(Schema):
     """Base of PATCH schemas: every field optional, only the given ones change."""
 
@@ -96,15 +107,20 @@ def Id(**kwargs: Any) -> fields.Integer:
 PLAUSIBLE = validate.Range(date(1970, 1, 1), date(2100, 12, 31), error="must be {min} to {max}")
 
 
+def Day(**kwargs: Any) -> fields.Date:
+    """A calendar date in a query, YYYY-MM-DD, of this era."""
+    return fields.Date(
+        validate=PLAUSIBLE,
+        error_messages={"invalid": "must be a date as YYYY-MM-DD, e.g. 2026-11-21"},
+        **kwargs,
+    )
+
+
 class DateWindow(Schema):
     """`from` and `to` visit dates (inclusive) of a query; `from` may not come after `to`."""
 
-    start = fields.Date(
-        data_key="from", validate=PLAUSIBLE, metadata={"description": "first visit date"}
-    )
-    end = fields.Date(
-        data_key="to", validate=PLAUSIBLE, metadata={"description": "last visit date"}
-    )
+    start = Day(data_key="from", metadata={"description": "first visit date"})
+    end = Day(data_key="to", metadata={"description": "last visit date"})
 
     @validates_schema
     def _ordered(self, data: dict[str, Any], **_: Any) -> None:
@@ -122,7 +138,11 @@ class Instant(fields.AwareDateTime):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault(
             "error_messages",
-            {"invalid": "must be an RFC 3339 time with an offset, e.g. 2026-11-21T15:00:00Z"},
+            {
+                "invalid": "must be a time such as 2026-11-21T15:00:00Z (RFC 3339, with an offset)",
+                "invalid_awareness": "needs a timezone offset, e.g. 2026-11-21T15:00:00Z or "
+                "2026-11-21T12:00:00-03:00",
+            },
         )
         super().__init__(**kwargs)
 
@@ -132,3 +152,26 @@ class Instant(fields.AwareDateTime):
         if not 1969 <= moment.year <= 2101 or not EARLIEST <= moment.astimezone(UTC) < LATEST:
             raise ValidationError("must lie between 1970-01-01 and 2100-12-31 (UTC)")
         return moment
+
+
+class Moment(fields.AwareDateTime):
+    """A time in an answer, as every time is given: RFC 3339 in UTC to the second
+    (`times.rfc3339`); a stored ISO string is given so too."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        return None if value is None else rfc3339(value)
+
+
+class Localized(fields.Raw):
+    """Text of a checklist in the chosen language, or {language: text} with `lang=all`."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        one_language = {"type": "string"}
+        every_language = {"type": "object", "additionalProperties": {"type": "string"}}
+        kwargs.setdefault("metadata", {})
+        kwargs["metadata"] = {
+            "oneOf": [one_language, every_language],
+            "description": "in the chosen language; {language: text} with lang=all",
+            **kwargs["metadata"],
+        }
+        super().__init__(**kwargs)

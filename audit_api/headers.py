@@ -1,5 +1,5 @@
 """Headers on every answer: security headers (the `secure` library), and Retry-After only on
-429 and 503, where it means something."""
+202 (a report still being made), 429 and 503, where it means something."""
 
 from __future__ import annotations
 
@@ -17,8 +17,7 @@ from secure import (
 # flask-limiter puts its window's reset on every limited answer as Retry-After; it is told to
 # use this name instead, and only a 429 turns it into a Retry-After.
 LIMITER_RETRY_AFTER = "X-RateLimit-Retry-After"
-RETRY_STATUSES = (429, 503)
-SWAGGER_CDN = "https://cdn.jsdelivr.net"
+RETRY_STATUSES = (202, 429, 503)
 
 
 def _policy(csp: ContentSecurityPolicy) -> Secure:
@@ -39,13 +38,14 @@ API = _policy(
     .base_uri("'none'")
     .form_action("'none'")
 )
-# The interactive docs page runs Swagger UI (its inline start-up script included).
+# The interactive docs page runs Swagger UI from this service only (docs_page.py): its
+# scripts are files, never inline; its styles set inline ones; its icons are data: URIs.
 DOCS = _policy(
     ContentSecurityPolicy()
     .default_src("'none'")
-    .script_src("'self'", "'unsafe-inline'", SWAGGER_CDN)
-    .style_src("'self'", "'unsafe-inline'", SWAGGER_CDN)
-    .img_src("'self'", "data:", SWAGGER_CDN)
+    .script_src("'self'")
+    .style_src("'self'", "'unsafe-inline'")
+    .img_src("'self'", "data:")
     .connect_src("'self'")
     .frame_ancestors("'none'")
     .base_uri("'none'")

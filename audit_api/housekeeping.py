@@ -29,12 +29,15 @@ def pruner(name: str) -> Callable[[Pruner], Pruner]:
     return register
 
 
+def run_pruners(now: datetime) -> dict[str, Mapping[str, int]]:
+    """Run every pruner in order (the command, and the beat schedule's daily task)."""
+    return {name: function(now) for name, function in PRUNERS.items()}
+
+
 @click.command("prune")
 @with_appcontext
 def prune_command() -> None:
     """Remove expired sign-in sessions, refresh tokens, idempotency records, photo uploads
-    never completed and stray staged files (run daily)."""
-    now = utcnow()
-    for name, function in PRUNERS.items():
-        removed = function(now)
+    never completed, stray staged files, finished tasks and old webhook events (run daily)."""
+    for name, removed in run_pruners(utcnow()).items():
         click.echo(f"{name}: removed " + ", ".join(f"{n} {what}" for what, n in removed.items()))

@@ -12,8 +12,12 @@ from audit_api.idempotency.models import IdempotencyRecord
 from audit_api.locations.models import Location
 from audit_api.orgs.models import Organization
 from audit_api.regions.models import Region
+from audit_api.reports.pdf.models import AuditReport
 from audit_api.schedules.models import Schedule
+from audit_api.sync.models import SyncClock, SyncDeparture
+from audit_api.tasks.models import Job
 from audit_api.users.models import User
+from audit_api.webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 metadata = Base.metadata
 
@@ -25,6 +29,7 @@ __all__ = [
     "Audit",
     "AuditEvent",
     "AuditItemScore",
+    "AuditReport",
     "AuditScore",
     "AuditSectionScore",
     "AuthSession",
@@ -32,12 +37,18 @@ __all__ = [
     "ChecklistVersion",
     "Dispute",
     "IdempotencyRecord",
+    "Job",
     "Location",
     "Organization",
     "Photo",
     "RefreshToken",
     "Region",
     "Schedule",
+    "SyncClock",
+    "SyncDeparture",
     "User",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
     "metadata",
 ]

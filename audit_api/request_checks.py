@@ -7,6 +7,7 @@ JSON body is parsed once, guarded, before anything walks it.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from typing import Any
@@ -15,7 +16,7 @@ from flask import Flask, current_app, request
 from werkzeug.exceptions import HTTPException
 
 from audit_api.bodies import view_limit
-from audit_api.errors import BadRequest, Invalid, PayloadTooLarge
+from audit_api.errors import Reason
 
 MAX_JSON_DEPTH = 32  # the deepest real body (a checklist definition) is about 6 levels
 # NUL: PostgreSQL cannot store it. A lone surrogate ("\ud800" in JSON) is not a character
@@ -32,7 +33,7 @@ def apply_body_limit() -> None:
     request.max_content_length = limit.bytes()
     if request.content_length is not None and request.content_length > limit.bytes():
         allowed = current_app.config[limit.setting]
-        raise PayloadTooLarge(
+        raise Reason.payload_too_large.error(
             "The request body is too large.", {limit.field: [f"must be at most {allowed} bytes"]}
         )
 
@@ -47,18 +48,32 @@ def parse_json_body() -> None:
     except RecursionError:  # thousands of levels: the parser itself gives up
         body = None
         too_deep = True
-    except HTTPException as exc:  # not JSON (nor an integer of over 4300 digits)
-        reason = (exc.description or "").removeprefix("Failed to decode JSON object: ")
-        raise BadRequest(
-            f"The body is not valid JSON: {reason}", {"_schema": [f"not valid JSON: {reason}"]}
+    except HTTPException:  # not JSON (nor an integer of over 4300 digits)
+        why = _json_problem(request.get_data(cache=True))
+        raise Reason.malformed_json.error(
+            f"The body is not valid JSON: {why}.", {"_schema": [f"not valid JSON: {why}"]}
         ) from None
     else:
         too_deep = _depth_exceeds(body, MAX_JSON_DEPTH)
     if too_deep:
-        raise BadRequest(
+        raise Reason.json_too_deep.error(
             f"The JSON body is nested deeper than {MAX_JSON_DEPTH} levels.",
             {"_schema": [f"nested deeper than {MAX_JSON_DEPTH} levels"]},
         )
+
+
+def _json_problem(data: bytes) -> str:
+    """What is wrong with a body that is not JSON, in the parser's words (Flask hides them
+    outside debug mode behind Werkzeug's generic 400 text)."""
+    try:
+        json.loads(data)
+    except RecursionError:
+        return "nested too deep"
+    except UnicodeDecodeError:
+        return "not UTF-8 text"
+    except ValueError as exc:  # JSONDecodeError, or an integer too long to convert
+        return str(exc).split(" (char ")[0]
+    return "unreadable"
 
 
 def _depth_exceeds(value: Any, limit: int) -> bool:
@@ -118,7 +133,7 @@ def refuse_unstorable_text() -> None:
     if request.is_json:
         paths.update(_unstorable_paths(request.get_json(silent=True)))
     if paths:
-        raise Invalid(
+        raise Reason.unstorable_text.error(
             "Text may not contain NUL characters or unpaired surrogates.",
             {path: [problem] for path, problem in sorted(paths.items())},
         )

@@ -21,7 +21,6 @@ import io
 import math
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,6 +28,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.common import peak_rss  # noqa: E402
 
 DISPLAY_PX = 1600
 
@@ -91,17 +92,6 @@ def one_run(kind: str, path: str) -> None:
     print(peak_kb / 1024)
 
 
-def peak_rss(kind: str, path: str) -> float:
-    output = subprocess.run(
-        [sys.executable, __file__, "--one", kind, path],
-        check=True,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    ).stdout
-    return float(output.strip().splitlines()[-1])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
@@ -130,7 +120,9 @@ def main() -> None:
         f"time, median of {args.runs}: baseline {base * 1000:.0f} ms, pipeline {full * 1000:.0f} ms"
     )
     print(f"  ratio pipeline/baseline: {full / base:.2f}x (target <= 1.5x)")
-    idle, rss_base, rss_full = (peak_rss(k, f.name) for k in ("idle", "baseline", "pipeline"))
+    idle, rss_base, rss_full = (
+        peak_rss(__file__, k, f.name) for k in ("idle", "baseline", "pipeline")
+    )
     print(f"peak RSS: imports + file {idle:.0f} MB, baseline {rss_base:.0f} MB, ", end="")
     print(f"pipeline {rss_full:.0f} MB")
     print(f"  ratio pipeline/baseline: {rss_full / rss_base:.2f}x (target: pipeline < 250 MB)")

@@ -33,18 +33,10 @@ from audit_api import create_app
 from audit_api.auth.service import login
 from audit_api.migrate import upgrade
 from audit_api.orgs.service import create_org
+from bench.common import PASSWORD, SETTINGS
 
 URL = os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1/test")
-BENCH_PASSWORD = "granite lantern over quiet harbour"  # must pass the strength check
 SECTIONS, PER_SECTION = 3, 10
-SETTINGS = {
-    "SECRET_KEY": "bench-secret-key-long-enough-for-hs256",
-    "AUTO_MIGRATE": False,
-    "ARGON2_MEMORY_COST": 1024,
-    "ARGON2_TIME_COST": 1,
-    "LOG_LEVEL": "WARNING",
-    "SYNC_CHECKLISTS": False,
-}
 
 
 def definition() -> dict:
@@ -274,9 +266,9 @@ def main() -> None:
             upgrade(app)
             org, admin_user = create_org(
                 "Bench",
-                {"email": f"{schema}@bench.example", "name": "HQ", "password": BENCH_PASSWORD},
+                {"email": f"{schema}@bench.example", "name": "HQ", "password": PASSWORD},
             )
-            token = login(admin_user.email, BENCH_PASSWORD, org.id, "127.0.0.1").access_token
+            token = login(admin_user.email, PASSWORD, org.id, "127.0.0.1").access_token
         start = time.perf_counter()
         with psycopg.connect(dsn, options=f"-csearch_path={schema}") as conn:
             seed(conn, org.id, admin_user.id, args.locations, args.audits)

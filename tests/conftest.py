@@ -3,6 +3,7 @@ run, and the database put back to a snapshot before each test."""
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import shutil
 import time
@@ -20,6 +21,7 @@ from sqlalchemy.engine import make_url
 from audit_api import create_app
 from audit_api.extensions import limiter
 from audit_api.migrate import upgrade
+from audit_api.tasks import drain
 from tests.support import snapshot
 from tests.support.helpers import Caller, World, build_world
 
@@ -35,6 +37,12 @@ TEST_SETTINGS: dict[str, Any] = {
     "RATELIMIT_STORAGE_URI": "memory://",
     "WRITE_LIMIT_PER_USER": "100000 per minute",  # tests that want the limit set their own
     "LOG_LEVEL": "WARNING",
+    # Webhooks go to receivers on loopback; tests of the address rules turn these off.
+    "WEBHOOK_ALLOW_PRIVATE": True,
+    "WEBHOOK_ALLOW_HTTP": True,
+    # A report is drawn in about a second; the test machine's cores are shared, so a request
+    # waits longer for it than in production (tests of the 202 set REPORT_WAIT=0).
+    "REPORT_WAIT": 10,
 }
 
 
@@ -64,6 +72,27 @@ def pytest_report_header(config: pytest.Config) -> str | None:
     if config.getoption("--all") or config.getoption("markexpr"):
         return None
     return "tests marked slow are left out: `pytest --all` runs everything"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _webhooks_stay_on_this_machine() -> Iterator[None]:
+    """Webhook hosts resolve only when they are address literals or localhost: no test (nor
+    the fuzzer's made-up URLs) asks a DNS server or sends a delivery off this machine."""
+    from audit_api.webhooks import addresses
+
+    real = addresses.resolve
+
+    def local_only(host: str, port: int) -> list[str]:
+        if host != "localhost":
+            try:
+                ipaddress.ip_address(host)
+            except ValueError:
+                raise OSError(f"tests resolve no names ({host})") from None
+        return real(host, port)
+
+    addresses.resolve = local_only
+    yield
+    addresses.resolve = real
 
 
 @pytest.fixture(scope="session")
@@ -162,6 +191,9 @@ def app(
         settings = {**TEST_SETTINGS, "DATABASE_URL": migrated_url, "STORAGE_DIR": str(tmp_path)}
         application = _fresh_app({**settings, **overrides})
         yield application
+        drain(application)
+        if "audit_tasks_local" in application.extensions:  # its sweep thread stops with it
+            application.extensions["audit_tasks_local"].shutdown()
         application.extensions["audit_db_engine"].dispose()
         return
     yield from _shared(shared_app)
@@ -172,6 +204,7 @@ def _shared(application: Flask) -> Iterator[Flask]:
     settings = dict(application.config)
     limiter.reset()
     yield application
+    drain(application)  # no background job of this test runs into the next one
     application.config.clear()
     application.config.update(settings)
     storage = Path(settings["STORAGE_DIR"])

@@ -6,12 +6,12 @@ import json
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from audit_api.actions.models import Action
 from audit_api.db import db, utcnow
 from audit_api.localtime import local_day
-from audit_api.webhooks import events as webhook_events
+from audit_api.webhooks.models import WebhookEvent
 from tests.support.action_helpers import ACTIONS, VOICEMAIL, actions_of, approved_call, events_of
 from tests.support.helpers import created
 
@@ -92,7 +92,9 @@ def test_a_submitted_audit_opens_no_action_by_hand(world):
     assert refused.status_code == 409 and "approved" in refused.get_json()["message"]
 
 
-def test_changes_follow_the_states(world):
+def test_changes_follow_the_states(app, world):
+    hook = {"url": "http://127.0.0.1:9/hooks", "events": ["action.created", "action.resolved"]}
+    assert world.hq.post("/api/v1/webhooks", json=hook).status_code == 201
     action = created(_open(world))
     url = f"{ACTIONS}/{action['id']}"
     manager = world.manager_north
@@ -111,23 +113,35 @@ def test_changes_follow_the_states(world):
     assert world.manager_s1.post(f"{url}/resolve", json={"note": "x"}).status_code == 404
     kinds = [e["kind"] for e in events_of(manager, action["id"])]
     assert kinds == ["created", "updated", "resolved"]  # an assignee of None again changed nothing
+    with app.app_context():
+        sent = [
+            json.loads(e.body)
+            for e in db.session.scalars(select(WebhookEvent).order_by(WebhookEvent.created_at))
+        ]
+    mine = [(e["type"], e["data"]["status"]) for e in sent if e["data"]["id"] == action["id"]]
+    assert mine == [("action.created", "open"), ("action.resolved", "resolved")]
 
 
-def test_overdue_is_computed_at_each_read_and_announced_once(app, world, monkeypatch):
+def test_overdue_is_computed_at_each_read_and_announced_once(app, world):
     late, on_time = created(_open(world)), created(_open(world, item="hold_seconds"))
     _age(app, late["id"], due_at=utcnow() - timedelta(minutes=1))
     assert [a["id"] for a in actions_of(world.hq, overdue="true")] == [late["id"]]
     assert [a["id"] for a in actions_of(world.hq, overdue="false")] == [on_time["id"]]
     assert world.hq.get(f"{ACTIONS}/{late['id']}").get_json()["overdue"] is True
-    sent = []
-    monkeypatch.setattr(webhook_events, "EMITTED", sent)
+    hook = {"url": "http://127.0.0.1:9/hooks", "events": ["action.overdue"]}
+    assert world.hq.post("/api/v1/webhooks", json=hook).status_code == 201
 
     first = app.test_cli_runner().invoke(args=["tick", "actions.overdue"])
     second = app.test_cli_runner().invoke(args=["tick", "actions.overdue"])
 
     assert "actions.overdue: 1 overdue action(s) announced" in first.output, first.output
     assert "actions.overdue: 0 overdue action(s) announced" in second.output
-    assert [(kind, data["id"]) for kind, data in sent] == [("action.overdue", late["id"])]
+    with app.app_context():
+        sent = [
+            json.loads(e.body)
+            for e in db.session.scalars(select(WebhookEvent).order_by(WebhookEvent.created_at))
+        ]
+    assert [(e["type"], e["data"]["id"]) for e in sent] == [("action.overdue", late["id"])]
     assert [e["kind"] for e in events_of(world.hq, late["id"])] == ["created", "overdue"]
     # Resolved work is no longer overdue, though its due time has passed.
     world.hq.post(f"{ACTIONS}/{late['id']}/resolve", json={"note": "Hecho"})

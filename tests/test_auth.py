@@ -54,15 +54,22 @@ def test_deactivated_user_cannot_sign_in_and_is_cut_off_at_once(client, world):
 
 
 @pytest.mark.parametrize(
-    "header",
-    ["", "Bearer", "Bearer not-a-jwt", "Basic aGk6dGhlcmU=", "Bearer a.b.c"],
+    ("header", "reason"),
+    [
+        ("", "token_missing"),
+        ("Bearer", "token_missing"),
+        ("Bearer not-a-jwt", "token_invalid"),
+        ("Basic aGk6dGhlcmU=", "token_missing"),
+        ("Bearer a.b.c", "token_invalid"),
+    ],
 )
-def test_missing_or_bad_bearer_is_401(client, world, header):
+def test_missing_or_bad_bearer_is_401(client, world, header, reason):
     headers = {"Authorization": header} if header else {}
     response = client.get("/api/v1/me", headers=headers)
     assert response.status_code == 401
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
-    assert set(response.get_json()) == {"code", "status", "message", "errors"}
+    assert set(response.get_json()) == {"code", "status", "message", "errors", "reason"}
+    assert response.get_json()["reason"] == reason
 
 
 def _claims(caller: Caller) -> dict:

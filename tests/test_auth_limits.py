@@ -32,7 +32,8 @@ def test_failed_logins_are_limited_per_account(client, world):
         assert bad.status_code == 401
     blocked = client.post(TOKEN, json={"email": "hq@a.example", "password": PASSWORD})
     assert blocked.status_code == 429
-    assert set(blocked.get_json()) == {"code", "status", "message", "errors"}
+    assert set(blocked.get_json()) == {"code", "status", "message", "errors", "reason"}
+    assert blocked.get_json()["reason"] == "rate_limited"
     assert int(blocked.headers["Retry-After"]) > 0
     # Another account from the same address is not affected.
     other = client.post(TOKEN, json={"email": "hq@b.example", "password": PASSWORD})

@@ -32,12 +32,16 @@ PUBLIC = {
     "POST /api/v1/auth/refresh",
     "POST /api/v1/auth/logout",  # any session's own token, tested in test_auth.py
     "POST /api/v1/storage/uploads",  # a signed form instead of a token (test_photo_refusals)
+    "GET /healthz",  # the probes, outside the API prefix (test_contract.py)
+    "GET /readyz",
 }
 Request = Callable[[Targets], tuple[str, dict[str, Any]]]
 R = "200 200 404 200 404"  # read an object of A: HQ, in scope, not in scope, own, other org
 SCORES = "200 200 404 403 404"
 CHECKLIST = "200 200 200 404 404"  # an org checklist no assignment of the auditor uses
 ACTION_WRITE = "200 200 404 403 404"  # an action or schedule of n1: never for auditors
+HQ_ONLY = "200 403 403 403 404"
+HOOKS = "/api/v1/webhooks"
 
 
 def multipart(t: Targets) -> tuple[str, dict[str, Any]]:
@@ -198,6 +202,10 @@ MATRIX: dict[str, tuple[str, Request]] = {
     ),
     "GET /api/v1/audits/{audit_id}/score": (R, lambda t: (f"{AUDITS}/{t.submitted()}/score", {})),
     "GET /api/v1/audits/{audit_id}/events": (R, lambda t: (f"{AUDITS}/{t.submitted()}/events", {})),
+    "GET /api/v1/audits/{audit_id}/report.pdf": (
+        R,
+        lambda t: (f"{AUDITS}/{t.submitted()}/report.pdf", {}),
+    ),
     "GET /api/v1/audits/{audit_id}/comments": (
         R,
         lambda t: (f"{AUDITS}/{t.submitted()}/comments", {}),
@@ -303,6 +311,8 @@ MATRIX: dict[str, tuple[str, Request]] = {
         ACTION_WRITE,
         lambda t: (f"/api/v1/actions/{t.action()}/events", {}),
     ),
+    # sync: everyone's own work (an auditor's assignments, anyone's drafts), nobody else's
+    "GET /api/v1/sync": ("200 200 200 200 200", lambda t: ("/api/v1/sync", {})),
     # scores and exports: HQ the org, managers their scope, never auditors
     "GET /api/v1/scores/locations": (
         "200 200 200 403 200",
@@ -322,6 +332,32 @@ MATRIX: dict[str, tuple[str, Request]] = {
         "200 200 200 403 200",
         lambda t: ("/api/v1/exports/answers.jsonl?status=all", {}),
     ),
+    # webhooks: HQ only, its own organization's
+    "GET /api/v1/webhooks": ("200 403 403 403 200", lambda t: (HOOKS, {})),
+    "POST /api/v1/webhooks": (
+        "201 403 403 403 201",
+        lambda t: (HOOKS, {"json": {"url": "http://127.0.0.1:9/h", "events": ["audit.approved"]}}),
+    ),
+    "GET /api/v1/webhooks/{webhook_id}": (HQ_ONLY, lambda t: (f"{HOOKS}/{t.webhook()}", {})),
+    "PATCH /api/v1/webhooks/{webhook_id}": (
+        HQ_ONLY,
+        lambda t: (f"{HOOKS}/{t.webhook()}", {"json": {"description": "ERP"}}),
+    ),
+    "DELETE /api/v1/webhooks/{webhook_id}": ("204 403 403 403 404", lambda t: _hook(t, "")),
+    "POST /api/v1/webhooks/{webhook_id}/rotate-secret": (
+        HQ_ONLY,
+        lambda t: _hook(t, "/rotate-secret"),
+    ),
+    "GET /api/v1/webhooks/{webhook_id}/deliveries": (HQ_ONLY, lambda t: _hook(t, "/deliveries")),
+    "POST /api/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/retry": (
+        "202 403 403 403 404",
+        lambda t: ("{}/{}/deliveries/{}/retry".format(HOOKS, *t.delivery()), {}),
+    ),
+    "POST /api/v1/webhooks/{webhook_id}/replay": (
+        "202 403 403 403 404",
+        lambda t: (f"{HOOKS}/{t.webhook()}/replay", {"json": {"since": "2026-01-01T00:00:00Z"}}),
+    ),
+    "POST /api/v1/webhooks/{webhook_id}/test": ("202 403 403 403 404", lambda t: _hook(t, "/test")),
 }
 
 
@@ -333,6 +369,10 @@ def _action_multipart(t: Targets) -> tuple[str, dict[str, Any]]:
         "data": data,
         "content_type": "multipart/form-data",
     }
+
+
+def _hook(t: Targets, tail: str) -> tuple[str, dict[str, Any]]:
+    return f"{HOOKS}/{t.webhook()}{tail}", {}
 
 
 def _draft_put(t: Targets) -> tuple[str, dict[str, Any]]:

@@ -140,7 +140,7 @@ def test_photos_with_impossible_exif_times_are_kept_without_a_time(world, taken,
     assert response.status_code == 201, response.get_json()
     photo = response.get_json()
     if offset == "+99:00":  # the clock is read as the location's local time instead
-        assert photo["taken_at"] == "2026-11-22T15:05:00+00:00"
+        assert photo["taken_at"] == "2026-11-22T15:05:00Z"
     else:
         assert photo["taken_at"] is None
         assert "no_capture_time" in {s["code"] for s in photo["signals"]}

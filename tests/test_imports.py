@@ -19,6 +19,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "audit_api"
 DOMAINS = [
     "scoring",
     "idempotency",
+    "tasks",
     "auth",
     "regions",
     "locations",
@@ -31,6 +32,7 @@ DOMAINS = [
     "evidence",
     "actions",
     "audits",
+    "sync",
     "photos",
     "disputes",
     "reports",

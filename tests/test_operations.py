@@ -55,6 +55,7 @@ def test_an_unreachable_database_answers_503_with_retry_after(tmp_path):
     )
     assert response.status_code == 503 and response.headers["Retry-After"]
     assert response.get_json()["message"] == "The database is unavailable; retry shortly."
+    assert response.get_json()["reason"] == "unavailable"
     ready = client.get("/readyz")
     assert ready.status_code == 503 and ready.get_json()["checks"]["database"] is False
 

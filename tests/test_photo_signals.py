@@ -22,12 +22,12 @@ def test_time_and_place_signals(world):
     assert codes(plain) == ["no_capture_time"]
     early = upload(caller, audit_id, jpeg(seed=2, taken=datetime(2026, 11, 20, 12, 0))).get_json()
     assert codes(early) == ["taken_outside_visit"]
-    assert early["signals"][0]["taken_at"] == "2026-11-20T15:00:00+00:00"
+    assert early["signals"][0]["taken_at"] == "2026-11-20T15:00:00Z"
     # An EXIF offset wins over the location's timezone: 16:05+01:00 is 12:05 in Santiago.
     zoned = upload(
         caller, audit_id, jpeg(seed=3, taken=datetime(2026, 11, 22, 16, 5), offset="+01:00")
     ).get_json()
-    assert zoned["taken_at"] == "2026-11-22T15:05:00+00:00" and codes(zoned) == []
+    assert zoned["taken_at"] == "2026-11-22T15:05:00Z" and codes(zoned) == []
     far = upload(caller, audit_id, jpeg(seed=4, taken=TAKEN["taken"], gps=BUENOS_AIRES))
     signal = far.get_json()["signals"][0]
     assert signal["code"] == "far_from_location"

@@ -21,7 +21,7 @@ from audit_api.schedules.jobs import materialise_all
 from audit_api.schedules.materialise import materialise
 from audit_api.schedules.models import Schedule
 from audit_api.schedules.rotation import Rotation
-from audit_api.tasks import run_job
+from audit_api.tasks import run_periodic
 from tests.support.helpers import created
 from tests.support.schedule_helpers import SCHEDULES, schedule_body, second_auditor
 
@@ -142,7 +142,7 @@ def test_materialisation_racing_on_several_workers_makes_each_assignment_once(ap
         with app.app_context():
             barrier.wait(timeout=10)
             if locked:  # the periodic job as each worker runs it
-                return run_job("schedules.materialise")["assignment(s) created"]
+                return run_periodic("schedules.materialise")["assignment(s) created"]
             # No organization lock at all: only the unique constraint stands in the way.
             schedules = db.session.scalars(select(Schedule)).all()
             made = materialise(schedules, utcnow(), app.config["SCHEDULE_HORIZON_DAYS"])

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import itertools
+import json
 from collections import Counter
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from audit_api.assignments.models import Assignment
 from audit_api.db import db, utcnow
+from audit_api.webhooks.models import WebhookEvent
 from tests.support.audit_helpers import call_audit, new_id
 from tests.support.helpers import created
 from tests.support.schedule_helpers import (
@@ -172,6 +174,8 @@ def test_the_preview_shows_what_exists_and_what_would_be_made_without_making_it(
 
 
 def test_a_window_closed_without_a_submission_is_missed(app, world):
+    hook = {"url": "http://127.0.0.1:9/hooks", "events": ["assignment.missed"]}
+    assert world.hq.post("/api/v1/webhooks", json=hook).status_code == 201
     schedule = created(world.hq.post(SCHEDULES, json=schedule_body(world)))
     first = assignments_of(world.hq, schedule_id=schedule["id"])[0]
     with app.app_context():
@@ -188,6 +192,13 @@ def test_a_window_closed_without_a_submission_is_missed(app, world):
 
     [missed] = assignments_of(world.hq, status="missed")
     assert missed["id"] == first["id"]
+    with app.app_context():
+        [event] = [
+            json.loads(e.body)
+            for e in db.session.scalars(select(WebhookEvent).order_by(WebhookEvent.created_at))
+        ]
+    assert event["type"] == "assignment.missed" and event["data"]["id"] == first["id"]
+    assert event["data"]["schedule_id"] == schedule["id"] and event["data"]["due_to"].endswith("Z")
     assert world.hq.patch(f"/api/v1/assignments/{first['id']}", json={}).status_code == 409
 
 

@@ -32,7 +32,7 @@ def announce_overdue() -> dict[str, int]:
         for action in batch:
             action.overdue_notified_at = now
             record(action, None, "overdue", due_at=action.due_at.isoformat())
-            emit(db.session, "action.overdue", payload(action))
+            emit(db.session, action.org_id, "action.overdue", payload(action))
         db.session.commit()
         announced += len(batch)
         if len(batch) < BATCH:

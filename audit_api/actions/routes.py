@@ -7,6 +7,7 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from audit_api import openapi
 from audit_api.actions import service
 from audit_api.actions.models import Action
 from audit_api.actions.schemas import (
@@ -39,6 +40,7 @@ class Actions(MethodView):
     @blp.arguments(ActionQuery, location="query")
     @blp.response(200, ActionOut(many=True))
     @blp.paginate(max_page_size=MAX_PAGE_SIZE)
+    @blp.doc(operationId="listActions")
     def get(self, query: dict[str, Any], pagination_parameters: Any) -> Any:
         """List actions in scope, soonest due first; `overdue` is computed as they are read."""
         if "audit_id" in query:
@@ -49,6 +51,8 @@ class Actions(MethodView):
     @idempotent
     @blp.arguments(ActionIn)
     @blp.response(201, ActionOut)
+    @openapi.etag
+    @blp.doc(operationId="openAction")
     def post(self, data: dict[str, Any]) -> Any:
         """Open an action by hand from any item of an approved audit in scope."""
         return _one(service.open_action(current_user(), data), 201)
@@ -60,6 +64,8 @@ class ActionById(MethodView):
 
     @requires("actions:read")
     @blp.response(200, ActionOut)
+    @openapi.if_none_match
+    @blp.doc(operationId="getAction")
     def get(self, action_id: int) -> Any:
         """Read an action."""
         return _one(service.get_action(current_user(), action_id))
@@ -67,6 +73,9 @@ class ActionById(MethodView):
     @requires("actions:write")
     @blp.arguments(ActionPatch)
     @blp.response(200, ActionOut)
+    @openapi.etag
+    @openapi.if_match
+    @blp.doc(operationId="updateAction")
     def patch(self, data: dict[str, Any], action_id: int) -> Any:
         """Assign (a manager with the location in scope, or null), reschedule, reprioritise,
         retitle or start (`status: in_progress`) an action; honours If-Match."""
@@ -83,6 +92,8 @@ class Resolve(MethodView):
     @idempotent
     @blp.arguments(ActionResolveIn)
     @blp.response(200, ActionOut)
+    @openapi.etag
+    @blp.doc(operationId="resolveAction")
     def post(self, data: dict[str, Any], action_id: int) -> Any:
         """Say what was done (a note, optionally photos); the next approved audit of the
         location with this checklist verifies it or reopens it."""
@@ -98,6 +109,7 @@ class Events(MethodView):
     @requires("actions:read")
     @blp.response(200, ActionEventOut(many=True))
     @blp.paginate(page_size=MAX_PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+    @blp.doc(operationId="listActionEvents")
     def get(self, action_id: int, pagination_parameters: Any) -> Any:
         """Every change with actor, time, note and data (the audit that verified or reopened
         it), oldest first."""

@@ -7,7 +7,8 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from audit_api.actions.models import ActionStatus
-from audit_api.fields import Id, Instant, Partial, Text
+from audit_api.evidence.schemas import LinksOut
+from audit_api.fields import Id, Instant, Moment, Partial, Text
 from audit_api.scoring.actions import PRIORITIES
 
 PRIORITY = validate.OneOf(PRIORITIES)
@@ -74,60 +75,97 @@ class ActionQuery(Schema):
 class ResolutionOut(Schema):
     """The note and photos of a resolved action."""
 
-    note = fields.String()
-    photo_ids = fields.List(fields.String())
+    note = fields.String(required=True)
+    photo_ids = fields.List(fields.String(), required=True)
 
 
 class ActionOut(Schema):
     """A corrective action (docs/actions.md)."""
 
-    id = fields.Integer()
-    audit_id = fields.String()
-    location_id = fields.Integer()
-    checklist_key = fields.String()
-    item = fields.String()
-    title = fields.String()
-    priority = fields.String()
-    status = fields.String()
-    overdue = fields.Boolean(metadata={"description": "computed at each read"})
-    assignee_id = fields.Integer(allow_none=True)
-    due_at = fields.AwareDateTime()
-    due_date = fields.Date(metadata={"description": "the last day, on the location's calendar"})
-    created_at = fields.AwareDateTime()
-    created_by_id = fields.Integer()
-    resolved_at = fields.AwareDateTime(allow_none=True)
-    resolved_by_id = fields.Integer(allow_none=True)
-    resolution = fields.Nested(ResolutionOut, allow_none=True)
-    verified_by = fields.String(allow_none=True, metadata={"description": "the verifying audit"})
-    verified_at = fields.AwareDateTime(allow_none=True)
-    updated_at = fields.AwareDateTime()
+    id = fields.Integer(required=True)
+    audit_id = fields.String(required=True)
+    location_id = fields.Integer(required=True)
+    checklist_key = fields.String(required=True)
+    item = fields.String(required=True)
+    title = fields.String(required=True)
+    priority = fields.String(required=True, metadata={"enum": list(PRIORITIES)})
+    status = fields.String(required=True, metadata={"enum": list(ActionStatus)})
+    overdue = fields.Boolean(required=True, metadata={"description": "computed at each read"})
+    assignee_id = fields.Integer(required=True, allow_none=True)
+    due_at = Moment(required=True)
+    due_date = fields.Date(
+        required=True, metadata={"description": "the last day, on the location's calendar"}
+    )
+    created_at = Moment(required=True)
+    created_by_id = fields.Integer(required=True)
+    resolved_at = Moment(required=True, allow_none=True)
+    resolved_by_id = fields.Integer(required=True, allow_none=True)
+    resolution = fields.Nested(ResolutionOut, required=True, allow_none=True)
+    verified_by = fields.String(
+        required=True, allow_none=True, metadata={"description": "the verifying audit"}
+    )
+    verified_at = Moment(required=True, allow_none=True)
+    updated_at = Moment(required=True)
+
+
+class ActionEventDataOut(Schema):
+    """What an event of the log records; each kind gives some of these."""
+
+    audit_id = fields.String(metadata={"description": "created, verified, reopened, failed_again"})
+    item = fields.String(metadata={"description": "created"})
+    dispute_id = fields.Integer(metadata={"description": "voided: the overturned dispute"})
+    photo_id = fields.String(metadata={"description": "photo_added"})
+    photo_ids = fields.List(fields.String(), metadata={"description": "resolved"})
+    assignee_id = fields.Integer(allow_none=True, metadata={"description": "updated"})
+    due_at = Moment(metadata={"description": "updated; overdue: the due time passed"})
+    priority = fields.String(metadata={"enum": list(PRIORITIES), "description": "updated"})
+    title = fields.String(metadata={"description": "updated"})
+    status = fields.String(metadata={"description": "updated (started)"})
 
 
 class ActionEventOut(Schema):
     """One entry of an action's event log (no actor: a periodic job)."""
 
-    id = fields.Integer()
-    kind = fields.String()
-    actor_id = fields.Integer(allow_none=True)
-    at = fields.AwareDateTime()
-    note = fields.String(allow_none=True)
-    data = fields.Dict(allow_none=True)
+    id = fields.Integer(required=True)
+    kind = fields.String(
+        required=True,
+        metadata={
+            "enum": [
+                "created",
+                "updated",
+                "photo_added",
+                "resolved",
+                "overdue",
+                "verified",
+                "reopened",
+                "failed_again",
+                "voided",
+            ]
+        },
+    )
+    actor_id = fields.Integer(required=True, allow_none=True)
+    at = Moment(required=True)
+    note = fields.String(required=True, allow_none=True)
+    data = fields.Nested(ActionEventDataOut, required=True, allow_none=True)
 
 
 class ActionPhotoOut(Schema):
     """A photo of an action's work, with where to fetch its copies."""
 
-    id = fields.String()
-    action_id = fields.Integer()
-    content_type = fields.String()
-    size = fields.Integer()
-    width = fields.Integer()
-    height = fields.Integer()
-    sha256 = fields.String()
-    taken_at = fields.AwareDateTime(allow_none=True)
-    created_at = fields.AwareDateTime()
-    links = fields.Method("_links", metadata={"description": "display and thumb"})
+    id = fields.String(required=True)
+    action_id = fields.Integer(required=True)
+    content_type = fields.String(required=True)
+    size = fields.Integer(required=True)
+    width = fields.Integer(required=True)
+    height = fields.Integer(required=True)
+    sha256 = fields.String(required=True)
+    taken_at = Moment(required=True, allow_none=True)
+    created_at = Moment(required=True)
+    links = fields.Nested(LinksOut, required=True, metadata={"description": "display and thumb"})
 
-    def _links(self, photo: Any) -> dict[str, str]:
-        content = f"/api/v1/actions/{photo.action_id}/photos/{photo.id}/content"
+    def get_attribute(self, obj: Any, attr: str, default: Any) -> Any:
+        """A photo row's fields, and its links (made here: they are not stored)."""
+        if attr != "links":
+            return super().get_attribute(obj, attr, default)
+        content = f"/api/v1/actions/{obj.action_id}/photos/{obj.id}/content"
         return {v: f"{content}?variant={v}" for v in ("display", "thumb")}

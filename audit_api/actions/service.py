@@ -25,13 +25,13 @@ from audit_api.auth.policy import (
     visible_locations,
 )
 from audit_api.db import commit_unique, db, fetch_page, get_visible, utcnow
-from audit_api.errors import Conflict, NotFound, field_error
+from audit_api.errors import Reason, field_error
 from audit_api.localtime import end_of_day, local_day
 from audit_api.locations.models import Location
 from audit_api.scoring.actions import action_rule
 from audit_api.scoring.engine import iter_items
 from audit_api.users.models import User
-from audit_api.webhooks.events import emit
+from audit_api.webhooks.events import emit, link
 
 DUPLICATE = "This item of the audit already has its action."
 
@@ -57,7 +57,8 @@ def payload(action: Action) -> dict[str, Any]:
         "priority": action.priority,
         "status": action.status,
         "assignee_id": action.assignee_id,
-        "due_at": action.due_at.isoformat(),
+        "due_at": action.due_at,
+        "links": {"self": link(f"/api/v1/actions/{action.id}")},
     }
 
 
@@ -92,7 +93,7 @@ def new_action(actor: User, audit: Audit, item: dict[str, Any], **fields: Any) -
     db.session.add(action)
     db.session.flush()
     record(action, actor, "created", note, audit_id=audit.id, item=action.item_key)
-    emit(db.session, "action.created", payload(action))
+    emit(db.session, action.org_id, "action.created", payload(action))
     return action
 
 
@@ -109,7 +110,7 @@ def get_action(actor: User, action_id: int, *, lock: bool = False) -> Action:
     stmt = select(Action).where(Action.id == action_id, visible_actions(actor))
     action = db.session.scalar(stmt.with_for_update(of=Action))
     if action is None:
-        raise NotFound("Action not found.")
+        raise Reason.not_found.error("Action not found.")
     return action
 
 
@@ -120,7 +121,11 @@ def _assignee(actor: User, location_id: int, user_id: int | None) -> int | None:
         select(User.id).where(User.id == user_id, may_assign_action(actor, location_id))
     )
     if ok is None:
-        raise field_error("assignee_id", "Not an active manager with this location in scope.")
+        raise field_error(
+            "assignee_id",
+            "Not an active manager with this location in scope.",
+            Reason.not_a_manager,
+        )
     return user_id
 
 
@@ -133,9 +138,11 @@ def _approved_audit(actor: User, audit_id: str) -> Audit:
         )
     )
     if audit is None:
-        raise NotFound("Audit not found.", {"audit_id": ["Audit not found."]})
+        raise Reason.not_found.error("Audit not found.", {"audit_id": ["Audit not found."]})
     if audit.status != AuditStatus.APPROVED:
-        raise Conflict(f"Actions are opened from approved audits; this one is {audit.status}.")
+        raise Reason.action_needs_approval.error(
+            f"Actions are opened from approved audits; this one is {audit.status}."
+        )
     return audit
 
 
@@ -145,7 +152,9 @@ def open_action(actor: User, data: dict[str, Any]) -> Action:
     definition = audit.checklist_version.definition
     item = next((i for _, i in iter_items(definition) if i["key"] == data["item"]), None)
     if item is None:
-        raise field_error("item", f"No item '{data['item']}' in this checklist.")
+        raise field_error(
+            "item", f"No item '{data['item']}' in this checklist.", Reason.unknown_item
+        )
     taken = db.session.scalar(
         select(Action.id).where(
             Action.location_id == audit.location_id,
@@ -156,7 +165,7 @@ def open_action(actor: User, data: dict[str, Any]) -> Action:
     )
     if taken is not None:
         message = f"Action {taken} is still open for this item at this location."
-        raise Conflict(message, {"item": [message]})
+        raise Reason.action_taken.error(message, {"item": [message]})
     rule = action_rule(item)
     days = data.get("due_days") or (rule and rule.due_days) or current_app.config["ACTION_DUE_DAYS"]
     fields: dict[str, Any] = {
@@ -168,13 +177,13 @@ def open_action(actor: User, data: dict[str, Any]) -> Action:
     if data.get("title"):
         fields["title"] = data["title"]
     action = new_action(actor, audit, item, **fields)
-    commit_unique("item", DUPLICATE)
+    commit_unique("item", DUPLICATE, Reason.action_taken)
     return action
 
 
 def _closed(action: Action) -> None:
     if action.status not in UNCLOSED:
-        raise Conflict(f"The action is {action.status}; it no longer changes.")
+        raise Reason.action_closed.error(f"The action is {action.status}; it no longer changes.")
 
 
 def update_action(actor: User, action: Action, data: dict[str, Any]) -> Action:
@@ -183,7 +192,9 @@ def update_action(actor: User, action: Action, data: dict[str, Any]) -> Action:
     changes: dict[str, Any] = {}
     if "status" in data and data["status"] != action.status:
         if action.status not in (ActionStatus.OPEN, ActionStatus.REOPENED):
-            raise Conflict(f"Only open or reopened actions start; this one is {action.status}.")
+            raise Reason.action_not_open.error(
+                f"Only open or reopened actions start; this one is {action.status}."
+            )
         changes["status"] = data["status"]
     if "assignee_id" in data:
         data["assignee_id"] = _assignee(actor, action.location_id, data["assignee_id"])
@@ -204,13 +215,19 @@ def resolve(actor: User, action: Action, note: str, photo_ids: list[str]) -> Act
     if action.status == ActionStatus.RESOLVED and action.resolution_note == note:
         return action  # a retried resolve
     if action.status not in OUTSTANDING:
-        raise Conflict(f"The action is {action.status}; only open work is resolved.")
+        raise Reason.action_not_open.error(
+            f"The action is {action.status}; only open work is resolved."
+        )
     known = set(
         db.session.scalars(select(ActionPhoto.id).where(ActionPhoto.action_id == action.id))
     )
     for index, photo_id in enumerate(photo_ids):
         if photo_id not in known:
-            raise field_error(f"photo_ids[{index}]", "No photo uploaded to this action by that id.")
+            raise field_error(
+                f"photo_ids[{index}]",
+                "No photo uploaded to this action by that id.",
+                Reason.unknown_photo,
+            )
     action.status, action.resolved_at, action.resolved_by_id = (
         ActionStatus.RESOLVED,
         utcnow(),
@@ -218,7 +235,7 @@ def resolve(actor: User, action: Action, note: str, photo_ids: list[str]) -> Act
     )
     action.resolution_note, action.resolution_photo_ids = note, photo_ids
     record(action, actor, "resolved", note, photo_ids=photo_ids or None)
-    emit(db.session, "action.resolved", payload(action))
+    emit(db.session, action.org_id, "action.resolved", payload(action))
     db.session.commit()
     return action
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from audit_api.assignments.models import Assignment, AssignmentStatus
 from audit_api.db import db, utcnow
 from audit_api.tasks import periodic
-from audit_api.webhooks.events import emit
+from audit_api.webhooks.events import emit, link
 
 BATCH = 500
 
@@ -33,7 +33,7 @@ def mark_missed() -> dict[str, int]:
         batch = db.session.scalars(stmt).all()
         for assignment in batch:
             assignment.status = AssignmentStatus.MISSED
-            emit(db.session, "assignment.missed", missed_payload(assignment))
+            emit(db.session, assignment.org_id, "assignment.missed", missed_payload(assignment))
         db.session.commit()
         missed += len(batch)
         if len(batch) < BATCH:
@@ -49,7 +49,9 @@ def missed_payload(assignment: Assignment) -> dict:
         "kind": assignment.kind,
         "checklist_key": assignment.checklist_version.checklist.key,
         "checklist_version": assignment.checklist_version.version,
-        "due_from": assignment.due_from.isoformat(),
-        "due_to": assignment.due_to.isoformat(),
+        "due_from": assignment.due_from,
+        "due_to": assignment.due_to,
         "schedule_id": assignment.schedule_id,
+        "occurrence": assignment.occurrence,
+        "links": {"self": link(f"/api/v1/assignments/{assignment.id}")},
     }

@@ -6,11 +6,11 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from audit_api.checklists.models import ChecklistVersion
-from audit_api.db import Base, Tracked
+from audit_api.db import Base, Synced, Tracked
 from audit_api.locations.models import Location
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ class AssignmentStatus(StrEnum):
     MISSED = "missed"
 
 
-class Assignment(Tracked, Base):
+class Assignment(Synced, Tracked, Base):
     """A scheduled audit: a location, a pinned checklist version, a kind, an auditor, a window."""
 
     __tablename__ = "assignments"
@@ -37,7 +37,11 @@ class Assignment(Tracked, Base):
         UniqueConstraint(
             "schedule_id", "occurrence", "location_id", name="uq_assignments_schedule_occurrence"
         ),
+        # An auditor's open assignments (a first sync) and their changes since a cursor.
+        Index("ix_assignments_auditor_status", "auditor_id", "status"),
+        Index("ix_assignments_auditor_sync_seq", "auditor_id", "sync_seq"),
     )
+    sync_owner = "auditor_id"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
@@ -45,7 +49,7 @@ class Assignment(Tracked, Base):
     checklist_version_id: Mapped[int] = mapped_column(ForeignKey("checklist_versions.id"))
     kind: Mapped[str] = mapped_column(String(8))
     # None: made by a schedule when no auditor of its pool qualified; a manager assigns one.
-    auditor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    auditor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     due_from: Mapped[datetime]
     due_to: Mapped[datetime]

@@ -7,6 +7,7 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from audit_api import openapi
 from audit_api.assignments import service
 from audit_api.assignments.models import Assignment
 from audit_api.assignments.schemas import (
@@ -71,9 +72,10 @@ class Assignments(MethodView):
     @blp.arguments(AssignmentQuery, location="query")
     @blp.response(200, AssignmentOut(many=True))
     @blp.paginate(max_page_size=MAX_PAGE_SIZE)
+    @openapi.lang
+    @blp.doc(operationId="listAssignments")
     def get(self, query: dict[str, Any], pagination_parameters: Any) -> Any:
         """List assignments: an auditor's own (each with its checklist), or those in scope."""
-        query.pop("lang", None)
         items = paged(service.list_assignments, pagination_parameters, **query)
         return [assignment_view(a) for a in items]
 
@@ -81,6 +83,9 @@ class Assignments(MethodView):
     @idempotent
     @blp.arguments(AssignmentIn)
     @blp.response(201, AssignmentOut)
+    @openapi.etag
+    @openapi.lang
+    @blp.doc(operationId="createAssignment")
     def post(self, data: dict[str, Any]) -> Any:
         """Schedule an audit of a location in scope (managers and HQ)."""
         return _one(service.create_assignment(current_user(), data), 201)
@@ -92,6 +97,9 @@ class AssignmentById(MethodView):
 
     @requires("assignments:read")
     @blp.response(200, AssignmentOut)
+    @openapi.if_none_match
+    @openapi.lang
+    @blp.doc(operationId="getAssignment")
     def get(self, assignment_id: int) -> Any:
         """Read an assignment with its checklist (`?lang=` as for checklists)."""
         return _one(service.get_assignment(current_user(), assignment_id))
@@ -99,6 +107,10 @@ class AssignmentById(MethodView):
     @requires("assignments:write")
     @blp.arguments(AssignmentPatch)
     @blp.response(200, AssignmentOut)
+    @openapi.etag
+    @openapi.if_match
+    @openapi.lang
+    @blp.doc(operationId="updateAssignment")
     def patch(self, data: dict[str, Any], assignment_id: int) -> Any:
         """Reschedule, reassign or cancel an open assignment; honours If-Match."""
         assignment = service.get_assignment(current_user(), assignment_id)
@@ -107,6 +119,8 @@ class AssignmentById(MethodView):
 
     @requires("assignments:write")
     @blp.response(204)
+    @openapi.if_match
+    @blp.doc(operationId="cancelAssignment")
     def delete(self, assignment_id: int) -> None:
         """Cancel an open assignment."""
         assignment = service.get_assignment(current_user(), assignment_id)

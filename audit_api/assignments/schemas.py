@@ -5,7 +5,8 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from audit_api.assignments.models import AssignmentStatus
-from audit_api.fields import Id, Instant, Partial
+from audit_api.checklists.schemas import VersionOut
+from audit_api.fields import Id, Instant, Moment, Partial
 
 KINDS = validate.OneOf(("visit", "call"))
 
@@ -38,28 +39,50 @@ class AssignmentPatch(Partial, Schema):
     )
 
 
+class AssignmentLocationOut(Schema):
+    """What a phone needs of the location to find it and check in."""
+
+    id = fields.Integer(required=True)
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+    address = fields.String(required=True)
+    phone = fields.String(required=True)
+    timezone = fields.String(required=True)
+    latitude = fields.Float(required=True)
+    longitude = fields.Float(required=True)
+    geofence_m = fields.Integer(required=True)
+
+
 class AssignmentOut(Schema):
     """An assignment; `checklist` carries the whole version so the phone can work offline."""
 
-    id = fields.Integer()
-    location_id = fields.Integer()
-    location = fields.Dict(metadata={"description": "code, name, address, phone, timezone, ..."})
-    checklist_key = fields.String()
-    checklist_version = fields.Integer()
-    kind = fields.String()
+    id = fields.Integer(required=True)
+    location_id = fields.Integer(required=True)
+    location = fields.Nested(AssignmentLocationOut, required=True)
+    checklist_key = fields.String(required=True)
+    checklist_version = fields.Integer(required=True)
+    kind = fields.String(required=True, metadata={"enum": ["visit", "call"]})
     auditor_id = fields.Integer(
-        allow_none=True, metadata={"description": "null: a schedule found nobody; assign one"}
+        required=True,
+        allow_none=True,
+        metadata={"description": "null: a schedule found nobody; assign one"},
     )
-    due_from = fields.AwareDateTime()
-    due_to = fields.AwareDateTime()
-    status = fields.String(metadata={"description": "open, done, cancelled or missed"})
-    schedule_id = fields.Integer(allow_none=True)
+    due_from = Moment(required=True)
+    due_to = Moment(required=True)
+    status = fields.String(required=True, metadata={"enum": list(AssignmentStatus)})
+    schedule_id = fields.Integer(required=True, allow_none=True)
     occurrence = fields.String(
-        allow_none=True, metadata={"description": "the schedule's wall-clock time"}
+        required=True,
+        allow_none=True,
+        metadata={"description": "the schedule's wall-clock time on the location's clock"},
     )
-    audit_id = fields.String(allow_none=True)
-    checklist = fields.Dict(metadata={"description": "the pinned definition (with ?embed)"})
-    created_at = fields.AwareDateTime()
+    audit_id = fields.String(required=True, allow_none=True)
+    checklist = fields.Nested(
+        VersionOut,
+        required=True,
+        metadata={"description": "the pinned version, texts in the caller's language (lang)"},
+    )
+    created_at = Moment(required=True)
 
 
 class AssignmentQuery(Schema):
@@ -72,4 +95,3 @@ class AssignmentQuery(Schema):
     schedule_id = Id()
     due_after = Instant(metadata={"description": "window ends after this time"})
     due_before = Instant(metadata={"description": "window starts before this time"})
-    lang = fields.String()

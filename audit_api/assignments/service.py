@@ -12,9 +12,11 @@ from audit_api.auth.policy import AUDITOR, visible_assignments, visible_location
 from audit_api.checklists.models import ChecklistVersion
 from audit_api.checklists.service import get_version
 from audit_api.db import db, fetch_page, get_visible
-from audit_api.errors import Conflict, NotFound, field_error
+from audit_api.errors import NotFound, Reason, field_error
 from audit_api.locations.models import Location
 from audit_api.users.models import User
+
+NOT_AUDITOR = Reason.not_an_auditor
 
 
 def list_assignments(
@@ -61,16 +63,18 @@ def _location(actor: User, location_id: int) -> Location:
         select(Location).where(Location.id == location_id, visible_locations(actor))
     )
     if location is None:
-        raise NotFound("Location not found.", {"location_id": ["Location not found."]})
+        raise Reason.not_found.error(
+            "Location not found.", {"location_id": ["Location not found."]}
+        )
     return location
 
 
 def _auditor(actor: User, auditor_id: int) -> User:
     auditor = db.session.get(User, auditor_id)
     if auditor is None or auditor.org_id != actor.org_id or auditor.role != AUDITOR:
-        raise field_error("auditor_id", "Not an auditor of your organization.")
+        raise field_error("auditor_id", "Not an auditor of your organization.", NOT_AUDITOR)
     if not auditor.active:
-        raise field_error("auditor_id", "This auditor is deactivated.")
+        raise field_error("auditor_id", "This auditor is deactivated.", NOT_AUDITOR)
     return auditor
 
 
@@ -79,11 +83,19 @@ def published_version(actor: User, key: str, version: int, kind: str) -> Checkli
     try:
         row = get_version(actor, key, version)
     except NotFound:
-        raise field_error("checklist_key", f"No checklist {key} version {version}.") from None
+        raise field_error(
+            "checklist_key", f"No checklist {key} version {version}.", Reason.unknown_checklist
+        ) from None
     if not row.published:
-        raise field_error("checklist_version", "Only published versions can be used.")
+        raise field_error(
+            "checklist_version",
+            "Only published versions can be used.",
+            Reason.version_not_published,
+        )
     if row.checklist.kind != kind:
-        raise field_error("kind", f"The checklist is for a {row.checklist.kind}.")
+        raise field_error(
+            "kind", f"The checklist is for a {row.checklist.kind}.", Reason.kind_mismatch
+        )
     return row
 
 
@@ -115,11 +127,15 @@ def update_assignment(actor: User, assignment: Assignment, data: dict[str, Any])
     db.session.execute(lock)
     db.session.refresh(assignment)
     if assignment.status != AssignmentStatus.OPEN:
-        raise Conflict(f"The assignment is {assignment.status}; it can no longer change.")
+        raise Reason.assignment_done.error(
+            f"The assignment is {assignment.status}; it can no longer change."
+        )
     if "auditor_id" in data and data["auditor_id"] != assignment.auditor_id:
         _auditor(actor, data["auditor_id"])
         if assignment.audits:
-            raise Conflict("The auditor has already started this audit; it cannot be reassigned.")
+            raise Reason.assignment_started.error(
+                "The auditor has already started this audit; it cannot be reassigned."
+            )
     for key, value in data.items():
         setattr(assignment, key, value)
     if assignment.due_to <= assignment.due_from:

@@ -6,11 +6,12 @@ from sqlalchemy import func, select
 
 from audit_api.actions.followup import after_approval
 from audit_api.assignments.models import AssignmentStatus
+from audit_api.audits.events import emit_audit
 from audit_api.audits.models import Audit, AuditEvent, AuditStatus
 from audit_api.audits.service import get_audit, record, set_assignment_status
 from audit_api.auth.policy import may_review
 from audit_api.db import db, fetch_page, utcnow
-from audit_api.errors import Conflict, Forbidden, field_error
+from audit_api.errors import Reason, field_error
 from audit_api.users.models import User
 
 OUTCOME = {
@@ -24,7 +25,7 @@ def review(actor: User, audit_id: str, decision: str, note: str | None) -> Audit
     """Decide on a submitted audit; repeating the decision just made changes nothing."""
     audit = get_audit(actor, audit_id, lock=True)
     if not may_review(actor, audit):
-        raise Forbidden("Nobody reviews their own audit.")
+        raise Reason.own_audit.error("Nobody reviews their own audit.")
     if audit.status != AuditStatus.SUBMITTED:
         last = _last_review(audit)
         if (
@@ -34,21 +35,19 @@ def review(actor: User, audit_id: str, decision: str, note: str | None) -> Audit
             and (audit.status == OUTCOME[decision])
         ):
             return audit  # a retried review
-        raise Conflict(f"The audit is {audit.status}; only submitted audits are reviewed.")
+        raise Reason.audit_not_submitted.error(
+            f"The audit is {audit.status}; only submitted audits are reviewed."
+        )
     if decision == "return" and not note:
-        raise field_error("note", "Say what the auditor must fix.")
+        raise field_error("note", "Say what the auditor must fix.", Reason.note_required)
     audit.status = OUTCOME[decision]
     if decision == "approve":
         audit.approved_at = utcnow()
     if decision == "return":
         _reopen(audit)
-    record(
-        audit,
-        actor,
-        {"approve": "approved", "return": "returned", "reject": "rejected"}[decision],
-        note,
-        decision=decision,
-    )
+    action = {"approve": "approved", "return": "returned", "reject": "rejected"}[decision]
+    record(audit, actor, action, note, decision=decision)
+    emit_audit(audit, f"audit.{action}", note=note)
     if decision == "approve":
         # Failed items become actions; the location's earlier ones are verified or reopened.
         after_approval(actor, audit)
@@ -84,7 +83,7 @@ def comment(actor: User, audit_id: str, body: str) -> AuditEvent:
         AuditEvent.audit_id == audit.id, AuditEvent.action == "commented"
     )
     if (db.session.scalar(count) or 0) >= MAX_COMMENTS:
-        raise Conflict(f"An audit takes at most {MAX_COMMENTS} comments.")
+        raise Reason.too_many_comments.error(f"An audit takes at most {MAX_COMMENTS} comments.")
     event = AuditEvent(audit_id=audit.id, actor_id=actor.id, action="commented", note=body)
     db.session.add(event)
     db.session.commit()

@@ -9,23 +9,18 @@ from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from audit_api import openapi
 from audit_api.audits import review, service, submission
 from audit_api.audits.models import Audit
-from audit_api.audits.schemas import (
-    AuditIn,
-    AuditOut,
-    AuditQuery,
-    CommentIn,
-    EventOut,
-    ReviewIn,
-)
+from audit_api.audits.outputs import AuditOut, EventOut
+from audit_api.audits.schemas import AuditIn, AuditQuery, CommentIn, ReviewIn
 from audit_api.audits.views import audit_view, stored_result
 from audit_api.auth.guard import current_user, requires
 from audit_api.checklists.schemas import ScoreOut
 from audit_api.checklists.views import score_view
-from audit_api.errors import NotFound, validated
+from audit_api.errors import Reason, validated
 from audit_api.http import MAX_PAGE_SIZE, check_if_match, paged, with_etag
-from audit_api.i18n import pick_language
+from audit_api.i18n import grade_language
 from audit_api.idempotency.service import idempotent
 
 blp = Blueprint("audits", __name__, url_prefix="/api/v1/audits", description="Field audits.")
@@ -43,8 +38,8 @@ def _optional_body() -> dict[str, Any] | None:
     return validated(AuditIn(), raw) if raw else None
 
 
-def _lang(audit: Audit) -> str | None:
-    return pick_language(audit.checklist_version.definition["languages"])
+def _lang(audit: Audit) -> str:
+    return grade_language(audit.checklist_version.definition["languages"])
 
 
 def _one(audit: Audit, status: int = 200) -> Any:
@@ -59,6 +54,8 @@ class Audits(MethodView):
     @blp.arguments(AuditQuery, location="query")
     @blp.response(200, AuditOut(many=True))
     @blp.paginate(max_page_size=MAX_PAGE_SIZE)
+    @openapi.lang
+    @blp.doc(operationId="listAudits")
     def get(self, query: dict[str, Any], pagination_parameters: Any) -> Any:
         """List audits: HQ all, managers their scope and their own, auditors their own."""
         items = paged(service.list_audits, pagination_parameters, **query)
@@ -71,6 +68,9 @@ class AuditById(MethodView):
 
     @requires("audits:read")
     @blp.response(200, AuditOut)
+    @openapi.if_none_match
+    @openapi.lang
+    @blp.doc(operationId="getAudit")
     def get(self, audit_id: UUID) -> Any:
         """Read an audit."""
         return _one(service.get_audit(current_user(), str(audit_id)))
@@ -79,6 +79,10 @@ class AuditById(MethodView):
     @blp.arguments(AuditIn)
     @blp.response(200, AuditOut)
     @blp.alt_response(201, schema=AuditOut, description="The draft was created.")
+    @openapi.etag
+    @openapi.if_match
+    @openapi.lang
+    @blp.doc(operationId="putAudit")
     def put(self, data: dict[str, Any], audit_id: UUID) -> Any:
         """Create the draft or replace its content; repeating it is harmless. Honours If-Match."""
         if request.if_match:
@@ -95,6 +99,9 @@ class Submit(MethodView):
     @idempotent
     @blp.doc(requestBody=OPTIONAL_AUDIT_BODY)
     @blp.response(200, AuditOut)
+    @openapi.etag
+    @openapi.lang
+    @blp.doc(operationId="submitAudit")
     def post(self, audit_id: UUID) -> Any:
         """Submit the draft, or send the final content along (an offline phone's one request).
 
@@ -113,6 +120,9 @@ class Review(MethodView):
     @idempotent
     @blp.arguments(ReviewIn)
     @blp.response(200, AuditOut)
+    @openapi.etag
+    @openapi.lang
+    @blp.doc(operationId="reviewAudit")
     def post(self, data: dict[str, Any], audit_id: UUID) -> Any:
         """Approve, return to the auditor (with a note) or reject a submitted audit."""
         audit = review.review(current_user(), str(audit_id), data["decision"], data.get("note"))
@@ -130,6 +140,7 @@ class Comments(MethodView):
     @blp.response(200, EventOut(many=True))
     # A log is read whole more often than not: a full page by default.
     @blp.paginate(page_size=MAX_PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+    @blp.doc(operationId="listAuditComments")
     def get(self, audit_id: UUID, pagination_parameters: Any) -> Any:
         """The comments on an audit, oldest first, a page at a time."""
         return paged(review.events, pagination_parameters, audit_id=str(audit_id), actions=COMMENTS)
@@ -138,6 +149,7 @@ class Comments(MethodView):
     @idempotent
     @blp.arguments(CommentIn)
     @blp.response(201, EventOut)
+    @blp.doc(operationId="createAuditComment")
     def post(self, data: dict[str, Any], audit_id: UUID) -> Any:
         """Comment on an audit (comments are never edited or removed)."""
         return review.comment(current_user(), str(audit_id), data["body"])
@@ -151,6 +163,7 @@ class Events(MethodView):
     @blp.response(200, EventOut(many=True))
     # A log is read whole more often than not: a full page by default.
     @blp.paginate(page_size=MAX_PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+    @blp.doc(operationId="listAuditEvents")
     def get(self, audit_id: UUID, pagination_parameters: Any) -> Any:
         """Every transition and sensitive action, with actor, time and note; oldest first, a
         page at a time (the totals are in X-Pagination)."""
@@ -163,9 +176,11 @@ class Score(MethodView):
 
     @requires("audits:read")
     @blp.response(200, ScoreOut)
+    @openapi.lang
+    @blp.doc(operationId="getAuditScore")
     def get(self, audit_id: UUID) -> Any:
         """The score stored at submit (or at a dispute's rescore)."""
         audit = service.get_audit(current_user(), str(audit_id))
         if audit.score is None:
-            raise NotFound("This audit has no score yet (it is not submitted).")
+            raise Reason.no_score.error("This audit has no score yet (it is not submitted).")
         return score_view(stored_result(audit.score), _lang(audit))

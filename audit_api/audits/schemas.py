@@ -1,4 +1,4 @@
-"""Request and response schemas of audits, reviews and comments."""
+"""Request schemas of audits, reviews and comments (answers: outputs.py)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,8 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from audit_api.audits.models import AuditStatus
-from audit_api.checklists.schemas import AnswerIn, ScoreOut
-from audit_api.evidence.schemas import PhotoOut
-from audit_api.fields import PLAUSIBLE, DateWindow, Id, Instant
+from audit_api.checklists.schemas import AnswerIn
+from audit_api.fields import DateWindow, Day, Id, Instant
 
 NON_NEGATIVE = validate.Range(min=0, error="must be 0 or more")
 ANSWERED_BY = ("person", "ivr", "voicemail", "no_answer")
@@ -56,13 +55,20 @@ class CallIn(Schema):
     duration_seconds = fields.Float(validate=NON_NEGATIVE, allow_none=True)
 
 
+PINNED = "Required without assignment_id; with it, taken from the assignment when left out."
+PINS = ("location_id", "checklist_key", "checklist_version", "kind")
+
+
 class AuditIn(Schema):
     """A draft's whole content (PUT replaces it), or the final content sent with submit."""
 
-    location_id = Id(required=True, strict=True)
-    checklist_key = fields.String(required=True, validate=validate.Length(1, 60))
-    checklist_version = Id(required=True, strict=True)
-    kind = fields.String(required=True, validate=validate.OneOf(("visit", "call")))
+    # Optional, not null by default: a missing pin is a missing key (services fill it in).
+    location_id = Id(strict=True, metadata={"description": PINNED})
+    checklist_key = fields.String(validate=validate.Length(1, 60), metadata={"description": PINNED})
+    checklist_version = Id(strict=True, metadata={"description": PINNED})
+    kind = fields.String(
+        validate=validate.OneOf(("visit", "call")), metadata={"description": PINNED}
+    )
     assignment_id = Id(strict=True, allow_none=True, load_default=None)
     started_at = Instant(required=True)
     submitted_at = Instant(allow_none=True, load_default=None)
@@ -70,6 +76,14 @@ class AuditIn(Schema):
     visit = fields.Nested(VisitIn, allow_none=True, load_default=None)
     call = fields.Nested(CallIn, allow_none=True, load_default=None)
     answers = fields.List(fields.Nested(AnswerIn), load_default=list)
+
+    @validates_schema
+    def _pinned(self, data: dict, **_: object) -> None:
+        if data.get("assignment_id") is None:
+            missing = {name: ["Missing data for required field."] for name in PINS}
+            missing = {name: why for name, why in missing.items() if data.get(name) is None}
+            if missing:
+                raise ValidationError(missing)
 
     @validates_schema
     def _consistent(self, data: dict, **_: object) -> None:
@@ -80,35 +94,6 @@ class AuditIn(Schema):
             raise ValidationError("only for call audits", "call")
         if data.get("kind") == "call" and data.get("visit"):
             raise ValidationError("only for visit audits", "visit")
-
-
-class AuditOut(Schema):
-    """An audit with its paradata, answers and (once submitted) score."""
-
-    id = fields.String()
-    location_id = fields.Integer()
-    checklist = fields.Dict(metadata={"description": "{key, version}"})
-    kind = fields.String()
-    assignment_id = fields.Integer(allow_none=True)
-    auditor_id = fields.Integer()
-    status = fields.String()
-    started_at = fields.AwareDateTime()
-    submitted_at = fields.AwareDateTime(allow_none=True)
-    received_at = fields.AwareDateTime(allow_none=True)
-    clock_skew_s = fields.Float(allow_none=True)
-    visit_date = fields.Date()
-    checkin = fields.Dict(allow_none=True)
-    distance_m = fields.Float(allow_none=True)
-    within_geofence = fields.Boolean(allow_none=True)
-    visit = fields.Dict(allow_none=True)
-    call = fields.Dict(allow_none=True)
-    answers = fields.List(fields.Dict())
-    derived_items = fields.List(fields.String(), metadata={"description": "filled from paradata"})
-    photos = fields.List(fields.Nested(PhotoOut), metadata={"description": "with their signals"})
-    score = fields.Nested(ScoreOut, allow_none=True)
-    approved_at = fields.AwareDateTime(allow_none=True)
-    created_at = fields.AwareDateTime()
-    updated_at = fields.AwareDateTime()
 
 
 def renamed(data: dict[str, Any], old: str, new: str) -> None:
@@ -146,12 +131,8 @@ class AuditQuery(AuditFilters):
     location_id = Id()
     region_id = Id(metadata={"description": "in this region or any below it"})
     auditor_id = Id()
-    date_from = fields.Date(
-        validate=PLAUSIBLE, metadata={"description": "old name of from", "deprecated": True}
-    )
-    date_to = fields.Date(
-        validate=PLAUSIBLE, metadata={"description": "old name of to", "deprecated": True}
-    )
+    date_from = Day(metadata={"description": "old name of from", "deprecated": True})
+    date_to = Day(metadata={"description": "old name of to", "deprecated": True})
 
     @post_load
     def _dates(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
@@ -175,14 +156,3 @@ class CommentIn(Schema):
     """A comment on an audit."""
 
     body = fields.String(required=True, validate=validate.Length(1, 4000))
-
-
-class EventOut(Schema):
-    """One entry of an audit's event log."""
-
-    id = fields.Integer()
-    action = fields.String()
-    actor_id = fields.Integer()
-    at = fields.AwareDateTime()
-    note = fields.String(allow_none=True)
-    data = fields.Dict(allow_none=True)

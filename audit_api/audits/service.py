@@ -25,7 +25,7 @@ from audit_api.auth.policy import (
     visible_locations,
 )
 from audit_api.db import db, fetch_page
-from audit_api.errors import Conflict, Forbidden, Invalid, NotFound, field_error
+from audit_api.errors import NotFound, Reason, field_error
 from audit_api.locations.models import Location
 from audit_api.scoring.answers import AnswersInvalid, check_answers
 from audit_api.users.models import User
@@ -42,7 +42,7 @@ def get_audit(actor: User, audit_id: str, *, lock: bool = False, lean: bool = Fa
         stmt = stmt.options(lazyload(Audit.photos), lazyload(Audit.score))
     audit = db.session.scalar(stmt.with_for_update(of=Audit) if lock else stmt)
     if audit is None:
-        raise NotFound("Audit not found.")
+        raise Reason.not_found.error("Audit not found.")
     return audit
 
 
@@ -103,33 +103,60 @@ def _pinned(row: Assignment | Audit) -> dict[str, Any]:
     }
 
 
+def with_pins(actor: User, data: dict[str, Any]) -> dict[str, Any]:
+    """The content with what its assignment pins (location, checklist, kind) filled in where
+    the phone left it out; what it did send is checked against the assignment later."""
+    if data["assignment_id"] is None:
+        return data  # the schema required every pin
+    data = {**dict.fromkeys(IMMUTABLE), **data}
+    if all(data[name] is not None for name in IMMUTABLE):
+        return data
+    try:
+        assignment = get_assignment(actor, data["assignment_id"])
+    except NotFound:
+        return data  # _assignment_for answers the 404 naming assignment_id
+    pins = _pinned(assignment)
+    filled = {**data, **{name: pins[name] for name in pins if data[name] is None}}
+    # The schema checks the paradata against a kind that was sent; this, one that was not.
+    other = {"visit": "call", "call": "visit"}[filled["kind"]]
+    if filled[other]:
+        raise field_error(other, f"only for {other} audits")
+    return filled
+
+
 def _assignment_for(actor: User, data: dict[str, Any]) -> Assignment | None:
     if data["assignment_id"] is None:
         if actor.role == AUDITOR:
-            raise Forbidden("Auditors audit their assignments: give assignment_id.")
+            raise Reason.assignment_required.error(
+                "Auditors audit their assignments: give assignment_id."
+            )
         return None
     try:
         assignment = get_assignment(actor, data["assignment_id"])
     except NotFound:
-        raise NotFound("Assignment not found.", {"assignment_id": ["Not found."]}) from None
+        raise Reason.not_found.error(
+            "Assignment not found.", {"assignment_id": ["Not found."]}
+        ) from None
     if not may_fill_assignment(actor, assignment):
         if actor.role == AUDITOR:  # another auditor's assignment is not theirs to see
-            raise NotFound("Assignment not found.", {"assignment_id": ["Not found."]})
-        raise Forbidden(
+            raise Reason.not_found.error("Assignment not found.", {"assignment_id": ["Not found."]})
+        raise Reason.not_your_assignment.error(
             "Only the assignment's auditor fills it; a self-audit leaves assignment_id out.",
             {"assignment_id": ["assigned to another auditor"]},
         )
     if assignment.status != AssignmentStatus.OPEN:
-        raise Conflict(f"The assignment is {assignment.status}.")
+        raise Reason.assignment_done.error(f"The assignment is {assignment.status}.")
     taken = db.session.scalar(select(Audit.id).where(Audit.assignment_id == assignment.id))
     if taken is not None:
-        raise Conflict(
+        raise Reason.assignment_taken.error(
             "The assignment already has its audit; one assignment is one audit.",
             {"assignment_id": [f"already audited by {taken}"]},
         )
     for name, value in _pinned(assignment).items():
         if data[name] != value:
-            raise field_error(name, f"must be {value}, as in the assignment")
+            raise field_error(
+                name, f"must be {value}, as in the assignment", Reason.assignment_mismatch
+            )
     return assignment
 
 
@@ -142,7 +169,9 @@ def _new_audit(actor: User, audit_id: str, data: dict[str, Any]) -> Audit:
             select(Location).where(Location.id == data["location_id"], visible_locations(actor))
         )
         if location is None:
-            raise NotFound("Location not found.", {"location_id": ["Location not found."]})
+            raise Reason.not_found.error(
+                "Location not found.", {"location_id": ["Location not found."]}
+            )
     row = published_version(actor, data["checklist_key"], data["checklist_version"], data["kind"])
     audit = Audit(
         id=audit_id,
@@ -156,6 +185,9 @@ def _new_audit(actor: User, audit_id: str, data: dict[str, Any]) -> Audit:
         started_at=data["started_at"],
         visit_date=local_date(data["started_at"], location.timezone),
     )
+    # Content first, then one INSERT: a new draft's ETag is its first revision (r1), as a
+    # new assignment's or region's is, and the first edit makes r2.
+    apply_content(audit, data, complete=False)
     db.session.add(audit)
     db.session.flush()
     record(audit, actor, "created")
@@ -164,13 +196,15 @@ def _new_audit(actor: User, audit_id: str, data: dict[str, Any]) -> Audit:
 
 def _check_editable(actor: User, audit: Audit, data: dict[str, Any]) -> None:
     if not may_fill(actor, audit):
-        raise Forbidden("Only the auditor who started this audit can change it.")
+        raise Reason.not_the_author.error("Only the auditor who started this audit can change it.")
     if audit.status != AuditStatus.DRAFT:
-        raise Conflict(f"The audit is {audit.status}; only drafts can change.")
+        raise Reason.audit_not_editable.error(
+            f"The audit is {audit.status}; only drafts can change."
+        )
     current = {**_pinned(audit), "assignment_id": audit.assignment_id}
     for name in IMMUTABLE:
         if data[name] != current[name]:
-            raise Conflict(
+            raise Reason.audit_fixed.error(
                 f"{name} cannot change once the audit exists.",
                 {name: [f"is {current[name]} for this audit"]},
             )
@@ -186,7 +220,7 @@ def check_window(audit: Audit, started_at: datetime) -> None:
     if assignment is None:
         return
     if assignment.status == AssignmentStatus.CANCELLED:
-        raise Conflict(
+        raise Reason.assignment_done.error(
             "The assignment was cancelled; its audit can no longer change or be submitted.",
             {"assignment_id": ["cancelled"]},
         )
@@ -197,6 +231,7 @@ def check_window(audit: Audit, started_at: datetime) -> None:
             "started_at",
             f"must lie within the assignment's due window ({assignment.due_from.isoformat()} "
             f"to {assignment.due_to.isoformat()}, give or take {minutes} min)",
+            Reason.outside_due_window,
         )
 
 
@@ -210,7 +245,7 @@ def apply_content(audit: Audit, data: dict[str, Any], *, complete: bool) -> None
     try:
         check_answers(definition, answers, complete=complete)
     except AnswersInvalid as exc:
-        raise Invalid("Invalid answers.", exc.errors) from None
+        raise Reason.answers_invalid.error("Invalid answers.", exc.errors) from None
     location = audit.location
     audit.answers, audit.paradata = answers, {**paradata, "derived_items": derived}
     audit.started_at, audit.device_submitted_at = data["started_at"], data["submitted_at"]
@@ -228,6 +263,7 @@ def save_draft(actor: User, audit_id: str, data: dict[str, Any]) -> tuple[Audit,
         # the draft the first one made instead of racing it.
         lock = select(Assignment.id).where(Assignment.id == data["assignment_id"])
         db.session.execute(lock.with_for_update())
+        data = with_pins(actor, data)
     existing = db.session.scalar(
         select(Audit).where(Audit.id == audit_id).with_for_update(of=Audit)
     )
@@ -238,9 +274,7 @@ def save_draft(actor: User, audit_id: str, data: dict[str, Any]) -> tuple[Audit,
             apply_content(audit, data, complete=False)
             record(audit, actor, "updated")
         return audit, False
-    audit = _new_audit(actor, audit_id, data)
-    apply_content(audit, data, complete=False)
-    return audit, True
+    return _new_audit(actor, audit_id, data), True
 
 
 def put_draft(actor: User, audit_id: str, data: dict[str, Any]) -> tuple[Audit, bool]:

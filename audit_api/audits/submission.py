@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from audit_api.assignments.models import AssignmentStatus
+from audit_api.audits.events import emit_audit
 from audit_api.audits.models import (
     Audit,
     AuditItemScore,
@@ -23,10 +24,11 @@ from audit_api.audits.service import (
     record,
     save_draft,
     set_assignment_status,
+    with_pins,
 )
 from audit_api.auth.policy import may_fill
 from audit_api.db import db, utcnow
-from audit_api.errors import Conflict, Forbidden, Invalid
+from audit_api.errors import Reason
 from audit_api.evidence.checks import answers_with_photos, refresh_signals
 from audit_api.scoring.answers import AnswersInvalid, check_answers
 from audit_api.scoring.engine import Answer, ScoreResult, iter_items, score, visibility
@@ -69,11 +71,11 @@ def score_answers(
         try:
             answers = check_answers(definition, stored, complete=False)
         except AnswersInvalid:
-            raise Invalid("Invalid answers.", errors) from None
+            raise Reason.answers_invalid.error("Invalid answers.", errors) from None
     result = score(definition, answers)
     errors.update(missing_evidence(definition, answers, result))
     if errors:
-        raise Invalid("The audit is not complete.", errors)
+        raise Reason.audit_incomplete.error("The audit is not complete.", errors)
     return result
 
 
@@ -127,22 +129,29 @@ def _finish(actor: User, audit: Audit, device_time: datetime | None) -> None:
         overall=result.overall,
         critical_failures=result.critical_failures,
     )
+    emit_audit(audit, "audit.submitted")
 
 
 def _submit_once(actor: User, audit_id: str, data: dict | None, device_time: datetime | None):
+    if data is not None:
+        data = with_pins(actor, data)  # before the digest: a retry may leave the pins out
     locked = select(Audit).where(Audit.id == audit_id).with_for_update(of=Audit)
     existing = db.session.scalar(locked)
     if existing is not None and existing.status in DONE:
         audit = get_audit(actor, audit_id)
         if data is not None and content_digest(data) != audit.content_digest:
-            raise Conflict(f"The audit is already {audit.status} with other content.")
+            raise Reason.submitted_differently.error(
+                f"The audit is already {audit.status} with other content."
+            )
         return audit  # a retry: same content, same result
     if data is not None:
         audit, _ = save_draft(actor, audit_id, data)
     else:
         audit = get_audit(actor, audit_id)
         if not may_fill(actor, audit):
-            raise Forbidden("Only the auditor who started this audit can submit it.")
+            raise Reason.not_the_author.error(
+                "Only the auditor who started this audit can submit it."
+            )
     _finish(actor, audit, device_time)
     db.session.commit()
     return audit

@@ -26,7 +26,7 @@ def stored_result(score: AuditScore) -> ScoreResult:
     )
 
 
-def audit_view(audit: Audit, lang: str | None) -> dict[str, Any]:
+def audit_view(audit: Audit, lang: str) -> dict[str, Any]:
     """An audit with paradata, answers and score (grade in `lang`)."""
     paradata = audit.paradata or {}
     row = audit.checklist_version

@@ -11,7 +11,7 @@ from flask import Flask, current_app, g, request
 from flask_smorest import Blueprint
 
 from audit_api.auth import policy, service
-from audit_api.errors import Unauthorized
+from audit_api.errors import Reason
 from audit_api.users.models import User
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -34,7 +34,7 @@ def _bearer_token() -> str:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthorized("Missing bearer token.")
+        raise Reason.token_missing.error("Missing bearer token.")
     return token.strip()
 
 

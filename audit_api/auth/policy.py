@@ -13,11 +13,12 @@ from audit_api.assignments.models import Assignment
 from audit_api.audits.models import Audit
 from audit_api.checklists.models import Checklist, ChecklistVersion
 from audit_api.disputes.models import Dispute
-from audit_api.errors import Forbidden
+from audit_api.errors import Reason
 from audit_api.locations.models import Location
 from audit_api.regions.models import Region
 from audit_api.schedules.models import Schedule, schedule_locations
 from audit_api.users.models import Role, User, scope_locations, scope_regions
+from audit_api.webhooks.models import WebhookEndpoint
 
 HQ, MANAGER, AUDITOR = Role.HQ_ADMIN, Role.MANAGER, Role.AUDITOR
 
@@ -43,13 +44,16 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "actions:write": frozenset({HQ, MANAGER}),
     "schedules:read": frozenset({HQ, MANAGER}),
     "schedules:write": frozenset({HQ, MANAGER}),
+    # Everyone's own work: an auditor's assignments, anyone's drafts (managers' self-audits).
+    "sync:read": frozenset({HQ, MANAGER, AUDITOR}),
+    "webhooks:manage": frozenset({HQ}),
 }
 
 
 def check(user: User, action: str) -> None:
     """Raise 403 when the user's role may not perform `action` at all."""
     if Role(user.role) not in PERMISSIONS[action]:
-        raise Forbidden(f"The {user.role} role may not perform {action}.")
+        raise Reason.forbidden.error(f"The {user.role} role may not perform {action}.")
 
 
 def region_subtree(roots: Select[tuple[int]]) -> Select[tuple[int]]:
@@ -136,6 +140,16 @@ def visible_assignments(user: User) -> ColumnElement[bool]:
     return in_org & _in_scope(user, Assignment.location_id)
 
 
+def own_assignments(user: User) -> ColumnElement[bool]:
+    """The assignments naming the user, whatever the role: what their phone holds offline."""
+    return (Assignment.org_id == user.org_id) & (Assignment.auditor_id == user.id)
+
+
+def own_audits(user: User) -> ColumnElement[bool]:
+    """The audits the user started, whatever the role (their drafts live on their phone)."""
+    return (Audit.org_id == user.org_id) & (Audit.auditor_id == user.id)
+
+
 def visible_checklists(user: User) -> ColumnElement[bool]:
     """Built-ins and the organization's own; auditors only those of their assignments."""
     if user.role in (HQ, MANAGER):
@@ -200,6 +214,11 @@ def _ancestors(region: ColumnElement[int]) -> Select[tuple[int]]:
     tree = select(Region.id, Region.parent_id).where(Region.id == region).cte(recursive=True)
     tree = tree.union(select(Region.id, Region.parent_id).where(Region.id == tree.c.parent_id))
     return select(tree.c.id)
+
+
+def visible_webhooks(user: User) -> ColumnElement[bool]:
+    """The organization's webhook endpoints (HQ's alone: `webhooks:manage`)."""
+    return WebhookEndpoint.org_id == user.org_id
 
 
 def may_fill(user: User, audit: Audit) -> bool:

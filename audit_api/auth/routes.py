@@ -55,6 +55,7 @@ class Token(MethodView):
     @blp.arguments(LoginIn)
     @blp.response(200, LoginOut)
     @public(blp)
+    @blp.doc(operationId="createToken")
     def post(self, data: dict[str, Any]) -> Any:
         """Exchange e-mail and password for an access token, a refresh token and a device
         token (send it with later sign-ins: see the README's Sign in)."""
@@ -74,6 +75,7 @@ class Refresh(MethodView):
     @blp.arguments(RefreshIn)
     @blp.response(200, TokenOut)
     @public(blp)
+    @blp.doc(operationId="refreshToken")
     def post(self, data: dict[str, Any]) -> Any:
         """Trade a refresh token for a new pair; reusing an old one revokes the session."""
         return service.refresh(data["refresh_token"])
@@ -87,6 +89,7 @@ class Logout(MethodView):
     @blp.arguments(LogoutIn)
     @blp.response(204)
     @public(blp)
+    @blp.doc(operationId="logout")
     def post(self, data: dict[str, Any]) -> None:
         """Revoke the session of the refresh token given, else of the bearer token."""
         if "refresh_token" in data:

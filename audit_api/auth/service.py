@@ -13,7 +13,7 @@ from audit_api.auth import tokens
 from audit_api.auth.models import AuthSession, RefreshToken
 from audit_api.auth.passwords import hash_password, needs_rehash, verify_password
 from audit_api.db import db, utcnow
-from audit_api.errors import Invalid, Unauthorized
+from audit_api.errors import Reason
 from audit_api.housekeeping import pruner
 from audit_api.users.models import User
 
@@ -74,9 +74,9 @@ def _signing_in(email: str, password: str, org_id: int | None) -> User:
     # Every one verified, not up to the first match: the time tells no more than the answer.
     opened = [user for user in users if verify_password(user.password_hash, password)]
     if not opened:
-        raise Unauthorized(BAD_LOGIN)
+        raise Reason.bad_credentials.error(BAD_LOGIN)
     if len(users) > 1:
-        raise Invalid(SEVERAL, {"org_id": [SEVERAL]})
+        raise Reason.org_required.error(SEVERAL, {"org_id": [SEVERAL]})
     return opened[0]
 
 
@@ -109,14 +109,14 @@ def refresh(refresh_token: str) -> TokenPair:
     stmt = select(RefreshToken).where(RefreshToken.id == token_id).with_for_update()
     token = db.session.scalar(stmt)
     if token is None:
-        raise Unauthorized("Invalid refresh token.")
+        raise Reason.token_invalid.error("Invalid refresh token.")
     auth_session = token.session
     if auth_session.revoked_at is not None:
-        raise Unauthorized("Session revoked.")
+        raise Reason.token_revoked.error("Session revoked.")
     if not auth_session.user.active:
-        raise Unauthorized("Account deactivated.")
+        raise Reason.account_deactivated.error("Account deactivated.")
     if token.expires_at <= now:
-        raise Unauthorized("Refresh token expired.")
+        raise Reason.token_expired.error("Refresh token expired.")
     if token.replaced_by_id is None:
         successor = _new_refresh(auth_session.id, now)
         token.rotated_at, token.replaced_by_id = now, successor.id
@@ -128,7 +128,7 @@ def refresh(refresh_token: str) -> TokenPair:
             # An old token used again after its successor took over: assume it was stolen.
             _revoke(auth_session, now, "refresh_token_reused")
             db.session.commit()
-            raise Unauthorized("Refresh token reused; the session has been revoked.")
+            raise Reason.token_reused.error("Refresh token reused; the session has been revoked.")
     db.session.commit()
     return _pair(auth_session.user_id, auth_session.id, successor.id, now)
 
@@ -151,7 +151,7 @@ def logout_by_refresh(refresh_token: str) -> None:
     token_id = tokens.refresh_id_from(_secret(), refresh_token)
     token = db.session.get(RefreshToken, token_id)
     if token is None:
-        raise Unauthorized("Invalid refresh token.")
+        raise Reason.token_invalid.error("Invalid refresh token.")
     logout(token.session_id)
 
 
@@ -174,12 +174,12 @@ def authenticate(access_token: str) -> tuple[User, str]:
         .where(AuthSession.id == claims.session_id, User.id == claims.user_id)
     ).first()
     if row is None:
-        raise Unauthorized("Invalid access token.")
+        raise Reason.token_invalid.error("Invalid access token.")
     user, revoked_at = row
     if revoked_at is not None:
-        raise Unauthorized("Session revoked.")
+        raise Reason.token_revoked.error("Session revoked.")
     if not user.active:
-        raise Unauthorized("Account deactivated.")
+        raise Reason.account_deactivated.error("Account deactivated.")
     return user, claims.session_id
 
 

@@ -18,7 +18,7 @@ import unicodedata
 from flask import current_app
 from zxcvbn import zxcvbn
 
-from audit_api.errors import Invalid
+from audit_api.errors import Reason
 
 # zxcvbn refuses longer input (its matching grows fast with length); what follows the first
 # 72 characters only adds strength, so the start is what is judged.
@@ -79,7 +79,9 @@ def _score(text: str, known: list[str]) -> dict:
 def _refuse(field: str, first: str, feedback: dict) -> None:
     advice = [feedback["warning"]] if feedback["warning"] else []
     advice += feedback["suggestions"] or [MORE_WORDS]
-    raise Invalid(f"Invalid {field}: too easy to guess.", {field: [first, *advice]})
+    raise Reason.weak_password.error(
+        f"Invalid {field}: too easy to guess.", {field: [first, *advice]}
+    )
 
 
 def check_strength(password: str, field: str, *, email: str, name: str, org: str) -> None:

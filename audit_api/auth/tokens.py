@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 import jwt
 from itsdangerous import BadData, URLSafeTimedSerializer
 
-from audit_api.errors import Unauthorized
+from audit_api.errors import Reason
 
 ALGORITHM = "HS256"
 
@@ -43,11 +43,11 @@ def decode_access(secret: str, token: str) -> AccessClaims:
             token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "sub", "sid"]}
         )
     except jwt.ExpiredSignatureError:
-        raise Unauthorized("Access token expired.") from None
+        raise Reason.token_expired.error("Access token expired.") from None
     except jwt.InvalidTokenError:
-        raise Unauthorized("Invalid access token.") from None
+        raise Reason.token_invalid.error("Invalid access token.") from None
     if claims.get("typ") != "access" or not str(claims["sub"]).isdigit():
-        raise Unauthorized("Invalid access token.")
+        raise Reason.token_invalid.error("Invalid access token.")
     return AccessClaims(user_id=int(claims["sub"]), session_id=str(claims["sid"]))
 
 
@@ -91,7 +91,7 @@ def refresh_id_from(secret: str, token: str) -> str:
     expected = refresh_token_for(secret, token_id).encode()
     # Bytes: compare_digest refuses non-ASCII str, and a token is whatever a client sends.
     if not token_id or not hmac.compare_digest(expected, token.encode()):
-        raise Unauthorized("Invalid refresh token.")
+        raise Reason.token_invalid.error("Invalid refresh token.")
     return token_id
 
 

@@ -37,6 +37,10 @@ SCALE_BOUND = validate.Range(-1_000_000, 1_000_000, error="must be between -1000
 PERCENT = validate.Range(0, 100, error="must be between 0 and 100")
 KEY = validate.Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$", error="lower-case letters, digits and '-'")
 ITEM_KEY = validate.Regexp(r"^[a-z][a-z0-9_]*$", error="lower-case letters, digits and '_'")
+SCALAR = {  # documents an answer-like value in OpenAPI
+    "oneOf": [{"type": "string"}, {"type": "number"}, {"type": "boolean"}],
+    "description": "a value of the item's answer type",
+}
 LANGUAGE = validate.Regexp(r"^[a-z]{2}$", error="a two-letter language code such as es")
 
 
@@ -107,8 +111,8 @@ class ShowIfSchema(_Strict):
     """Show an item only when an earlier item's answer equals a value or is in a list."""
 
     item = fields.String(required=True)
-    equals = fields.Raw(allow_none=False)
-    in_ = fields.List(fields.Raw(), data_key="in", validate=validate.Length(min=1))
+    equals = fields.Raw(allow_none=False, metadata=SCALAR)
+    in_ = fields.List(fields.Raw(metadata=SCALAR), data_key="in", validate=validate.Length(min=1))
 
     @validates_schema
     def _one_test(self, data: Mapping[str, Any], **_: Any) -> None:

@@ -11,11 +11,12 @@ from audit_api.checklists.definition import DefinitionInvalid, load_definition
 from audit_api.checklists.files import digest
 from audit_api.checklists.models import Checklist, ChecklistVersion, VersionStatus
 from audit_api.db import commit_unique, db, fetch_page, utcnow
-from audit_api.errors import Conflict, Forbidden, Invalid, NotFound, field_error
+from audit_api.errors import Reason, field_error
 from audit_api.scoring.answers import AnswersInvalid, check_answers
 from audit_api.scoring.engine import ScoreResult, score
 from audit_api.users.models import User
 
+MISMATCH = Reason.checklist_mismatch
 KEY_TAKEN = "A checklist with this key already exists (built-in or your organization's)."
 
 
@@ -36,7 +37,7 @@ def get_checklist(actor: User, key: str) -> Checklist:
         select(Checklist).where(Checklist.key == key, visible_checklists(actor))
     )
     if checklist is None:
-        raise NotFound("Checklist not found.")
+        raise Reason.not_found.error("Checklist not found.")
     return checklist
 
 
@@ -45,7 +46,7 @@ def get_version(actor: User, key: str, version: int) -> ChecklistVersion:
     checklist = get_checklist(actor, key)
     found = next((v for v in checklist.versions if v.version == version), None)
     if found is None:
-        raise NotFound("Checklist version not found.")
+        raise Reason.not_found.error("Checklist version not found.")
     return found
 
 
@@ -55,13 +56,15 @@ def _validated(data: dict[str, Any], key: str | None, version: int, kind: str | 
     try:
         definition = load_definition(data)
     except DefinitionInvalid as exc:
-        raise Invalid("Invalid checklist definition.", exc.errors) from None
+        raise Reason.checklist_invalid.error("Invalid checklist definition.", exc.errors) from None
     if definition["version"] != version:
-        raise field_error("version", f"the next version of this checklist is {version}")
+        raise field_error("version", f"the next version of this checklist is {version}", MISMATCH)
     if key is not None and definition["key"] != key:
-        raise field_error("key", f"must be '{key}', the checklist in the URL")
+        raise field_error("key", f"must be '{key}', the checklist in the URL", MISMATCH)
     if kind is not None and definition["kind"] != kind:
-        raise field_error("kind", f"must stay '{kind}'; make a new checklist for another kind")
+        raise field_error(
+            "kind", f"must stay '{kind}'; make a new checklist for another kind", MISMATCH
+        )
     return definition
 
 
@@ -74,7 +77,9 @@ def _new_version(checklist: Checklist, definition: dict, actor: User) -> Checkli
         created_by_id=actor.id,
     )
     db.session.add(row)
-    commit_unique("version", "This version was just created by another request.")
+    commit_unique(
+        "version", "This version was just created by another request.", Reason.version_taken
+    )
     return row
 
 
@@ -88,7 +93,7 @@ def create_checklist(actor: User, data: dict[str, Any]) -> ChecklistVersion:
         )
     )
     if taken is not None:
-        raise Conflict(KEY_TAKEN, {"key": [KEY_TAKEN]})
+        raise Reason.checklist_key_taken.error(KEY_TAKEN, {"key": [KEY_TAKEN]})
     checklist = Checklist(org_id=actor.org_id, key=definition["key"], kind=definition["kind"])
     db.session.add(checklist)
     return _new_version(checklist, definition, actor)
@@ -100,7 +105,9 @@ def _own(actor: User, key: str) -> Checklist:
 
 def _writable(checklist: Checklist) -> Checklist:
     if checklist.builtin:
-        raise Forbidden("Built-in checklists are read-only; create your own under a new key.")
+        raise Reason.checklist_builtin.error(
+            "Built-in checklists are read-only; create your own under a new key."
+        )
     return checklist
 
 
@@ -109,7 +116,9 @@ def create_version(actor: User, key: str, data: dict[str, Any]) -> ChecklistVers
     checklist = _own(actor, key)
     draft = next((v for v in checklist.versions if not v.published), None)
     if draft is not None:
-        raise Conflict(f"Version {draft.version} is still a draft: change or publish it first.")
+        raise Reason.draft_pending.error(
+            f"Version {draft.version} is still a draft: change or publish it first."
+        )
     latest = max(v.version for v in checklist.versions)
     definition = _validated(data, key, latest + 1, checklist.kind)
     return _new_version(checklist, definition, actor)
@@ -119,7 +128,9 @@ def replace_draft(row: ChecklistVersion, data: dict[str, Any]) -> ChecklistVersi
     """Replace a draft's definition (a version read with get_version); published ones are 409."""
     _writable(row.checklist)
     if row.published:
-        raise Conflict("A published version never changes; create a new version.")
+        raise Reason.version_published.error(
+            "A published version never changes; create a new version."
+        )
     row.definition = _validated(data, row.checklist.key, row.version, row.checklist.kind)
     row.digest = digest(row.definition)
     db.session.commit()
@@ -141,5 +152,5 @@ def preview_score(row: ChecklistVersion, answers: list[dict]) -> ScoreResult:
     try:
         checked = check_answers(row.definition, answers, complete=True)
     except AnswersInvalid as exc:
-        raise Invalid("Invalid answers.", exc.errors) from None
+        raise Reason.answers_invalid.error("Invalid answers.", exc.errors) from None
     return score(row.definition, checked)

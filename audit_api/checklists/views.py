@@ -64,12 +64,12 @@ def checklist_view(checklist: Checklist, lang: str | None) -> dict[str, Any]:
     }
 
 
-def score_view(result: ScoreResult, lang: str | None) -> dict[str, Any]:
-    """The score payload of an audit or a preview, numbers rounded to 2 decimals."""
-    grade = result.grade
+def score_view(result: ScoreResult, lang: str) -> dict[str, Any]:
+    """The score payload of an audit or a preview, numbers rounded to 2 decimals, the grade's
+    label in `lang` (i18n.grade_language)."""
     return {
         "overall": rounded(result.overall),
-        "grade": grade.get(lang) if grade and lang else grade,
+        "grade": result.grade.get(lang) if result.grade else None,
         "critical_failures": result.critical_failures,
         "sections": [
             {"key": s.key, "pct": rounded(s.pct), "weight": rounded(s.weight)}
@@ -89,7 +89,7 @@ def score_view(result: ScoreResult, lang: str | None) -> dict[str, Any]:
     }
 
 
-def preview_view(result: ScoreResult, definition: dict[str, Any], lang: str | None) -> dict:
+def preview_view(result: ScoreResult, definition: dict[str, Any], lang: str) -> dict:
     """A preview: the score and the corrective actions approving it would open."""
     default_days = current_app.config["ACTION_DUE_DAYS"]
     actions = [

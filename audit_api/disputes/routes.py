@@ -25,6 +25,7 @@ class AuditDisputes(MethodView):
     @idempotent
     @blp.arguments(DisputeIn)
     @blp.response(201, DisputeOut)
+    @blp.doc(operationId="createDispute")
     def post(self, data: dict[str, Any], audit_id: UUID) -> Any:
         """Dispute items of an approved audit (a manager in scope, within the window)."""
         return service.open_dispute(current_user(), str(audit_id), data["items"], data["reason"])
@@ -38,6 +39,7 @@ class Disputes(MethodView):
     @blp.arguments(DisputeQuery, location="query")
     @blp.response(200, DisputeOut(many=True))
     @blp.paginate(max_page_size=MAX_PAGE_SIZE)
+    @blp.doc(operationId="listDisputes")
     def get(self, query: dict[str, Any], pagination_parameters: Any) -> Any:
         """Disputes of the audits in the caller's reach."""
         return paged(service.list_disputes, pagination_parameters, **query)
@@ -51,6 +53,7 @@ class Resolve(MethodView):
     @idempotent
     @blp.arguments(ResolveIn)
     @blp.response(200, DisputeOut)
+    @blp.doc(operationId="resolveDispute")
     def post(self, data: dict[str, Any], dispute_id: int) -> Any:
         """Uphold a dispute, or overturn it with corrected answers (the audit is rescored)."""
         return service.resolve(

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from audit_api.audits.outputs import AnswerOut
 from audit_api.checklists.schemas import AnswerIn
 from audit_api.disputes.models import DisputeStatus
+from audit_api.fields import Moment
 
 
 class DisputeIn(Schema):
@@ -28,17 +30,22 @@ class ResolveIn(Schema):
 class DisputeOut(Schema):
     """A dispute."""
 
-    id = fields.Integer()
-    audit_id = fields.String()
-    raised_by_id = fields.Integer()
-    items = fields.List(fields.String())
-    reason = fields.String()
-    status = fields.String()
-    created_at = fields.AwareDateTime()
-    resolved_by_id = fields.Integer(allow_none=True)
-    resolved_at = fields.AwareDateTime(allow_none=True)
-    resolution_note = fields.String(allow_none=True)
-    corrected_answers = fields.List(fields.Dict(), allow_none=True)
+    id = fields.Integer(required=True)
+    audit_id = fields.String(required=True)
+    raised_by_id = fields.Integer(required=True)
+    items = fields.List(fields.String(), required=True)
+    reason = fields.String(required=True)
+    status = fields.String(required=True, metadata={"enum": list(DisputeStatus)})
+    created_at = Moment(required=True)
+    resolved_by_id = fields.Integer(required=True, allow_none=True)
+    resolved_at = Moment(required=True, allow_none=True)
+    resolution_note = fields.String(required=True, allow_none=True)
+    corrected_answers = fields.List(
+        fields.Nested(AnswerOut),
+        required=True,
+        allow_none=True,
+        metadata={"description": "an overturned dispute's corrections"},
+    )
 
 
 class DisputeQuery(Schema):

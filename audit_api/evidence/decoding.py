@@ -10,14 +10,7 @@ from contextlib import contextmanager
 
 from flask import Flask, current_app
 
-from audit_api.errors import Unavailable
-
-
-class DecodeBusy(Unavailable):
-    """Every decode slot stayed taken while the request waited; the phone retries later."""
-
-    retry_after = 10
-
+from audit_api.errors import Reason
 
 M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter
 
@@ -53,7 +46,7 @@ def decode_slot() -> Iterator[None]:
     150-200 MB as pixels, so eight at once would take more than a small server has."""
     slots: threading.BoundedSemaphore = current_app.extensions["audit_decode_slots"]
     if not slots.acquire(timeout=current_app.config["PHOTO_DECODE_WAIT"]):
-        raise DecodeBusy("The server is busy processing photos; retry shortly.")
+        raise Reason.photos_busy.error("The server is busy processing photos; retry shortly.")
     try:
         yield
     finally:

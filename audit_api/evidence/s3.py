@@ -11,15 +11,15 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from audit_api.errors import StorageUnavailable
+from audit_api.errors import DomainError, Reason
 from audit_api.evidence.objects import ObjectChanged, Stat
 
 MISSING = ("404", "NoSuchKey", "NotFound")
 CHANGED = ("412", "PreconditionFailed")
 
 
-def _unavailable(exc: Exception) -> StorageUnavailable:
-    return StorageUnavailable(f"Photo storage failed: {type(exc).__name__}.")
+def _unavailable(exc: Exception) -> DomainError:
+    return Reason.storage_unavailable.error(f"Photo storage failed: {type(exc).__name__}.")
 
 
 def _b64_sha256(data: bytes) -> str:
@@ -167,7 +167,9 @@ class S3Storage:
         except (BotoCoreError, ClientError) as exc:
             raise _unavailable(exc) from exc
         if answer.get("Errors"):
-            raise StorageUnavailable(f"Photo storage kept {len(answer['Errors'])} object(s).")
+            raise Reason.storage_unavailable.error(
+                f"Photo storage kept {len(answer['Errors'])} object(s)."
+            )
 
     def upload_form(
         self, key: str, content_type: str, max_bytes: int, expires_s: int
@@ -191,17 +193,18 @@ class S3Storage:
         }
         return {names[k]: v for k, v in self.encryption.items()}
 
-    def download_url(self, key: str, content_type: str, expires_s: int) -> str | None:
-        return self.client.generate_presigned_url(
-            "get_object",
-            Params={
-                "Bucket": self.bucket,
-                "Key": self._key(key),
-                "ResponseContentType": content_type,
-                "ResponseCacheControl": f"private, max-age={expires_s}",
-            },
-            ExpiresIn=expires_s,
-        )
+    def download_url(
+        self, key: str, content_type: str, expires_s: int, filename: str | None = None
+    ) -> str | None:
+        params = {
+            "Bucket": self.bucket,
+            "Key": self._key(key),
+            "ResponseContentType": content_type,
+            "ResponseCacheControl": f"private, max-age={expires_s}",
+        }
+        if filename:  # a plain ASCII name (the caller makes it so): no quoting to get wrong
+            params["ResponseContentDisposition"] = f'attachment; filename="{filename}"'
+        return self.client.generate_presigned_url("get_object", Params=params, ExpiresIn=expires_s)
 
     def ping(self) -> None:
         try:

@@ -12,7 +12,7 @@ from typing import IO, Any, Protocol
 from flask import Flask, current_app, url_for
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from audit_api.errors import StorageUnavailable
+from audit_api.errors import DomainError, Reason
 from audit_api.evidence.objects import ObjectChanged, Stat
 
 LOCAL_UPLOAD_ENDPOINT = "photos.LocalUpload"
@@ -49,11 +49,14 @@ class Storage(Protocol):
     ) -> tuple[str, dict[str, str]]:
         """A URL and form fields a client POSTs a file to, straight into storage."""
 
-    def download_url(self, key: str, content_type: str, expires_s: int) -> str | None:
-        """A short-lived URL of the object, or None when the API serves the bytes itself."""
+    def download_url(
+        self, key: str, content_type: str, expires_s: int, filename: str | None = None
+    ) -> str | None:
+        """A short-lived URL of the object (downloaded as `filename` when given), or None when
+        the API serves the bytes itself."""
 
     def ping(self) -> None:
-        """Raise StorageUnavailable unless the storage answers."""
+        """Raise Reason.storage_unavailable unless the storage answers."""
 
 
 class LocalStorage:
@@ -64,8 +67,8 @@ class LocalStorage:
         self.signer = URLSafeTimedSerializer(secret, salt="local-upload")
 
     @staticmethod
-    def _failed(exc: OSError) -> StorageUnavailable:
-        return StorageUnavailable(f"Photo storage failed: {exc.strerror}.")
+    def _failed(exc: OSError) -> DomainError:
+        return Reason.storage_unavailable.error(f"Photo storage failed: {exc.strerror}.")
 
     def _path(self, key: str) -> Path:
         path = (self.root / key).resolve()
@@ -177,7 +180,9 @@ class LocalStorage:
         except BadSignature as exc:
             raise ValueError(str(exc)) from None
 
-    def download_url(self, key: str, content_type: str, expires_s: int) -> str | None:
+    def download_url(
+        self, key: str, content_type: str, expires_s: int, filename: str | None = None
+    ) -> str | None:
         return None
 
     def ping(self) -> None:
@@ -186,7 +191,9 @@ class LocalStorage:
             with tempfile.NamedTemporaryFile(dir=self.root):
                 pass
         except OSError as exc:
-            raise StorageUnavailable(f"Photo storage is not writable: {exc.strerror}.") from exc
+            raise Reason.storage_unavailable.error(
+                f"Photo storage is not writable: {exc.strerror}."
+            ) from exc
 
 
 def _tag(info: os.stat_result) -> str:

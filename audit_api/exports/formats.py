@@ -38,6 +38,11 @@ def defused(value: Any) -> Any:
     return _FORMULA_CELL.sub("'", value) if isinstance(value, str) else value
 
 
+def flat(value: Any) -> Any:
+    """A list (critical failures) as one spreadsheet cell, `a;b`; JSON Lines keep the list."""
+    return ";".join(value) if isinstance(value, list) else value
+
+
 def _csv_lines(rows: list[list[Any]]) -> str:
     """Rows as CSV lines ending in "\n"; a field holding a CR is quoted, as COPY quotes it."""
     buffer = io.StringIO()
@@ -60,7 +65,7 @@ def csv_chunks(columns: list[str], batches: Batches, bom: bool) -> Iterator[str]
     # "\n" line ends: the same bytes PostgreSQL's COPY writes (csv readers take either).
     yield ("\ufeff" if bom else "") + _csv_lines([columns])
     for batch in batches:
-        yield _csv_lines([[defused(v) for v in row] for row in batch])
+        yield _csv_lines([[defused(flat(v)) for v in row] for row in batch])
 
 
 def jsonl_chunks(columns: list[str], batches: Batches) -> Iterator[str]:
@@ -86,7 +91,7 @@ def write_xlsx(file: IO[bytes], columns: list[str], batches: Batches) -> None:
     for batch in batches:
         for row in batch:
             index += 1
-            sheet.write_row(index, 0, ["" if v is None else v for v in row])
+            sheet.write_row(index, 0, ["" if v is None else flat(v) for v in row])
     workbook.close()
 
 

@@ -10,10 +10,13 @@ from typing import Any
 from sqlalchemy import ColumnElement, select
 
 from audit_api.audits.models import Audit, AuditItemScore, AuditSectionScore
+from audit_api.checklists.models import ChecklistVersion
 from audit_api.db import db
 from audit_api.exports.query import audit_batches, encode_cursor
+from audit_api.i18n import LanguageChoice
 from audit_api.numbers import rounded
 from audit_api.regions.models import Region
+from audit_api.times import rfc3339
 
 AUDIT_COLUMNS = [
     "audit_id",
@@ -27,6 +30,7 @@ AUDIT_COLUMNS = [
     "visit_date",
     "started_at",
     "submitted_at",
+    "received_at",
     "approved_at",
     "status",
     "overall",
@@ -86,14 +90,38 @@ def section_keys(where: list[ColumnElement[bool]]) -> list[str]:
 
 
 def _text(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, datetime | date) else value
+    """Times as every answer gives them (RFC 3339, UTC, whole seconds), dates as YYYY-MM-DD."""
+    if isinstance(value, datetime):
+        return rfc3339(value)
+    return value.isoformat() if isinstance(value, date) else value
+
+
+class GradeLabels:
+    """A grade's label in the export's language, per checklist version (read once each)."""
+
+    def __init__(self, lang: LanguageChoice | str | None) -> None:
+        self.choice = lang if isinstance(lang, LanguageChoice) else LanguageChoice(lang)
+        self.chosen: dict[int, str] = {}
+
+    def __call__(self, grade: dict[str, str] | None, version_id: int) -> str | None:
+        if not grade:
+            return None
+        if version_id not in self.chosen:
+            languages = db.session.get(ChecklistVersion, version_id).definition["languages"]
+            self.chosen[version_id] = self.choice.for_checklist(languages)
+        return grade.get(self.chosen[version_id])
 
 
 def audit_rows(
-    org_id: int, where: list[ColumnElement[bool]], sections: list[str], lang: str
+    org_id: int,
+    where: list[ColumnElement[bool]],
+    sections: list[str],
+    lang: LanguageChoice | str | None,
 ) -> Iterator[list[list[Any]]]:
-    """Batches of audit rows (lists in AUDIT_COLUMNS order, a column per section before cursor)."""
+    """Batches of audit rows (lists in AUDIT_COLUMNS order, a column per section before cursor);
+    grades in `lang` where a checklist has it, else its first language."""
     paths = region_paths(org_id)
+    label = GradeLabels(lang)
     for batch in audit_batches(where):
         ids = [row.id for row in batch]
         pcts: dict[tuple[str, str], float | None] = {
@@ -116,12 +144,13 @@ def audit_rows(
                 r.version,
                 _text(r.visit_date),
                 _text(r.started_at),
-                _text(r.submitted_at),
+                _text(r.device_submitted_at),
+                _text(r.received_at),
                 _text(r.approved_at),
                 r.status,
                 rounded(r.overall),
-                (r.grade or {}).get(lang) if r.grade else None,
-                ";".join(r.critical_failures or []),
+                label(r.grade, r.version_id),
+                list(r.critical_failures or []),
                 r.within_geofence,
                 None if r.distance_m is None else round(r.distance_m, 1),
                 *(rounded(pcts.get((r.id, k))) for k in sections),
@@ -182,7 +211,7 @@ def answer_rows(
 
 
 def export_table(
-    what: str, org_id: int, where: list[ColumnElement[bool]], lang: str
+    what: str, org_id: int, where: list[ColumnElement[bool]], lang: LanguageChoice | str | None
 ) -> tuple[list[str], Iterator[list[list[Any]]]]:
     """The columns and the batches of rows of an `audits` (a column per section) or `answers`
     export."""

@@ -31,7 +31,6 @@ class ExportQuery(AuditFilters):
         metadata={"description": "the `cursor` of the last row read"},
     )
     bom = fields.Boolean(load_default=False, metadata={"description": "UTF-8 BOM for Excel"})
-    lang = fields.String(load_default="es", validate=validate.Length(2, 2))
 
 
 class ActionExportQuery(ActionQuery):

@@ -18,5 +18,5 @@ def write_export(actor: User, what: str, fmt: str, filters: dict[str, Any], out:
         for chunk in copy_answers_csv(where, filters["bom"]):
             out.write(chunk)
         return
-    columns, data = rows.export_table(what, actor.org_id, where, filters["lang"])
+    columns, data = rows.export_table(what, actor.org_id, where, filters.get("lang"))
     formats.write(out, fmt, columns, data, filters["bom"])

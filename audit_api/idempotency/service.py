@@ -14,8 +14,9 @@ from flask import Response, current_app, g, request
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
+from audit_api import openapi
 from audit_api.db import db, utcnow
-from audit_api.errors import Conflict, Invalid
+from audit_api.errors import Reason
 from audit_api.housekeeping import pruner
 from audit_api.idempotency.models import IdempotencyRecord
 
@@ -85,7 +86,7 @@ def idempotent(view: F) -> F:
         if not key:
             return view(*args, **kwargs)
         if len(key) > 255 or not KEY_CHARS.fullmatch(key):
-            raise Invalid(
+            raise Reason.validation_failed.error(
                 "Invalid Idempotency-Key.",
                 {HEADER: ["1 to 255 printable ASCII characters (a UUID is usual)."]},
             )
@@ -93,12 +94,14 @@ def idempotent(view: F) -> F:
         existing = _claim(user_id, key, digest)
         if existing is not None:
             if existing.request_hash != digest:
-                raise Invalid(
+                raise Reason.idempotency_key_reused.error(
                     "This Idempotency-Key was used with a different request.",
                     {HEADER: ["Already used with a different request body or path."]},
                 )
             if existing.status_code is None:
-                raise Conflict("A request with this Idempotency-Key is still in progress.")
+                raise Reason.idempotency_in_progress.error(
+                    "A request with this Idempotency-Key is still in progress."
+                )
             body = json.dumps(existing.response_body)
             return Response(
                 body,
@@ -114,7 +117,7 @@ def idempotent(view: F) -> F:
         _settle(user_id, key, response)
         return response
 
-    return cast(F, wrapper)
+    return cast(F, openapi.idempotency_key(wrapper))
 
 
 @pruner("idempotency")

@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from audit_api.db import Base, Tracked
+from audit_api.db import Base, Synced, Tracked
 
 
-class Location(Tracked, Base):
+class Location(Synced, Tracked, Base):
     """A store or branch that gets audited."""
 
     __tablename__ = "locations"

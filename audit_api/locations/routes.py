@@ -7,6 +7,7 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from audit_api import openapi
 from audit_api.auth.guard import current_user, requires
 from audit_api.http import MAX_PAGE_SIZE, check_if_match, paged, with_etag
 from audit_api.locations import service
@@ -25,6 +26,7 @@ class Locations(MethodView):
     @blp.arguments(LocationQuery, location="query")
     @blp.response(200, LocationOut(many=True))
     @blp.paginate(max_page_size=MAX_PAGE_SIZE)
+    @blp.doc(operationId="listLocations")
     def get(self, query: dict[str, Any], pagination_parameters: Any) -> Any:
         """List the locations in the caller's scope."""
         return paged(service.list_locations, pagination_parameters, **query)
@@ -32,6 +34,8 @@ class Locations(MethodView):
     @requires("org:write")
     @blp.arguments(LocationIn)
     @blp.response(201, LocationOut)
+    @openapi.etag
+    @blp.doc(operationId="createLocation")
     def post(self, data: dict[str, Any]) -> Any:
         """Create a location (HQ only)."""
         return with_etag(service.create_location(current_user(), data))
@@ -43,6 +47,8 @@ class LocationById(MethodView):
 
     @requires("locations:read")
     @blp.response(200, LocationOut)
+    @openapi.if_none_match
+    @blp.doc(operationId="getLocation")
     def get(self, location_id: int) -> Any:
         """Read a location."""
         return with_etag(service.get_location(current_user(), location_id))
@@ -50,6 +56,9 @@ class LocationById(MethodView):
     @requires("org:write")
     @blp.arguments(LocationPatch)
     @blp.response(200, LocationOut)
+    @openapi.etag
+    @openapi.if_match
+    @blp.doc(operationId="updateLocation")
     def patch(self, data: dict[str, Any], location_id: int) -> Any:
         """Change a location (HQ only); honours If-Match."""
         location = service.get_location(current_user(), location_id)
@@ -58,6 +67,8 @@ class LocationById(MethodView):
 
     @requires("org:write")
     @blp.response(204)
+    @openapi.if_match
+    @blp.doc(operationId="deleteLocation")
     def delete(self, location_id: int) -> None:
         """Delete a location (HQ only); honours If-Match."""
         location = service.get_location(current_user(), location_id)

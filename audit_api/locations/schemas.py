@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from audit_api.fields import Id, Partial, Phone, Text, Timezone
+from audit_api.fields import Id, Moment, Partial, Phone, Text, Timezone
 
 CODE = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]*$", error="Letters, digits, '.', '_', '-'.")
 
@@ -40,8 +40,8 @@ class LocationOut(Schema):
     longitude = fields.Float()
     geofence_m = fields.Integer()
     region_id = fields.Integer(allow_none=True)
-    created_at = fields.AwareDateTime()
-    updated_at = fields.AwareDateTime()
+    created_at = Moment()
+    updated_at = Moment()
 
 
 class LocationQuery(Schema):

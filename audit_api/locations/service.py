@@ -8,7 +8,7 @@ from sqlalchemy import exists, select
 
 from audit_api.auth.policy import locations_in_region, visible_locations
 from audit_api.db import commit_unique, db, fetch_page, get_visible, text_search
-from audit_api.errors import Conflict
+from audit_api.errors import Reason
 from audit_api.fields import search_key
 from audit_api.locations.models import Location
 from audit_api.regions.service import org_region
@@ -44,7 +44,7 @@ def _code_taken(org_id: int, code: str, own_id: int | None) -> bool:
 def _save(location: Location) -> Location:
     """Commit the location with its search key; a duplicate code is a 409."""
     location.search_key = search_key(location.code, location.name)
-    commit_unique("code", DUPLICATE_CODE)
+    commit_unique("code", DUPLICATE_CODE, Reason.code_taken)
     return location
 
 
@@ -53,7 +53,7 @@ def create_location(actor: User, data: dict[str, Any]) -> Location:
     if data.get("region_id") is not None:
         org_region(actor.org_id, data["region_id"], "region_id")
     if _code_taken(actor.org_id, data["code"], None):
-        raise Conflict(DUPLICATE_CODE, {"code": [DUPLICATE_CODE]})
+        raise Reason.code_taken.error(DUPLICATE_CODE, {"code": [DUPLICATE_CODE]})
     location = Location(org_id=actor.org_id, **data)
     db.session.add(location)
     return _save(location)
@@ -64,7 +64,7 @@ def update_location(actor: User, location: Location, data: dict[str, Any]) -> Lo
     if data.get("region_id") is not None:
         org_region(actor.org_id, data["region_id"], "region_id")
     if "code" in data and _code_taken(actor.org_id, data["code"], location.id):
-        raise Conflict(DUPLICATE_CODE, {"code": [DUPLICATE_CODE]})
+        raise Reason.code_taken.error(DUPLICATE_CODE, {"code": [DUPLICATE_CODE]})
     for key, value in data.items():
         setattr(location, key, value)
     return _save(location)
@@ -73,6 +73,8 @@ def update_location(actor: User, location: Location, data: dict[str, Any]) -> Lo
 def delete_location(location: Location) -> None:
     """Delete a location no manager has in scope; otherwise 409."""
     if db.session.scalar(select(exists().where(scope_locations.c.location_id == location.id))):
-        raise Conflict("The location is in a manager's scope; remove it from there first.")
+        raise Reason.in_use.error(
+            "The location is in a manager's scope; remove it from there first."
+        )
     db.session.delete(location)
     db.session.commit()

@@ -8,7 +8,7 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 
 from audit_api.db import db
-from audit_api.errors import Invalid, flatten
+from audit_api.errors import Reason, flatten
 from audit_api.orgs.models import Organization
 from audit_api.users.models import User
 from audit_api.users.schemas import UserIn
@@ -25,11 +25,15 @@ def create_org(name: str, admin: dict[str, Any]) -> tuple[Organization, User]:
 
     name = name.strip()
     if not name or len(name) > 200:
-        raise Invalid("Invalid name.", {"name": ["Between 1 and 200 characters."]})
+        raise Reason.validation_failed.error(
+            "Invalid name.", {"name": ["Between 1 and 200 characters."]}
+        )
     try:
         data = UserIn().load({**admin, "role": "hq_admin"})
     except ValidationError as exc:
-        raise Invalid("Invalid administrator.", flatten(exc.messages)) from None
+        raise Reason.validation_failed.error(
+            "Invalid administrator.", flatten(exc.messages)
+        ) from None
     org = Organization(name=name)
     db.session.add(org)
     db.session.flush()

@@ -13,7 +13,7 @@ from audit_api.actions.models import OUTSTANDING, Action, ActionPhoto
 from audit_api.actions.service import get_action, record
 from audit_api.auth.policy import check
 from audit_api.db import db
-from audit_api.errors import Conflict, NotFound
+from audit_api.errors import Reason
 from audit_api.photos.service import commit_or_forget, processed, store_variants
 from audit_api.users.models import User
 
@@ -23,7 +23,9 @@ MAX_PER_ACTION = 20
 def _open_action(actor: User, action_id: int) -> Action:
     action = get_action(actor, action_id, lock=True)
     if action.status not in OUTSTANDING:
-        raise Conflict(f"The action is {action.status}; photos go with the work being done.")
+        raise Reason.action_not_open.error(
+            f"The action is {action.status}; photos go with the work being done."
+        )
     return action
 
 
@@ -33,9 +35,13 @@ def _existing(action: Action, photo_id: str, data: bytes) -> ActionPhoto | None:
     if photo is None:
         return None
     if photo.action_id != action.id:
-        raise Conflict("This photo id is already used.", {"photo_id": ["already used"]})
+        raise Reason.photo_id_taken.error(
+            "This photo id is already used.", {"photo_id": ["already used"]}
+        )
     if photo.sha256 != hashlib.sha256(data).hexdigest():
-        raise Conflict("This photo id was uploaded with other content.", {"file": ["differs"]})
+        raise Reason.photo_differs.error(
+            "This photo id was uploaded with other content.", {"file": ["differs"]}
+        )
     return photo
 
 
@@ -47,7 +53,9 @@ def upload(actor: User, action_id: int, photo_id: str, data: bytes) -> tuple[Act
         return found, False
     count = select(func.count()).where(ActionPhoto.action_id == action.id)
     if (db.session.scalar(count) or 0) >= MAX_PER_ACTION:
-        raise Conflict(f"An action takes at most {MAX_PER_ACTION} photos.", {"photo_id": ["full"]})
+        raise Reason.too_many_action_photos.error(
+            f"An action takes at most {MAX_PER_ACTION} photos.", {"photo_id": ["full"]}
+        )
     db.session.rollback()  # decode with no lock held, as audit photos are (photos.service)
     result = processed(data, "file")
     action = _open_action(actor, action_id)
@@ -89,7 +97,7 @@ def content(actor: User, action_id: int, photo_id: str, variant: str) -> tuple[A
     action = get_action(actor, action_id)
     photo = db.session.get(ActionPhoto, photo_id)
     if photo is None or photo.action_id != action.id:
-        raise NotFound("Photo not found.")
+        raise Reason.not_found.error("Photo not found.")
     if variant == "original":
         check(actor, "photos:original")
     return photo, photo.key(variant)

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from audit_api.audits.models import Audit
 from audit_api.audits.service import record
 from audit_api.db import db, utcnow
-from audit_api.errors import Conflict, Forbidden, Invalid, NotFound, PayloadTooLarge
+from audit_api.errors import DomainError, Invalid, Reason
 from audit_api.evidence.checks import store_facts
 from audit_api.evidence.models import STAGING, Photo, PhotoStatus
 from audit_api.evidence.objects import ObjectChanged
@@ -38,12 +38,14 @@ from audit_api.photos.service import (
 from audit_api.users.models import User
 
 
-def _not_uploaded() -> Conflict:
-    return Conflict("Nothing was uploaded for this photo yet.", {"file": ["not uploaded"]})
+def _not_uploaded() -> DomainError:
+    return Reason.photo_not_uploaded.error(
+        "Nothing was uploaded for this photo yet.", {"file": ["not uploaded"]}
+    )
 
 
-def _changed() -> Conflict:
-    return Conflict(
+def _changed() -> DomainError:
+    return Reason.photo_changed.error(
         "The uploaded file changed while it was being checked; complete the upload again.",
         {"file": ["changed during the check"]},
     )
@@ -56,11 +58,15 @@ def start_upload(actor: User, audit_id: str, data: dict[str, Any]) -> tuple[Phot
     check_item(audit, data.get("item"))
     if data["size"] > config["PHOTO_MAX_BYTES"]:
         limit = config["PHOTO_MAX_BYTES"]
-        raise Invalid("The photo is too large.", {"size": [f"must be at most {limit} bytes"]})
+        raise Reason.photo_too_large.error(
+            "The photo is too large.", {"size": [f"must be at most {limit} bytes"]}
+        )
     photo_id = str(data["photo_id"])
     photo = existing(audit, photo_id)
     if photo is not None and photo.status == PhotoStatus.READY:
-        raise Conflict("This photo is already uploaded.", {"photo_id": ["already complete"]})
+        raise Reason.photo_complete.error(
+            "This photo is already uploaded.", {"photo_id": ["already complete"]}
+        )
     if photo is None:
         check_room(audit)
         photo = new_photo(actor, audit, photo_id)
@@ -82,7 +88,7 @@ def receive_local(key: str, data: bytes) -> None:
     """Take a local form's file: only for a photo still waiting for it, and only once."""
     backend = storage()
     if not isinstance(backend, LocalStorage):
-        raise Forbidden("Uploads go straight to the object storage.")
+        raise Reason.direct_uploads.error("Uploads go straight to the object storage.")
     # Locked, so `complete` cannot move the staged file while this form writes it.
     photo = db.session.scalar(
         select(Photo)
@@ -90,12 +96,14 @@ def receive_local(key: str, data: bytes) -> None:
         .with_for_update()
     )
     if photo is None:
-        raise Conflict(
+        raise Reason.upload_form_used.error(
             "This upload form is no longer valid: its photo was completed or removed.",
             {"key": ["form no longer valid"]},
         )
     if not backend.put_once(key, data):
-        raise Conflict("This upload form was already used.", {"file": ["form already used"]})
+        raise Reason.upload_form_used.error(
+            "This upload form was already used.", {"file": ["form already used"]}
+        )
     db.session.commit()
 
 
@@ -111,7 +119,9 @@ def complete(actor: User, audit_id: str, photo_id: str) -> Photo:
         raise _not_uploaded()
     if found.size > limit:
         _refuse(photo, staged)
-        raise PayloadTooLarge("The uploaded photo is too large.", {"file": [f"over {limit} bytes"]})
+        raise Reason.payload_too_large.error(
+            "The uploaded photo is too large.", {"file": [f"over {limit} bytes"]}
+        )
     try:
         data = storage().read(staged, limit + 1, found.tag)
     except KeyError:  # removed between the two calls
@@ -150,7 +160,7 @@ def _pending(actor: User, audit_id: str, photo_id: str) -> tuple[Audit, Photo]:
     audit = draft(actor, audit_id)
     photo = existing(audit, photo_id)
     if photo is None:
-        raise NotFound("Photo not found; ask for an upload form first.")
+        raise Reason.not_found.error("Photo not found; ask for an upload form first.")
     return audit, photo
 
 

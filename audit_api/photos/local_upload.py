@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app, request
 from werkzeug.datastructures import FileStorage
 
-from audit_api.errors import Forbidden, Invalid, PayloadTooLarge
+from audit_api.errors import Reason
 from audit_api.evidence.storage import LocalStorage, storage
 from audit_api.photos import direct
 
@@ -14,22 +14,28 @@ def receive_local_upload() -> None:
     """Check the signed conditions (like S3 checks its POST policy), then store the file."""
     backend = storage()
     if not isinstance(backend, LocalStorage):
-        raise Forbidden("Uploads go straight to the object storage.")
+        raise Reason.direct_uploads.error("Uploads go straight to the object storage.")
     form = request.form
     try:
         policy = backend.check_policy(form.get("policy", ""), current_app.config["UPLOAD_URL_TTL"])
     except ValueError:
-        raise Forbidden("The upload form is invalid or expired.", {"policy": ["invalid"]}) from None
+        raise Reason.upload_form_invalid.error(
+            "The upload form is invalid or expired.", {"policy": ["invalid"]}
+        ) from None
     if form.get("key") != policy["key"]:
-        raise Forbidden("The key is not the one the form was signed for.", {"key": ["mismatch"]})
+        raise Reason.upload_form_invalid.error(
+            "The key is not the one the form was signed for.", {"key": ["mismatch"]}
+        )
     if form.get("Content-Type") != policy["type"]:
-        raise Forbidden(
+        raise Reason.upload_form_invalid.error(
             "The content type is not the one the form was signed for.",
             {"Content-Type": [f"must be {policy['type']}"]},
         )
     upload = request.files.get("file")
     if upload is None:
-        raise Invalid("No file.", {"file": ["Missing data for required field."]})
+        raise Reason.validation_failed.error(
+            "No file.", {"file": ["Missing data for required field."]}
+        )
     direct.receive_local(policy["key"], read_capped(upload, policy["max"]))
 
 
@@ -37,7 +43,9 @@ def read_capped(upload: FileStorage, limit: int) -> bytes:
     """An uploaded file's bytes: 413 over `limit` (read no further), 422 when empty."""
     data = upload.stream.read(limit + 1)
     if len(data) > limit:
-        raise PayloadTooLarge("The file is too large.", {"file": [f"over {limit} bytes"]})
+        raise Reason.payload_too_large.error(
+            "The file is too large.", {"file": [f"over {limit} bytes"]}
+        )
     if not data:
-        raise Invalid("The file is empty.", {"file": ["is empty"]})
+        raise Reason.photo_unreadable.error("The file is empty.", {"file": ["is empty"]})
     return data

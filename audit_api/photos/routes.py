@@ -9,10 +9,11 @@ from flask import current_app, redirect, request, send_file
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from audit_api import openapi
 from audit_api.actions.schemas import ActionPhotoOut
 from audit_api.auth.guard import current_user, public, requires
 from audit_api.bodies import BodyLimit
-from audit_api.errors import NotFound, UnsupportedMediaType, field_error, validated
+from audit_api.errors import Reason, field_error, validated
 from audit_api.evidence.images import CONTENT_TYPES, DECLARED_TYPES
 from audit_api.evidence.schemas import (
     MULTIPART_BODY,
@@ -27,6 +28,17 @@ from audit_api.photos import action_photos, direct, service
 from audit_api.photos.local_upload import read_capped, receive_local_upload
 
 blp = Blueprint("photos", __name__, url_prefix="/api/v1", description="Photo evidence.")
+IMAGE_RESPONSES = {
+    "200": openapi.files(
+        list(CONTENT_TYPES[:4]),
+        "The image: display and thumb are JPEG; the original as it was sent.",
+        **{"Cache-Control": "private"},
+    ),
+    "307": {
+        "description": "Photos kept in S3: a short-lived URL of the image (PHOTO_URL_TTL s).",
+        "headers": {"Location": {"description": "the image's URL", "schema": {"type": "string"}}},
+    },
+}
 # A photo upload may be larger than other bodies: the photo plus its multipart envelope.
 PHOTO_BODY = BodyLimit("PHOTO_MAX_BYTES", slack=64 * 1024, field="file")
 
@@ -36,7 +48,7 @@ def read_file(upload: Any) -> bytes:
     (what the file really is is decided by its bytes, later)."""
     content_type = (upload.mimetype or "").lower()
     if content_type not in (*DECLARED_TYPES, ""):
-        raise UnsupportedMediaType(
+        raise Reason.unsupported_media_type.error(
             f"Photos are {', '.join(CONTENT_TYPES)}.",
             {"file": [f"content type {content_type} is not accepted"]},
         )
@@ -51,6 +63,7 @@ class Photos(MethodView):
 
     @requires("audits:read")
     @blp.response(200, PhotoOut(many=True))
+    @blp.doc(operationId="listAuditPhotos")
     def get(self, audit_id: UUID) -> Any:
         """The audit's photos, with their facts and evidence signals."""
         return service.list_photos(current_user(), str(audit_id))
@@ -59,6 +72,7 @@ class Photos(MethodView):
     @blp.doc(requestBody=MULTIPART_BODY)
     @blp.response(200, PhotoOut)
     @blp.alt_response(201, schema=PhotoOut, description="The photo was stored.")
+    @blp.doc(operationId="uploadPhoto")
     def post(self, audit_id: UUID) -> Any:
         """Upload a photo through the API (multipart); the same photo again is harmless."""
         form, upload = _form_upload()
@@ -94,7 +108,7 @@ def _serve(key: str, mimetype: str, etag: str) -> Any:
     try:
         stream = storage().open(key)
     except KeyError:
-        raise NotFound("The photo's file is missing from storage.") from None
+        raise Reason.photo_missing.error("The photo's file is missing from storage.") from None
     response = send_file(stream, mimetype=mimetype, etag=etag, max_age=ttl)
     response.cache_control.public = False
     response.cache_control.private = True
@@ -109,6 +123,7 @@ class ActionPhotos(MethodView):
 
     @requires("actions:read")
     @blp.response(200, ActionPhotoOut(many=True))
+    @blp.doc(operationId="listActionPhotos")
     def get(self, action_id: int) -> Any:
         """The action's photos, oldest first."""
         return action_photos.list_photos(current_user(), action_id)
@@ -117,6 +132,7 @@ class ActionPhotos(MethodView):
     @blp.doc(requestBody=MULTIPART_BODY)
     @blp.response(200, ActionPhotoOut)
     @blp.alt_response(201, schema=ActionPhotoOut, description="The photo was stored.")
+    @blp.doc(operationId="uploadActionPhoto")
     def post(self, action_id: int) -> Any:
         """Upload a photo of the work (multipart `photo_id` and `file`, checked and processed
         as an audit's photos) while the action is open; name it in the resolution."""
@@ -135,6 +151,8 @@ class ActionPhotoContent(MethodView):
     @blp.arguments(ContentQuery, location="query")
     @blp.response(200, description="The image (local storage).")
     @blp.alt_response(307, description="A short-lived storage URL (S3).")
+    @blp.doc(responses=IMAGE_RESPONSES)
+    @blp.doc(operationId="getActionPhotoContent")
     def get(self, query: dict[str, Any], action_id: int, photo_id: UUID) -> Any:
         """The display copy, the thumbnail, or (HQ only) the original."""
         variant = query["variant"]
@@ -150,6 +168,7 @@ class Uploads(MethodView):
     @requires("audits:fill")
     @blp.arguments(UploadIn)
     @blp.response(201, UploadOut)
+    @blp.doc(operationId="startPhotoUpload")
     def post(self, data: dict[str, Any], audit_id: UUID) -> Any:
         """A presigned form to POST the photo straight to storage; then call `complete`."""
         _, form = direct.start_upload(current_user(), str(audit_id), data)
@@ -162,12 +181,14 @@ class PhotoById(MethodView):
 
     @requires("audits:read")
     @blp.response(200, PhotoOut)
+    @blp.doc(operationId="getAuditPhoto")
     def get(self, audit_id: UUID, photo_id: UUID) -> Any:
         """Read a photo's record."""
         return service.get_photo(current_user(), str(audit_id), str(photo_id))
 
     @requires("audits:fill")
     @blp.response(204)
+    @blp.doc(operationId="deleteAuditPhoto")
     def delete(self, audit_id: UUID, photo_id: UUID) -> None:
         """Remove a draft's photo and its stored files."""
         service.delete(current_user(), str(audit_id), str(photo_id))
@@ -179,6 +200,7 @@ class Complete(MethodView):
 
     @requires("audits:fill")
     @blp.response(200, PhotoOut)
+    @blp.doc(operationId="completePhotoUpload")
     def post(self, audit_id: UUID, photo_id: UUID) -> Any:
         """Check the uploaded file and accept it; a refused file is deleted (422)."""
         return direct.complete(current_user(), str(audit_id), str(photo_id))
@@ -192,6 +214,8 @@ class Content(MethodView):
     @blp.arguments(ContentQuery, location="query")
     @blp.response(200, description="The image (local storage).")
     @blp.alt_response(307, description="A short-lived storage URL (S3).")
+    @blp.doc(responses=IMAGE_RESPONSES)
+    @blp.doc(operationId="getPhotoContent")
     def get(self, query: dict[str, Any], photo_id: UUID) -> Any:
         """The display copy, the thumbnail, or (HQ only) the original."""
         photo, key = service.content(current_user(), str(photo_id), query["variant"])
@@ -207,6 +231,7 @@ class LocalUpload(MethodView):
 
     @public(blp)
     @blp.response(204)
+    @blp.doc(operationId="receiveStorageUpload")
     def post(self) -> None:
         """Store a file POSTed with the fields of a presigned form (no bearer token)."""
         receive_local_upload()

@@ -13,7 +13,7 @@ from audit_api.audits.models import Audit, AuditStatus
 from audit_api.audits.service import get_audit, record
 from audit_api.auth.policy import check, may_fill
 from audit_api.db import db
-from audit_api.errors import Conflict, Forbidden, Invalid, NotFound
+from audit_api.errors import Reason
 from audit_api.evidence.checks import store_facts
 from audit_api.evidence.decoding import decode_slot
 from audit_api.evidence.images import ImageRejected, Processed, process
@@ -27,16 +27,22 @@ def draft(actor: User, audit_id: str) -> Audit:
     """The actor's own draft, locked: only it takes or loses photos."""
     audit = get_audit(actor, audit_id, lock=True, lean=True)
     if not may_fill(actor, audit):
-        raise Forbidden("Only the auditor who started this audit can change its photos.")
+        raise Reason.not_the_author.error(
+            "Only the auditor who started this audit can change its photos."
+        )
     if audit.status != AuditStatus.DRAFT:
-        raise Conflict(f"The audit is {audit.status}; only a draft's photos can change.")
+        raise Reason.audit_not_editable.error(
+            f"The audit is {audit.status}; only a draft's photos can change."
+        )
     return audit
 
 
 def check_item(audit: Audit, item: str | None) -> None:
     """A photo's item, when given, must be one of the audit's checklist items."""
     if item is not None and item not in {i["key"] for _, i in iter_items(_definition(audit))}:
-        raise Invalid("Invalid item.", {"item": [f"no item {item!r} in this checklist"]})
+        raise Reason.unknown_item.error(
+            "Invalid item.", {"item": [f"no item {item!r} in this checklist"]}
+        )
 
 
 def _definition(audit: Audit) -> dict[str, Any]:
@@ -48,14 +54,18 @@ def check_room(audit: Audit) -> None:
     limit = current_app.config["PHOTO_MAX_PER_AUDIT"]
     count = select(func.count()).where(Photo.audit_id == audit.id)
     if (db.session.scalar(count) or 0) >= limit:
-        raise Conflict(f"An audit takes at most {limit} photos.", {"photo_id": ["too many"]})
+        raise Reason.too_many_photos.error(
+            f"An audit takes at most {limit} photos.", {"photo_id": ["too many"]}
+        )
 
 
 def existing(audit: Audit, photo_id: str) -> Photo | None:
     """The audit's photo with this id, locked, or None; an id of another audit is a 409."""
     photo = db.session.get(Photo, photo_id, with_for_update=True)
     if photo is not None and photo.audit_id != audit.id:
-        raise Conflict("This photo id belongs to another audit.", {"photo_id": ["already used"]})
+        raise Reason.photo_id_taken.error(
+            "This photo id belongs to another audit.", {"photo_id": ["already used"]}
+        )
     return photo
 
 
@@ -65,7 +75,9 @@ def processed(data: bytes, field: str) -> Processed:
         with decode_slot():
             return process(data, current_app.config["PHOTO_MAX_PIXELS"])
     except ImageRejected as exc:
-        raise Invalid(f"The file is not an acceptable photo: {exc}.", {field: [str(exc)]}) from None
+        raise Reason.photo_unreadable.error(
+            f"The file is not an acceptable photo: {exc}.", {field: [str(exc)]}
+        ) from None
 
 
 def store_variants(photo: Photo, result: Processed, original: bytes | None) -> list[str]:
@@ -140,7 +152,9 @@ def _accepts(
     photo = existing(audit, photo_id)
     if photo is not None and photo.status == PhotoStatus.READY:
         if photo.sha256 != hashlib.sha256(data).hexdigest():
-            raise Conflict("This photo id was uploaded with other content.", {"file": ["differs"]})
+            raise Reason.photo_differs.error(
+                "This photo id was uploaded with other content.", {"file": ["differs"]}
+            )
         return photo
     if photo is None:
         check_room(audit)  # a full audit costs no decoding
@@ -159,7 +173,9 @@ def _flush_claim() -> None:
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
-        raise Conflict("The same photo is being uploaded by another request; retry.") from None
+        raise Reason.photo_in_progress.error(
+            "The same photo is being uploaded by another request; retry."
+        ) from None
 
 
 def delete(actor: User, audit_id: str, photo_id: str) -> None:
@@ -167,7 +183,7 @@ def delete(actor: User, audit_id: str, photo_id: str) -> None:
     audit = draft(actor, audit_id)
     photo = existing(audit, photo_id)
     if photo is None:
-        raise NotFound("Photo not found.")
+        raise Reason.not_found.error("Photo not found.")
     db.session.delete(photo)
     record(audit, actor, "photo_removed", photo_id=photo.id, item=photo.item_key)
     db.session.flush()
@@ -188,7 +204,7 @@ def get_photo(actor: User, audit_id: str, photo_id: str) -> Photo:
     audit = get_audit(actor, audit_id)
     photo = db.session.get(Photo, photo_id)
     if photo is None or photo.audit_id != audit.id:
-        raise NotFound("Photo not found.")
+        raise Reason.not_found.error("Photo not found.")
     return photo
 
 
@@ -196,10 +212,10 @@ def content(actor: User, photo_id: str, variant: str) -> tuple[Photo, str]:
     """A ready photo the actor may see and the storage key of the variant asked for."""
     photo = db.session.get(Photo, photo_id)
     if photo is None or photo.org_id != actor.org_id:
-        raise NotFound("Photo not found.")
+        raise Reason.not_found.error("Photo not found.")
     get_audit(actor, photo.audit_id)  # scope: 404 outside it
     if photo.status != PhotoStatus.READY:
-        raise NotFound("The photo's bytes have not arrived yet.")
+        raise Reason.photo_pending.error("The photo's bytes have not arrived yet.")
     if variant == "original":
         check(actor, "photos:original")
     return photo, photo.key(variant)

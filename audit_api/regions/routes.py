@@ -7,6 +7,7 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from audit_api import openapi
 from audit_api.auth.guard import current_user, requires
 from audit_api.http import MAX_PAGE_SIZE, check_if_match, paged, with_etag
 from audit_api.regions import service
@@ -23,6 +24,7 @@ class Regions(MethodView):
     @blp.arguments(RegionQuery, location="query")
     @blp.response(200, RegionOut(many=True))
     @blp.paginate(max_page_size=MAX_PAGE_SIZE)
+    @blp.doc(operationId="listRegions")
     def get(self, query: dict[str, Any], pagination_parameters: Any) -> Any:
         """List the regions in the caller's scope."""
         return paged(service.list_regions, pagination_parameters, **query)
@@ -30,6 +32,8 @@ class Regions(MethodView):
     @requires("org:write")
     @blp.arguments(RegionIn)
     @blp.response(201, RegionOut)
+    @openapi.etag
+    @blp.doc(operationId="createRegion")
     def post(self, data: dict[str, Any]) -> Any:
         """Create a region (HQ only)."""
         return with_etag(service.create_region(current_user(), data))
@@ -41,6 +45,8 @@ class RegionById(MethodView):
 
     @requires("regions:read")
     @blp.response(200, RegionOut)
+    @openapi.if_none_match
+    @blp.doc(operationId="getRegion")
     def get(self, region_id: int) -> Any:
         """Read a region."""
         return with_etag(service.get_region(current_user(), region_id))
@@ -48,6 +54,9 @@ class RegionById(MethodView):
     @requires("org:write")
     @blp.arguments(RegionPatch)
     @blp.response(200, RegionOut)
+    @openapi.etag
+    @openapi.if_match
+    @blp.doc(operationId="updateRegion")
     def patch(self, data: dict[str, Any], region_id: int) -> Any:
         """Rename or move a region (HQ only); honours If-Match."""
         region = service.get_region(current_user(), region_id)
@@ -56,6 +65,8 @@ class RegionById(MethodView):
 
     @requires("org:write")
     @blp.response(204)
+    @openapi.if_match
+    @blp.doc(operationId="deleteRegion")
     def delete(self, region_id: int) -> None:
         """Delete an empty region (HQ only); honours If-Match."""
         region = service.get_region(current_user(), region_id)

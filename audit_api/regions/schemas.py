@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-from audit_api.fields import Id, Partial, Text
+from audit_api.fields import Id, Moment, Partial, Text
 
 
 class RegionIn(Schema):
@@ -24,8 +24,8 @@ class RegionOut(Schema):
     id = fields.Integer()
     name = fields.String()
     parent_id = fields.Integer(allow_none=True)
-    created_at = fields.AwareDateTime()
-    updated_at = fields.AwareDateTime()
+    created_at = Moment()
+    updated_at = Moment()
 
 
 class RegionQuery(Schema):

@@ -8,7 +8,7 @@ from sqlalchemy import exists, select
 
 from audit_api.auth.policy import region_subtree, visible_regions
 from audit_api.db import db, fetch_page, get_visible, text_search
-from audit_api.errors import Conflict, field_error
+from audit_api.errors import Reason, field_error
 from audit_api.fields import search_key
 from audit_api.locations.models import Location
 from audit_api.orgs.models import Organization
@@ -38,7 +38,7 @@ def org_region(org_id: int, region_id: int, field: str) -> Region:
     """A region of the organization named by an input field; unknown ones are a 422 on it."""
     region = db.session.get(Region, region_id)
     if region is None or region.org_id != org_id:
-        raise field_error(field, f"Unknown region {region_id}.")
+        raise field_error(field, f"Unknown region {region_id}.", Reason.unknown_reference)
     return region
 
 
@@ -49,7 +49,9 @@ def _check_parent(actor: User, region: Region | None, parent_id: int | None) -> 
     if region is not None:
         below = db.session.scalars(region_subtree(select(Region.id).where(Region.id == region.id)))
         if parent_id in set(below):
-            raise field_error("parent_id", "A region cannot move below itself.")
+            raise field_error(
+                "parent_id", "A region cannot move below itself.", Reason.region_cycle
+            )
 
 
 def _lock_tree(org_id: int) -> None:
@@ -90,6 +92,6 @@ def delete_region(region: Region) -> None:
     }
     for what, clause in in_use.items():
         if db.session.scalar(select(clause)):
-            raise Conflict(f"The region still has {what}; move or remove them first.")
+            raise Reason.in_use.error(f"The region still has {what}; move or remove them first.")
     db.session.delete(region)
     db.session.commit()

@@ -7,7 +7,9 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from audit_api import openapi
 from audit_api.auth.guard import current_user, requires
+from audit_api.i18n import LanguageChoice
 from audit_api.reports import service
 from audit_api.reports.schemas import (
     GroupQuery,
@@ -34,10 +36,13 @@ class Scorecard(MethodView):
     @requires("scores:read")
     @blp.arguments(ScoreQuery, location="query")
     @blp.response(200, ScorecardOut)
+    @openapi.lang
+    @blp.doc(operationId="getLocationScorecard")
     def get(self, query: dict[str, Any], location_id: int) -> Any:
         """Score over a window (default the last 90 days in the location's timezone): n, sd,
         95% interval, sections, visit vs call, monthly trend, change, failing items, latest."""
-        return scorecard_view(service.scorecard(current_user(), location_id, query))
+        card = service.scorecard(current_user(), location_id, query)
+        return scorecard_view(card, LanguageChoice.of_request())
 
 
 @blp.route("/scores/locations")
@@ -47,6 +52,7 @@ class LocationLeague(MethodView):
     @requires("scores:read")
     @blp.arguments(GroupQuery, location="query")
     @blp.response(200, LocationRankOut(many=True))
+    @blp.doc(operationId="listLocationScores")
     def get(self, query: dict[str, Any]) -> Any:
         """Locations in scope ranked by mean score (ties share a rank), with the change
         against the previous window of the same length."""
@@ -60,6 +66,7 @@ class RegionLeague(MethodView):
     @requires("scores:read")
     @blp.arguments(GroupQuery, location="query")
     @blp.response(200, RegionRankOut(many=True))
+    @blp.doc(operationId="listRegionScores")
     def get(self, query: dict[str, Any]) -> Any:
         """Regions in scope ranked by the mean of all their audits, regions below included."""
         return [region_rank_view(r) for r in service.regions(current_user(), query)]
@@ -72,6 +79,7 @@ class ItemRates(MethodView):
     @requires("scores:read")
     @blp.arguments(GroupQuery, location="query")
     @blp.response(200, ItemRateOut(many=True))
+    @blp.doc(operationId="listItemScores")
     def get(self, query: dict[str, Any]) -> Any:
         """Failed / applicable per checklist item across approved audits in scope."""
         return [item_view(r) for r in service.items(current_user(), query)]

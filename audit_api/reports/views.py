@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from audit_api.i18n import LanguageChoice
 from audit_api.numbers import rounded
 from audit_api.reports.stats import Summary
 
@@ -19,8 +20,8 @@ def item_view(row: dict[str, Any]) -> dict[str, Any]:
     return {**row, "failure_rate": round(row["failure_rate"], 4)}
 
 
-def scorecard_view(card: dict[str, Any]) -> dict[str, Any]:
-    """The scorecard payload."""
+def scorecard_view(card: dict[str, Any], languages: LanguageChoice) -> dict[str, Any]:
+    """The scorecard payload; grades in the caller's language where each checklist has it."""
     return {
         "location_id": card["location"].id,
         "start": card["window"].start,
@@ -36,17 +37,23 @@ def scorecard_view(card: dict[str, Any]) -> dict[str, Any]:
         "latest_audits": [
             {
                 "id": audit.id,
-                "visit_date": audit.visit_date.isoformat(),
+                "visit_date": audit.visit_date,
                 "kind": audit.kind,
                 "checklist_key": score_row.checklist_key,
                 "overall": rounded(score_row.overall),
-                "grade": score_row.grade,
+                "grade": _grade(score_row.grade, audit, languages),
             }
             for audit, score_row in card["latest_audits"]
         ],
         "actions": card["actions"],
         "coverage": card["coverage"],
     }
+
+
+def _grade(grade: dict[str, str] | None, audit: Any, languages: LanguageChoice) -> str | None:
+    if not grade:
+        return None
+    return grade.get(languages.for_checklist(audit.checklist_version.definition["languages"]))
 
 
 def _ranked(row: dict[str, Any]) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from audit_api.assignments.models import Assignment, AssignmentStatus
 from audit_api.audits.models import Audit
 from audit_api.auth.policy import locations_in_region
 from audit_api.checklists.models import ChecklistVersion, VersionStatus
-from audit_api.db import db
+from audit_api.db import db, note_core_writes
 from audit_api.locations.models import Location
 from audit_api.schedules.expand import occurrence_key, parse_rule, wall_times, window
 from audit_api.schedules.models import Schedule
@@ -189,9 +189,13 @@ def insert_new(rows: list[dict[str, Any]]) -> int:
     stmt = (
         insert(Assignment.__table__)
         .on_conflict_do_nothing(index_elements=["schedule_id", "occurrence", "location_id"])
-        .returning(Assignment.__table__.c.id)
+        .returning(Assignment.__table__.c.id, Assignment.__table__.c.org_id)
     )
-    added = 0
+    added: dict[int, list[int]] = {}
     for at in range(0, len(rows), CHUNK):
-        added += len(db.session.execute(stmt, rows[at : at + CHUNK]).all())
-    return added
+        for row_id, org_id in db.session.execute(stmt, rows[at : at + CHUNK]):
+            added.setdefault(org_id, []).append(row_id)
+    # Phones sync what was made (the ORM's flush does not see a core insert).
+    for org_id, ids in added.items():
+        note_core_writes(db.session, Assignment, org_id, ids)
+    return sum(map(len, added.values()))

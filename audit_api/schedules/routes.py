@@ -7,6 +7,7 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from audit_api import openapi
 from audit_api.auth.guard import current_user, requires
 from audit_api.http import MAX_PAGE_SIZE, check_if_match, paged, with_etag
 from audit_api.idempotency.service import idempotent
@@ -60,6 +61,7 @@ class Schedules(MethodView):
     @blp.arguments(ScheduleQuery, location="query")
     @blp.response(200, ScheduleOut(many=True))
     @blp.paginate(max_page_size=MAX_PAGE_SIZE)
+    @blp.doc(operationId="listSchedules")
     def get(self, query: dict[str, Any], pagination_parameters: Any) -> Any:
         """List schedules: HQ all, managers those whose every location is in scope."""
         items = paged(service.list_schedules, pagination_parameters, **query)
@@ -69,6 +71,8 @@ class Schedules(MethodView):
     @idempotent
     @blp.arguments(ScheduleIn)
     @blp.response(201, ScheduleOut)
+    @openapi.etag
+    @blp.doc(operationId="createSchedule")
     def post(self, data: dict[str, Any]) -> Any:
         """Create a schedule; the assignments of the coming horizon are made at once."""
         return _one(service.create_schedule(current_user(), data), 201)
@@ -80,6 +84,8 @@ class ScheduleById(MethodView):
 
     @requires("schedules:read")
     @blp.response(200, ScheduleOut)
+    @openapi.if_none_match
+    @blp.doc(operationId="getSchedule")
     def get(self, schedule_id: int) -> Any:
         """Read a schedule."""
         return _one(service.get_schedule(current_user(), schedule_id))
@@ -87,6 +93,9 @@ class ScheduleById(MethodView):
     @requires("schedules:write")
     @blp.arguments(SchedulePatch)
     @blp.response(200, ScheduleOut)
+    @openapi.etag
+    @openapi.if_match
+    @blp.doc(operationId="updateSchedule")
     def patch(self, data: dict[str, Any], schedule_id: int) -> Any:
         """Change a schedule (honours If-Match); only its future, unstarted assignments
         follow, made again at once; `active: false` removes them."""
@@ -96,6 +105,8 @@ class ScheduleById(MethodView):
 
     @requires("schedules:write")
     @blp.response(204)
+    @openapi.if_match
+    @blp.doc(operationId="deactivateSchedule")
     def delete(self, schedule_id: int) -> None:
         """Deactivate a schedule (kept for the assignments it made); its future, unstarted
         assignments are removed."""
@@ -112,6 +123,7 @@ class Preview(MethodView):
     @blp.arguments(PreviewQuery, location="query")
     @blp.response(200, PlannedOut(many=True))
     @blp.paginate(max_page_size=MAX_PAGE_SIZE)
+    @blp.doc(operationId="previewSchedule")
     def get(self, query: dict[str, Any], schedule_id: int, pagination_parameters: Any) -> Any:
         """The assignments between `from` and `to` (occurrence days, at most 92): those made,
         and those the schedule would make with the auditor rotation would choose now;

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from audit_api.fields import PLAUSIBLE, DateWindow, Id, Partial, Text
+from audit_api.fields import PLAUSIBLE, DateWindow, Id, Moment, Partial, Text
 
 KINDS = validate.OneOf(("visit", "call"))
 TIME_OF_DAY = validate.Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", error="a time HH:MM, e.g. 09:30")
@@ -62,22 +62,26 @@ class SchedulePatch(Partial, ScheduleFields):
 class ScheduleOut(Schema):
     """A schedule (docs/schedules.md)."""
 
-    id = fields.Integer()
-    name = fields.String()
-    checklist_key = fields.String()
-    checklist_version = fields.Integer(allow_none=True)
-    kind = fields.String()
-    location_ids = fields.List(fields.Integer(), allow_none=True)
-    region_id = fields.Integer(allow_none=True)
-    rrule = fields.String()
-    starts_on = fields.Date()
-    time_of_day = fields.String()
-    window_days = fields.Integer()
-    auditor_ids = fields.List(fields.Integer())
-    lockout_days = fields.Integer()
-    active = fields.Boolean()
-    created_at = fields.AwareDateTime()
-    updated_at = fields.AwareDateTime()
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    checklist_key = fields.String(required=True)
+    checklist_version = fields.Integer(
+        required=True, allow_none=True, metadata={"description": "null: the latest published"}
+    )
+    kind = fields.String(required=True, metadata={"enum": ["visit", "call"]})
+    location_ids = fields.List(
+        fields.Integer(), required=True, allow_none=True, metadata={"description": "null: region"}
+    )
+    region_id = fields.Integer(required=True, allow_none=True)
+    rrule = fields.String(required=True)
+    starts_on = fields.Date(required=True)
+    time_of_day = fields.String(required=True, metadata={"description": "HH:MM, local"})
+    window_days = fields.Integer(required=True)
+    auditor_ids = fields.List(fields.Integer(), required=True)
+    lockout_days = fields.Integer(required=True)
+    active = fields.Boolean(required=True)
+    created_at = Moment(required=True)
+    updated_at = Moment(required=True)
 
 
 class ScheduleQuery(Schema):
@@ -94,10 +98,22 @@ class PreviewQuery(DateWindow):
 class PlannedOut(Schema):
     """An assignment the schedule has made, or would make."""
 
-    location_id = fields.Integer()
-    occurrence = fields.String(metadata={"description": "the wall-clock time, YYYY-MM-DDTHH:MM"})
-    due_from = fields.AwareDateTime()
-    due_to = fields.AwareDateTime()
-    auditor_id = fields.Integer(allow_none=True, metadata={"description": "null: nobody qualifies"})
-    assignment_id = fields.Integer(allow_none=True, metadata={"description": "null: not made yet"})
-    status = fields.String(metadata={"description": "the assignment's, or `planned`"})
+    location_id = fields.Integer(required=True)
+    occurrence = fields.String(
+        required=True, metadata={"description": "the wall-clock time, YYYY-MM-DDTHH:MM"}
+    )
+    due_from = Moment(required=True)
+    due_to = Moment(required=True)
+    auditor_id = fields.Integer(
+        required=True, allow_none=True, metadata={"description": "null: nobody qualifies"}
+    )
+    assignment_id = fields.Integer(
+        required=True, allow_none=True, metadata={"description": "null: not made yet"}
+    )
+    status = fields.String(
+        required=True,
+        metadata={
+            "enum": ["planned", "open", "done", "cancelled", "missed"],
+            "description": "the assignment's, or `planned`",
+        },
+    )

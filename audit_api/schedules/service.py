@@ -14,8 +14,8 @@ from audit_api.assignments.service import published_version
 from audit_api.audits.models import Audit
 from audit_api.auth.policy import AUDITOR, visible_locations, visible_regions, visible_schedules
 from audit_api.checklists.service import get_checklist
-from audit_api.db import db, fetch_page, get_visible, utcnow
-from audit_api.errors import NotFound, field_error
+from audit_api.db import db, fetch_page, get_visible, note_core_writes, utcnow
+from audit_api.errors import NotFound, Reason, field_error
 from audit_api.locations.models import Location
 from audit_api.regions.models import Region
 from audit_api.schedules.expand import RuleInvalid, parse_rule
@@ -51,11 +51,19 @@ def _checklist(actor: User, schedule: Schedule, data: dict[str, Any]) -> None:
         try:
             checklist = get_checklist(actor, key)
         except NotFound:
-            raise field_error("checklist_key", f"No checklist {key}.") from None
+            raise field_error(
+                "checklist_key", f"No checklist {key}.", Reason.unknown_checklist
+            ) from None
         if not any(v.published for v in checklist.versions):
-            raise field_error("checklist_key", "The checklist has no published version yet.")
+            raise field_error(
+                "checklist_key",
+                "The checklist has no published version yet.",
+                Reason.version_not_published,
+            )
         if checklist.kind != kind:
-            raise field_error("kind", f"The checklist is for a {checklist.kind}.")
+            raise field_error(
+                "kind", f"The checklist is for a {checklist.kind}.", Reason.kind_mismatch
+            )
         schedule.checklist_id, schedule.checklist_version = checklist.id, None
     schedule.kind = kind
 
@@ -66,7 +74,7 @@ def _targets(actor: User, schedule: Schedule, data: dict[str, Any]) -> None:
             select(Region).where(Region.id == data["region_id"], visible_regions(actor))
         )
         if region is None:
-            raise NotFound("Region not found.", {"region_id": ["Region not found."]})
+            raise Reason.not_found.error("Region not found.", {"region_id": ["Region not found."]})
         schedule.region_id, schedule.locations = region.id, []
     if "location_ids" in data:
         ids = list(dict.fromkeys(data["location_ids"]))
@@ -75,7 +83,7 @@ def _targets(actor: User, schedule: Schedule, data: dict[str, Any]) -> None:
         for index, location_id in enumerate(data["location_ids"]):
             if location_id not in found:
                 path = f"location_ids[{index}]"
-                raise NotFound("Location not found.", {path: ["Location not found."]})
+                raise Reason.not_found.error("Location not found.", {path: ["Location not found."]})
         schedule.region_id, schedule.locations = None, [found[i] for i in ids]
 
 
@@ -89,9 +97,15 @@ def _auditors(actor: User, schedule: Schedule, ids: list[int]) -> None:
     for index, user_id in enumerate(ids):
         user = found.get(user_id)
         if user is None or user.role != AUDITOR:
-            raise field_error(f"auditor_ids[{index}]", "Not an auditor of your organization.")
+            raise field_error(
+                f"auditor_ids[{index}]",
+                "Not an auditor of your organization.",
+                Reason.not_an_auditor,
+            )
         if not user.active:
-            raise field_error(f"auditor_ids[{index}]", "This auditor is deactivated.")
+            raise field_error(
+                f"auditor_ids[{index}]", "This auditor is deactivated.", Reason.not_an_auditor
+            )
     schedule.auditors = [found[i] for i in dict.fromkeys(ids)]
 
 
@@ -111,21 +125,26 @@ def _apply(actor: User, schedule: Schedule, data: dict[str, Any]) -> None:
     try:
         parse_rule(schedule.rrule, schedule.starts_on, time(hour, minute))
     except RuleInvalid as exc:
-        raise field_error("rrule", str(exc)) from None
+        raise field_error("rrule", str(exc), Reason.rrule_invalid) from None
 
 
 def _refresh(schedule: Schedule) -> int:
     """Future, unstarted assignments go; an active schedule's horizon is made again now."""
     now = utcnow()
     started = exists().where(Audit.assignment_id == Assignment.id)
-    db.session.execute(
-        delete(Assignment).where(
+    removed = db.session.execute(
+        delete(Assignment)
+        .where(
             Assignment.schedule_id == schedule.id,
             Assignment.status == AssignmentStatus.OPEN,
             Assignment.due_from > now,
             ~started,
         )
-    )
+        .returning(Assignment.id, Assignment.auditor_id)
+    ).all()
+    # The auditors' phones are told these went (the ORM's flush does not see a core delete).
+    departed = [(auditor_id, row_id) for row_id, auditor_id in removed if auditor_id is not None]
+    note_core_writes(db.session, Assignment, schedule.org_id, [], departed)
     if not schedule.active:
         return 0
     return materialise([schedule], now, current_app.config["SCHEDULE_HORIZON_DAYS"])

@@ -8,6 +8,7 @@ from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from audit_api import openapi
 from audit_api.auth import limits
 from audit_api.auth.guard import current_session_id, current_user, requires
 from audit_api.auth.limits import setting
@@ -32,6 +33,7 @@ class Me(MethodView):
 
     @requires()
     @blp.response(200, MeOut)
+    @blp.doc(operationId="getMe")
     def get(self) -> Any:
         """Who am I: user, role, scope and organization."""
         return current_user()
@@ -58,6 +60,7 @@ class MyPassword(MethodView):
     )
     @blp.arguments(PasswordChangeIn)
     @blp.response(204)
+    @blp.doc(operationId="changeMyPassword")
     def post(self, data: dict[str, Any]) -> None:
         """Change my password (the current one first); my other sessions end, this one stays."""
         service.change_own_password(
@@ -73,6 +76,7 @@ class Users(MethodView):
     @blp.arguments(UserQuery, location="query")
     @blp.response(200, UserOut(many=True))
     @blp.paginate(max_page_size=MAX_PAGE_SIZE)
+    @blp.doc(operationId="listUsers")
     def get(self, query: dict[str, Any], pagination_parameters: Any) -> Any:
         """List users: HQ sees all, a manager the auditors and themselves."""
         return paged(service.list_users, pagination_parameters, **query)
@@ -80,6 +84,8 @@ class Users(MethodView):
     @requires("org:write")
     @blp.arguments(UserIn)
     @blp.response(201, UserOut)
+    @openapi.etag
+    @blp.doc(operationId="createUser")
     def post(self, data: dict[str, Any]) -> Any:
         """Create a user (HQ only)."""
         return with_etag(service.create_user(current_user().org_id, data))
@@ -91,6 +97,8 @@ class UserById(MethodView):
 
     @requires("users:read")
     @blp.response(200, UserOut)
+    @openapi.if_none_match
+    @blp.doc(operationId="getUser")
     def get(self, user_id: int) -> Any:
         """Read a user."""
         return with_etag(service.get_user(current_user(), user_id))
@@ -98,6 +106,9 @@ class UserById(MethodView):
     @requires("org:write")
     @blp.arguments(UserPatch)
     @blp.response(200, UserOut)
+    @openapi.etag
+    @openapi.if_match
+    @blp.doc(operationId="updateUser")
     def patch(self, data: dict[str, Any], user_id: int) -> Any:
         """Change a user (HQ only); honours If-Match."""
         user = service.get_user(current_user(), user_id)
@@ -106,6 +117,8 @@ class UserById(MethodView):
 
     @requires("org:write")
     @blp.response(204)
+    @openapi.if_match
+    @blp.doc(operationId="deactivateUser")
     def delete(self, user_id: int) -> None:
         """Deactivate a user (HQ only): kept for the audit trail, signed out at once."""
         user = service.get_user(current_user(), user_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from audit_api.fields import Email, Id, Partial, Text
+from audit_api.fields import Email, Id, Moment, Partial, Text
 from audit_api.users.models import Role
 
 PASSWORD = validate.Length(min=10, max=256, error="Between 10 and 256 characters.")
@@ -51,9 +51,9 @@ class UserOut(Schema):
     role = fields.String()
     active = fields.Boolean()
     scope = fields.Nested(ScopeSchema)
-    last_login_at = fields.AwareDateTime(allow_none=True)
-    created_at = fields.AwareDateTime()
-    updated_at = fields.AwareDateTime()
+    last_login_at = Moment(allow_none=True)
+    created_at = Moment()
+    updated_at = Moment()
 
 
 class OrgOut(Schema):

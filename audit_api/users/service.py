@@ -11,7 +11,7 @@ from audit_api.auth.policy import visible_users
 from audit_api.auth.service import revoke_all_sessions
 from audit_api.auth.strength import check_strength
 from audit_api.db import commit_unique, db, fetch_page, get_visible, text_search, utcnow
-from audit_api.errors import Conflict, Forbidden, field_error
+from audit_api.errors import Reason, field_error
 from audit_api.fields import search_key
 from audit_api.locations.models import Location
 from audit_api.orgs.models import Organization
@@ -56,14 +56,16 @@ def _scoped(model: type[Region] | type[Location], org_id: int, ids: list[int], f
     }
     for index, item_id in enumerate(ids):
         if item_id not in found:
-            raise field_error(f"scope.{field}[{index}]", f"Unknown id {item_id}.")
+            raise field_error(
+                f"scope.{field}[{index}]", f"Unknown id {item_id}.", Reason.unknown_reference
+            )
     return [found[i] for i in dict.fromkeys(ids)]
 
 
 def _apply_scope(user: User, scope: dict[str, list[int]] | None) -> None:
     if user.role != Role.MANAGER:
         if scope and (scope.get("region_ids") or scope.get("location_ids")):
-            raise field_error("scope", "Only managers have a scope.")
+            raise field_error("scope", "Only managers have a scope.", Reason.scope_not_allowed)
         user.scope_regions, user.scope_locations = [], []
         return
     if scope is None:
@@ -77,7 +79,7 @@ def _apply_scope(user: User, scope: dict[str, list[int]] | None) -> None:
 
 def _save(user: User) -> User:
     user.search_key = search_key(user.name, user.email)
-    commit_unique("email", EMAIL_TAKEN)
+    commit_unique("email", EMAIL_TAKEN, Reason.email_taken)
     return user
 
 
@@ -91,7 +93,7 @@ def _email_taken(org_id: int, email: str, own_id: int | None) -> bool:
 def create_user(org_id: int, data: dict[str, Any]) -> User:
     """Add a user to an organization with an Argon2id-hashed password."""
     if _email_taken(org_id, data["email"], None):
-        raise Conflict(EMAIL_TAKEN, {"email": [EMAIL_TAKEN]})
+        raise Reason.email_taken.error(EMAIL_TAKEN, {"email": [EMAIL_TAKEN]})
     org = db.session.get(Organization, org_id)
     about = {"email": data["email"], "name": data["name"], "org": org.name if org else ""}
     check_strength(data["password"], "password", **about)
@@ -129,7 +131,7 @@ def _keeps_an_admin(user: User, role: str, active: bool) -> None:
         select(Organization.id).where(Organization.id == user.org_id).with_for_update()
     )
     if _active_admins(user.org_id) <= 1:
-        raise Conflict("This is the organization's last active hq_admin.")
+        raise Reason.last_admin.error("This is the organization's last active hq_admin.")
 
 
 def update_user(user: User, data: dict[str, Any]) -> User:
@@ -138,7 +140,7 @@ def update_user(user: User, data: dict[str, Any]) -> User:
     active = data.get("active", user.active)
     _keeps_an_admin(user, role, active)
     if "email" in data and _email_taken(user.org_id, data["email"], user.id):
-        raise Conflict(EMAIL_TAKEN, {"email": [EMAIL_TAKEN]})
+        raise Reason.email_taken.error(EMAIL_TAKEN, {"email": [EMAIL_TAKEN]})
     if "password" in data:
         email, name = data.get("email", user.email), data.get("name", user.name)
         check_strength(data["password"], "password", email=email, name=name, org=user.org.name)
@@ -163,7 +165,9 @@ def change_own_password(user: User, session_id: str, current: str, new: str) -> 
     """A user's own new password, after the current one; their other sessions end, this
     one goes on."""
     if not verify_password(user.password_hash, current):
-        raise Forbidden("The current password is wrong.", {"current_password": ["Wrong password."]})
+        raise Reason.wrong_password.error(
+            "The current password is wrong.", {"current_password": ["Wrong password."]}
+        )
     check_strength(new, "new_password", email=user.email, name=user.name, org=user.org.name)
     user.password_hash = hash_password(new)
     revoke_all_sessions(user.id, "password_changed", keep=session_id)

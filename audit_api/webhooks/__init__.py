@@ -1,1 +1,1 @@
-"""Webhooks: events recorded with the change that caused them (STAND-IN, see events.py)."""
+"""Webhooks: endpoints of an organization, frozen events, signed deliveries (docs/webhooks.md)."""

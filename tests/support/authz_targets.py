@@ -150,6 +150,18 @@ class Targets:
         """An active schedule of n1."""
         return created(self.w.hq.post("/api/v1/schedules", json=self.schedule_body()))["id"]
 
+    def webhook(self) -> int:
+        """An endpoint of A on a loopback port nothing listens on (no traffic leaves)."""
+        body = {"url": "http://127.0.0.1:9/hooks", "events": ["audit.approved"]}
+        return created(self.w.hq.post("/api/v1/webhooks", json=body))["id"]
+
+    def delivery(self) -> tuple[int, int]:
+        """(endpoint, delivery) of a test event."""
+        webhook_id = self.webhook()
+        response = self.w.hq.post(f"/api/v1/webhooks/{webhook_id}/test")
+        assert response.status_code == 202, response.get_json()
+        return webhook_id, response.get_json()["id"]
+
     def assignment_body(self) -> dict[str, Any]:
         return {
             "location_id": self.w.ids["n1"],

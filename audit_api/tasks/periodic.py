@@ -1,9 +1,8 @@
 """Periodic jobs: `@periodic(name, every_s=...)` registers a function run inside an app
-context with a fresh session; `flask --app wsgi tick [NAME...]` runs them once.
-
-STAND-IN, replaced by the task engine (Celery beat, and an in-process timer in the embedded
-mode) at merge: only the `periodic` decorator and the registry are the interface.
-"""
+context with a session of its own. Celery beat sends each one every `every_s` seconds (with
+a broker); without one, the local ticker runs those that are due; `flask --app wsgi tick
+[NAME...]` runs them once by hand. A job may run on several workers at once: it must be safe
+to (row locks, unique constraints), as each of the jobs registered is."""
 
 from __future__ import annotations
 
@@ -39,7 +38,7 @@ def periodic(name: str, *, every_s: int) -> Callable[[Job], Job]:
     return register
 
 
-def run_job(name: str) -> Mapping[str, int] | None:
+def run_periodic(name: str) -> Mapping[str, int] | None:
     """Run one registered job now, in a fresh session of the current app."""
     from audit_api.db import db
 
@@ -59,5 +58,5 @@ def tick_command(names: tuple[str, ...]) -> None:
     if unknown:
         raise click.UsageError(f"unknown job(s) {', '.join(unknown)}; known: {', '.join(PERIODIC)}")
     for name in names or tuple(PERIODIC):
-        done: Any = run_job(name) or {}
+        done: Any = run_periodic(name) or {}
         click.echo(f"{name}: " + (", ".join(f"{n} {what}" for what, n in done.items()) or "done"))

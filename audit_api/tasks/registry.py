@@ -1,0 +1,35 @@
+"""The task registry: `@task("name")` on a plain function of keyword arguments."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+TaskFunction = Callable[..., Any]
+TASKS: dict[str, TaskFunction] = {}
+
+
+class RetryAt(Exception):
+    """Raised by a task that wants to run again at `when` (its own schedule, not a failure)."""
+
+    def __init__(self, when: datetime, reason: str = "") -> None:
+        super().__init__(reason or f"again at {when.isoformat()}")
+        self.when, self.reason = when, reason
+
+
+def task(name: str) -> Callable[[TaskFunction], TaskFunction]:
+    """Register `function` under `name`; it runs in an app context with a fresh session."""
+
+    def register(function: TaskFunction) -> TaskFunction:
+        known = TASKS.get(name)
+        if known is not None and _where(known) != _where(function):
+            raise ValueError(f"task {name!r} is registered twice")
+        TASKS[name] = function
+        return function
+
+    return register
+
+
+def _where(function: TaskFunction) -> tuple[str, str]:
+    return function.__module__, function.__qualname__
