@@ -4,8 +4,12 @@
 from typing import Any
 
 from audit_api import create_app
+from audit_api.config import SettingsError
 
-app = create_app()
+try:
+    app = create_app()
+except SettingsError as error:  # a bad setting: its name and the fix, not a traceback
+    raise SystemExit(f"audit_api cannot start: {error}") from None
 
 
 def __getattr__(name: str) -> Any:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from openapi_spec_validator import validate
 from sqlalchemy import inspect
@@ -161,3 +166,21 @@ def test_settings_table_lists_every_setting():
     table = settings_table()
     for name in ("DATABASE_URL", "SECRET_KEY", "RATELIMIT_STORAGE_URI", "STORAGE_BACKEND"):
         assert f"`{name}`" in table
+
+
+def test_a_bad_setting_stops_the_entry_point_with_one_line_naming_it(tmp_path):
+    env = {**os.environ, "ACCESS_TOKEN_TTL": "2", "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"}
+    env["SECRET_KEY"] = "k" * 40
+    run = subprocess.run(
+        [sys.executable, "-c", "import wsgi"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode != 0
+    assert run.stderr.strip().splitlines() == [
+        "audit_api cannot start: invalid settings: Environment variables invalid: "
+        "{'ACCESS_TOKEN_TTL': ['Must be greater than or equal to 30.']}"
+    ]
