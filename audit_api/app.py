@@ -73,6 +73,9 @@ def _init_extensions(app: Flask) -> None:
         query_check,
         request_checks,
     )
+    from audit_api.actions import jobs as _action_jobs  # noqa: F401  (registers its periodic job)
+    from audit_api.actions.routes import blp as actions_blp
+    from audit_api.assignments import missed as _missed  # noqa: F401  (its periodic job)
     from audit_api.assignments.routes import blp as assignments_blp
     from audit_api.audits.routes import blp as audits_blp
     from audit_api.auth import guard, passwords
@@ -90,6 +93,8 @@ def _init_extensions(app: Flask) -> None:
     from audit_api.regions.routes import blp as regions_blp
     from audit_api.reports.pdf.routes import blp as reports_blp
     from audit_api.reports.routes import blp as scores_blp
+    from audit_api.schedules import jobs as _schedule_jobs  # noqa: F401  (its periodic job)
+    from audit_api.schedules.routes import blp as schedules_blp
     from audit_api.sync import stamps
     from audit_api.sync.routes import blp as sync_blp
     from audit_api.tasks import local as local_tasks
@@ -119,9 +124,11 @@ def _init_extensions(app: Flask) -> None:
         locations_blp,
         checklists_blp,
         assignments_blp,
+        schedules_blp,
         audits_blp,
         photos_blp,
         disputes_blp,
+        actions_blp,
         scores_blp,
         reports_blp,
         exports_blp,

@@ -1,4 +1,4 @@
-"""Flask CLI: create-org, demo, settings, prune and the db migration commands."""
+"""Flask CLI: create-org, demo, settings, prune, tick and the db migration commands."""
 
 from __future__ import annotations
 
@@ -125,6 +125,7 @@ def init_app(app: Flask) -> None:
     from audit_api.exports.cli import export_command
     from audit_api.housekeeping import prune_command
     from audit_api.photos.cli import photos_cli
+    from audit_api.tasks.periodic import tick_command
 
     commands = (
         db_cli,
@@ -135,6 +136,7 @@ def init_app(app: Flask) -> None:
         export_command,
         photos_cli,
         prune_command,
+        tick_command,
     )
     for command in commands:
         app.cli.add_command(command)

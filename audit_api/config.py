@@ -62,6 +62,20 @@ SETTINGS: tuple[Setting, ...] = (
         "IDEMPOTENCY_TTL", "int", 86400, "s an Idempotency-Key is kept and replayed", Range(60)
     ),
     Setting("DISPUTE_WINDOW_DAYS", "int", 14, "days after approval to dispute", Range(0)),
+    Setting(
+        "ACTION_DUE_DAYS",
+        "int",
+        7,
+        "days to fix a failed critical item whose checklist sets no action.due_days",
+        Range(1, 365),
+    ),
+    Setting(
+        "SCHEDULE_HORIZON_DAYS",
+        "int",
+        14,
+        "days ahead whose scheduled assignments are created",
+        Range(1, 366),
+    ),
     Setting("MAX_CONTENT_LENGTH", "int", 1024 * 1024, "largest request body, bytes", Range(1024)),
     Setting("RATELIMIT_STORAGE_URI", "str", "memory://", "flask-limiter storage, e.g. redis://"),
     Setting("LOGIN_LIMIT_PER_ADDRESS", "str", "30 per minute", "login attempts per client address"),

@@ -181,6 +181,23 @@ class Synced:
     sync_seq: Mapped[int] = mapped_column(BigInteger, default=0, server_default=text("0"))
 
 
+SYNC_CORE_WRITES = "sync_core_writes"  # session.info key: writes made without the ORM
+
+
+def note_core_writes(
+    session: Any,
+    model: type[Synced],
+    org_id: int,
+    written: list[int],
+    departed: list[tuple[int, int]] | None = None,
+) -> None:
+    """Synced rows written by a core INSERT, UPDATE or DELETE (which the ORM's flush does not
+    see): the commit stamps the `written` ids and records the `departed` (owner, row id)
+    pairs as an ORM write would (audit_api/sync/stamps.py)."""
+    writes = session.info.setdefault(SYNC_CORE_WRITES, [])
+    writes.append((model, org_id, list(written), list(departed or [])))
+
+
 def fetch_page(stmt: Select[Any], page: int, page_size: int) -> tuple[list[Any], int]:
     """One page of a select's rows and the total count of its rows."""
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))

@@ -99,7 +99,7 @@ class Reason(Enum):
     correction_invalid = 422, "Corrected answers must come with, and only with, an overturn."
     # Photos
     too_many_photos = 409, "The audit holds as many photos as allowed."
-    photo_id_taken = 409, "The photo id belongs to another audit."
+    photo_id_taken = 409, "The photo id belongs to another audit or action."
     photo_differs = 409, "This photo id was uploaded with other bytes."
     photo_unreadable = 422, "The file is not a photo we can read (JPEG, PNG, WebP, HEIC)."
     photo_too_large = 422, "The declared size is over the photo limit."
@@ -118,6 +118,19 @@ class Reason(Enum):
     # Reports
     report_render_failed = 503, "The PDF report failed to render again; retry after Retry-After."
     report_missing = 404, "The report's file is missing from storage; ask for it again."
+    # Corrective actions
+    action_needs_approval = 409, "Actions are opened from approved audits only."
+    action_taken = 409, "The item already has an action at this location that is not closed."
+    action_closed = 409, "The action is verified or void; it no longer changes."
+    action_not_open = (
+        409,
+        "The action is not open work: it cannot start, be resolved or take photos.",
+    )
+    not_a_manager = 422, "assignee_id names no active manager with the location in scope."
+    unknown_photo = 422, "photo_ids names a photo not uploaded to this action."
+    too_many_action_photos = 409, "The action holds as many photos as allowed."
+    # Schedules
+    rrule_invalid = 422, "The rrule is not an RFC 5545 recurrence rule this service reads."
 
     def __init__(self, status: int, description: str) -> None:
         self.status = status

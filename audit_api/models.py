@@ -1,5 +1,6 @@
 """Imports every model so the metadata is complete (for Alembic and the tests)."""
 
+from audit_api.actions.models import Action, ActionEvent, ActionPhoto
 from audit_api.assignments.models import Assignment
 from audit_api.audits.models import Audit, AuditEvent, AuditItemScore, AuditScore, AuditSectionScore
 from audit_api.auth.models import AuthSession, RefreshToken
@@ -12,6 +13,7 @@ from audit_api.locations.models import Location
 from audit_api.orgs.models import Organization
 from audit_api.regions.models import Region
 from audit_api.reports.pdf.models import AuditReport
+from audit_api.schedules.models import Schedule
 from audit_api.sync.models import SyncClock, SyncDeparture
 from audit_api.tasks.models import Job
 from audit_api.users.models import User
@@ -20,6 +22,9 @@ from audit_api.webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookE
 metadata = Base.metadata
 
 __all__ = [
+    "Action",
+    "ActionEvent",
+    "ActionPhoto",
     "Assignment",
     "Audit",
     "AuditEvent",
@@ -38,6 +43,7 @@ __all__ = [
     "Photo",
     "RefreshToken",
     "Region",
+    "Schedule",
     "SyncClock",
     "SyncDeparture",
     "User",

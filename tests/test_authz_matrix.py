@@ -39,6 +39,7 @@ Request = Callable[[Targets], tuple[str, dict[str, Any]]]
 R = "200 200 404 200 404"  # read an object of A: HQ, in scope, not in scope, own, other org
 SCORES = "200 200 404 403 404"
 CHECKLIST = "200 200 200 404 404"  # an org checklist no assignment of the auditor uses
+ACTION_WRITE = "200 200 404 403 404"  # an action or schedule of n1: never for auditors
 HQ_ONLY = "200 403 403 403 404"
 HOOKS = "/api/v1/webhooks"
 
@@ -251,6 +252,65 @@ MATRIX: dict[str, tuple[str, Request]] = {
         R,
         lambda t: (f"/api/v1/photos/{t.photo()[1]}/content?variant=thumb", {}),
     ),
+    "GET /api/v1/actions/{action_id}/photos": (
+        ACTION_WRITE,
+        lambda t: (f"/api/v1/actions/{t.action()}/photos", {}),
+    ),
+    "POST /api/v1/actions/{action_id}/photos": (
+        ACTION_WRITE.replace("200", "201"),
+        lambda t: _action_multipart(t),
+    ),
+    "GET /api/v1/actions/{action_id}/photos/{photo_id}/content": (
+        ACTION_WRITE,
+        lambda t: (
+            "/api/v1/actions/{}/photos/{}/content?variant=thumb".format(*t.action_photo()),
+            {},
+        ),
+    ),
+    # schedules: HQ and managers with every location in scope
+    "GET /api/v1/schedules": ("200 200 200 403 200", lambda t: ("/api/v1/schedules", {})),
+    "POST /api/v1/schedules": (
+        "201 201 404 403 404",
+        lambda t: ("/api/v1/schedules", {"json": t.schedule_body()}),
+    ),
+    "GET /api/v1/schedules/{schedule_id}": (
+        ACTION_WRITE,
+        lambda t: (f"/api/v1/schedules/{t.schedule()}", {}),
+    ),
+    "PATCH /api/v1/schedules/{schedule_id}": (
+        ACTION_WRITE,
+        lambda t: (f"/api/v1/schedules/{t.schedule()}", {"json": {"window_days": 2}}),
+    ),
+    "DELETE /api/v1/schedules/{schedule_id}": (
+        ACTION_WRITE.replace("200", "204"),
+        lambda t: (f"/api/v1/schedules/{t.schedule()}", {}),
+    ),
+    "GET /api/v1/schedules/{schedule_id}/preview": (
+        ACTION_WRITE,
+        lambda t: (f"/api/v1/schedules/{t.schedule()}/preview", {}),
+    ),
+    # actions: HQ the org, managers their scope, never auditors
+    "GET /api/v1/actions": ("200 200 200 403 200", lambda t: ("/api/v1/actions", {})),
+    "POST /api/v1/actions": (
+        ACTION_WRITE.replace("200", "201"),
+        lambda t: ("/api/v1/actions", {"json": t.action_body()}),
+    ),
+    "GET /api/v1/actions/{action_id}": (
+        ACTION_WRITE,
+        lambda t: (f"/api/v1/actions/{t.action()}", {}),
+    ),
+    "PATCH /api/v1/actions/{action_id}": (
+        ACTION_WRITE,
+        lambda t: (f"/api/v1/actions/{t.action()}", {"json": {"priority": "low"}}),
+    ),
+    "POST /api/v1/actions/{action_id}/resolve": (
+        ACTION_WRITE,
+        lambda t: (f"/api/v1/actions/{t.action()}/resolve", {"json": {"note": "Hecho"}}),
+    ),
+    "GET /api/v1/actions/{action_id}/events": (
+        ACTION_WRITE,
+        lambda t: (f"/api/v1/actions/{t.action()}/events", {}),
+    ),
     # sync: everyone's own work (an auditor's assignments, anyone's drafts), nobody else's
     "GET /api/v1/sync": ("200 200 200 200 200", lambda t: ("/api/v1/sync", {})),
     # scores and exports: HQ the org, managers their scope, never auditors
@@ -263,6 +323,10 @@ MATRIX: dict[str, tuple[str, Request]] = {
     "GET /api/v1/exports/audits.{fmt}": (
         "200 200 200 403 200",
         lambda t: ("/api/v1/exports/audits.jsonl?status=all", {}),
+    ),
+    "GET /api/v1/exports/actions.{fmt}": (
+        "200 200 200 403 200",
+        lambda t: ("/api/v1/exports/actions.jsonl", {}),
     ),
     "GET /api/v1/exports/answers.{fmt}": (
         "200 200 200 403 200",
@@ -295,6 +359,16 @@ MATRIX: dict[str, tuple[str, Request]] = {
     ),
     "POST /api/v1/webhooks/{webhook_id}/test": ("202 403 403 403 404", lambda t: _hook(t, "/test")),
 }
+
+
+def _action_multipart(t: Targets) -> tuple[str, dict[str, Any]]:
+    import io
+
+    data = {"photo_id": str(uuid.uuid4()), "file": (io.BytesIO(jpeg()), "p.jpg", "image/jpeg")}
+    return f"/api/v1/actions/{t.action()}/photos", {
+        "data": data,
+        "content_type": "multipart/form-data",
+    }
 
 
 def _hook(t: Targets, tail: str) -> tuple[str, dict[str, Any]]:

@@ -35,7 +35,9 @@ def test_builtins_are_listed_for_hq_and_managers(world):
     }
     listed = {c["key"]: c for c in world.hq.get(URL).get_json()}
     assert listed["self-call"]["builtin"] is True
-    assert listed["self-call"]["latest_published_version"] == 1
+    # Version 1 stays published beside version 2 (which added corrective actions).
+    assert listed["self-call"]["latest_published_version"] == 2
+    assert [v["version"] for v in listed["self-call"]["versions"]] == [1, 2]
     assert listed["self-call"]["title"] == "Llamada de control"
 
 

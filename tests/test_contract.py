@@ -86,6 +86,9 @@ def test_etag_if_match_and_idempotency_are_documented_where_they_apply(spec):
         "createAssignment",
         "createDispute",
         "resolveDispute",
+        "openAction",
+        "resolveAction",
+        "createSchedule",
     }
     replayed = _ids(spec, lambda op: "Idempotent-Replayed" in _success_headers(op))
     assert replayed == idempotent

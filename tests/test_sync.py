@@ -362,3 +362,49 @@ def test_writes_commit_in_the_order_of_their_counter_values(app, world, monkeypa
         org_id = db.session.get(Assignment, first["id"]).org_id
         counter = db.session.scalar(select(SyncClock.value).where(SyncClock.org_id == org_id))
     assert stamps_of[first["id"]] < stamps_of[second["id"]] == counter
+
+
+def test_assignments_a_schedule_makes_changes_and_misses_reach_the_phone(app, world):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from audit_api.db import utcnow
+    from tests.support.schedule_helpers import SCHEDULES, assignments_of, schedule_body
+
+    start = sync(world.auditor)
+    # Made by a core insert in the schedule's transaction: stamped all the same.
+    schedule = created(world.hq.post(SCHEDULES, json=schedule_body(world)))
+    made = sync(world.auditor, start["cursor"])
+    assert len(made["assignments"]) == 4 and made["removed_assignment_ids"] == []
+    by_schedule = assignments_of(world.hq, schedule_id=schedule["id"])
+    assert set(ids(made["assignments"])) == set(ids(by_schedule))
+    # An edit remakes the future ones (a core delete, then a new insert): the old ones go.
+    url = f"{SCHEDULES}/{schedule['id']}"
+    assert world.hq.patch(url, json={"time_of_day": "11:00"}).status_code == 200
+    edited = sync(world.auditor, made["cursor"])
+    # Each old one goes by id, or comes again in its new form (SQLite may reuse a freed id).
+    again = set(edited["removed_assignment_ids"]) | set(ids(edited["assignments"]))
+    assert set(ids(made["assignments"])) <= again and len(edited["assignments"]) == 4
+    remade = assignments_of(world.hq, schedule_id=schedule["id"], status="open")
+    assert set(ids(edited["assignments"])) == set(ids(remade))
+    assert {a["occurrence"][-5:] for a in remade} == {"11:00"}
+    # One whose window closed with nothing submitted is missed: it goes away too.
+    first = edited["assignments"][0]["id"]
+    with app.app_context():
+        past = utcnow() - timedelta(days=2)
+        db.session.execute(
+            update(Assignment)
+            .where(Assignment.id == first)
+            .values(due_from=past - timedelta(days=3), due_to=past)
+        )
+        db.session.commit()
+    assert app.test_cli_runner().invoke(args=["tick", "assignments.missed"]).exit_code == 0
+    missed = sync(world.auditor, edited["cursor"])
+    assert missed["removed_assignment_ids"] == [first] and missed["assignments"] == []
+    # A schedule with nobody to send makes unassigned ones: no phone gets them.
+    other = schedule_body(world, auditor_ids=[], location_ids=[world.ids["s1"]])
+    created(world.hq.post(SCHEDULES, json=other))
+    nobody = sync(world.auditor, missed["cursor"])
+    assert nobody["assignments"] == [] and nobody["removed_assignment_ids"] == []
+    assert ids(sync(world.auditor)["assignments"]) == ids(edited["assignments"])[1:]

@@ -12,8 +12,10 @@ from sqlalchemy import select, update
 from audit_api.db import db, utcnow
 from audit_api.orgs.models import Organization
 from audit_api.tasks import drain, enqueue, sweep, task
-from audit_api.tasks.broker import PRUNE, SWEEP, celery_app
+from audit_api.tasks.broker import PERIODIC_TASK, PRUNE, SWEEP, celery_app
+from audit_api.tasks.local import runner
 from audit_api.tasks.models import Job, JobStatus
+from audit_api.tasks.periodic import PERIODIC
 from audit_api.tasks.runner import MAX_ATTEMPTS, claim_due, failure_delay, run_job
 
 SEEN: list[dict] = []
@@ -166,6 +168,30 @@ def test_beat_sweeps_and_prunes_daily(app):
     removed = celery.tasks[PRUNE]()  # what the worker runs when beat says so
     assert removed["tasks"] == {"finished task(s)": 1}
     assert {"sessions", "idempotency", "photos", "webhooks"} <= set(removed)
+
+
+@pytest.mark.app_config(CELERY_BROKER_URL="redis://127.0.0.1:1/0")
+def test_beat_sends_each_periodic_job_at_its_interval(app):
+    schedule = celery_app(app).conf.beat_schedule
+    assert {"actions.overdue", "schedules.materialise", "assignments.missed"} <= set(PERIODIC)
+    for job in PERIODIC.values():
+        entry = {"task": PERIODIC_TASK, "schedule": float(job.every_s), "args": [job.name]}
+        assert schedule[job.name] == entry
+    done = celery_app(app).tasks[PERIODIC_TASK]("assignments.missed")  # what a worker runs
+    assert done == {"assignment(s) missed": 0}
+
+
+def test_the_local_ticker_runs_periodic_jobs_when_due(app):
+    local = runner(app)
+    local.last_run.clear()
+    assert sorted(local.run_due_periodic(now=1000.0)) == sorted(PERIODIC)  # each at once
+    assert drain(app)
+    assert local.run_due_periodic(now=1001.0) == []  # none due yet
+    assert local.run_due_periodic(now=1000.0 + 300) == ["actions.overdue"]  # every 5 minutes
+    assert drain(app)
+    due = sorted(local.run_due_periodic(now=1000.0 + 3600))
+    assert due == ["actions.overdue", "assignments.missed", "schedules.materialise"]
+    assert drain(app)
 
 
 @pytest.mark.app_config(CELERY_BROKER_URL="redis://127.0.0.1:1/0")

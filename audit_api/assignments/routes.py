@@ -52,6 +52,8 @@ def assignment_view(assignment: Assignment) -> dict[str, Any]:
         "due_from": assignment.due_from,
         "due_to": assignment.due_to,
         "status": assignment.status,
+        "schedule_id": assignment.schedule_id,
+        "occurrence": assignment.occurrence,
         "audit_id": assignment.audit_id,
         "checklist": version_view(row, pick_language(row.definition["languages"])),
         "created_at": assignment.created_at,

@@ -62,10 +62,20 @@ class AssignmentOut(Schema):
     checklist_key = fields.String(required=True)
     checklist_version = fields.Integer(required=True)
     kind = fields.String(required=True, metadata={"enum": ["visit", "call"]})
-    auditor_id = fields.Integer(required=True)
+    auditor_id = fields.Integer(
+        required=True,
+        allow_none=True,
+        metadata={"description": "null: a schedule found nobody; assign one"},
+    )
     due_from = Moment(required=True)
     due_to = Moment(required=True)
     status = fields.String(required=True, metadata={"enum": list(AssignmentStatus)})
+    schedule_id = fields.Integer(required=True, allow_none=True)
+    occurrence = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "the schedule's wall-clock time on the location's clock"},
+    )
     audit_id = fields.String(required=True, allow_none=True)
     checklist = fields.Nested(
         VersionOut,
@@ -81,5 +91,7 @@ class AssignmentQuery(Schema):
     status = fields.String(validate=validate.OneOf(list(AssignmentStatus)))
     location_id = Id()
     auditor_id = Id()
+    unassigned = fields.Boolean(metadata={"description": "true: only those with no auditor"})
+    schedule_id = Id()
     due_after = Instant(metadata={"description": "window ends after this time"})
     due_before = Instant(metadata={"description": "window starts before this time"})

@@ -27,6 +27,8 @@ def list_assignments(
     status: str | None = None,
     location_id: int | None = None,
     auditor_id: int | None = None,
+    unassigned: bool | None = None,
+    schedule_id: int | None = None,
     due_after: datetime | None = None,
     due_before: datetime | None = None,
 ) -> tuple[list[Assignment], int]:
@@ -36,10 +38,14 @@ def list_assignments(
         Assignment.status: status,
         Assignment.location_id: location_id,
         Assignment.auditor_id: auditor_id,
+        Assignment.schedule_id: schedule_id,
     }
     for column, value in filters.items():
         if value is not None:
             stmt = stmt.where(column == value)
+    if unassigned is not None:
+        nobody = Assignment.auditor_id.is_(None)
+        stmt = stmt.where(nobody if unassigned else ~nobody)
     if due_after is not None:
         stmt = stmt.where(Assignment.due_to >= due_after)
     if due_before is not None:

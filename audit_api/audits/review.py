@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from audit_api.actions.followup import after_approval
 from audit_api.assignments.models import AssignmentStatus
 from audit_api.audits.events import emit_audit
 from audit_api.audits.models import Audit, AuditEvent, AuditStatus
@@ -47,6 +48,9 @@ def review(actor: User, audit_id: str, decision: str, note: str | None) -> Audit
     action = {"approve": "approved", "return": "returned", "reject": "rejected"}[decision]
     record(audit, actor, action, note, decision=decision)
     emit_audit(audit, f"audit.{action}", note=note)
+    if decision == "approve":
+        # Failed items become actions; the location's earlier ones are verified or reopened.
+        after_approval(actor, audit)
     db.session.commit()
     return audit
 

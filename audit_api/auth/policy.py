@@ -6,8 +6,9 @@ Scope filters are SQL conditions (an object outside them answers 404, as if it d
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, false, or_, select
+from sqlalchemy import ColumnElement, Select, exists, false, or_, select
 
+from audit_api.actions.models import Action
 from audit_api.assignments.models import Assignment
 from audit_api.audits.models import Audit
 from audit_api.checklists.models import Checklist, ChecklistVersion
@@ -15,6 +16,7 @@ from audit_api.disputes.models import Dispute
 from audit_api.errors import Reason
 from audit_api.locations.models import Location
 from audit_api.regions.models import Region
+from audit_api.schedules.models import Schedule, schedule_locations
 from audit_api.users.models import Role, User, scope_locations, scope_regions
 from audit_api.webhooks.models import WebhookEndpoint
 
@@ -38,6 +40,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "disputes:resolve": frozenset({HQ}),
     "scores:read": frozenset({HQ, MANAGER}),
     "exports:read": frozenset({HQ, MANAGER}),
+    "actions:read": frozenset({HQ, MANAGER}),  # auditors never see actions
+    "actions:write": frozenset({HQ, MANAGER}),
+    "schedules:read": frozenset({HQ, MANAGER}),
+    "schedules:write": frozenset({HQ, MANAGER}),
     # Everyone's own work: an auditor's assignments, anyone's drafts (managers' self-audits).
     "sync:read": frozenset({HQ, MANAGER, AUDITOR}),
     "webhooks:manage": frozenset({HQ}),
@@ -159,6 +165,55 @@ def visible_checklists(user: User) -> ColumnElement[bool]:
 def visible_disputes(user: User) -> ColumnElement[bool]:
     """Disputes of the audits the user may see."""
     return Dispute.audit_id.in_(select(Audit.id).where(visible_audits(user)))
+
+
+def visible_actions(user: User) -> ColumnElement[bool]:
+    """HQ: the organization's; managers: those of locations in scope; auditors: none."""
+    in_org = Action.org_id == user.org_id
+    if user.role == HQ:
+        return in_org
+    if user.role == MANAGER:
+        return in_org & _in_scope(user, Action.location_id)
+    return false()
+
+
+def visible_schedules(user: User) -> ColumnElement[bool]:
+    """HQ: the organization's; managers: those whose every location is in scope (a region
+    schedule: its region is); auditors: none."""
+    in_org = Schedule.org_id == user.org_id
+    if user.role == HQ:
+        return in_org
+    if user.role != MANAGER:
+        return false()
+    by_region = Schedule.region_id.in_(select(Region.id).where(visible_regions(user)))
+    outside = exists().where(
+        schedule_locations.c.schedule_id == Schedule.id,
+        schedule_locations.c.location_id.not_in(select(Location.id).where(visible_locations(user))),
+    )
+    return in_org & or_(by_region, Schedule.region_id.is_(None) & ~outside)
+
+
+def may_assign_action(user: User, location_id: int) -> ColumnElement[bool]:
+    """Filter of the users an action at the location may be assigned to: active managers of
+    the organization with the location in scope."""
+    single = select(scope_locations.c.user_id).where(scope_locations.c.location_id == location_id)
+    region = select(Location.region_id).where(Location.id == location_id).scalar_subquery()
+    # A manager's scope region holds the location when the region is the location's or above it.
+    above = _ancestors(region)
+    by_region = select(scope_regions.c.user_id).where(scope_regions.c.region_id.in_(above))
+    return (
+        (User.org_id == user.org_id)
+        & (User.role == MANAGER)
+        & User.active.is_(True)
+        & or_(User.id.in_(single), User.id.in_(by_region))
+    )
+
+
+def _ancestors(region: ColumnElement[int]) -> Select[tuple[int]]:
+    """Ids of a region and every region above it (recursive CTE, stops at a region met)."""
+    tree = select(Region.id, Region.parent_id).where(Region.id == region).cte(recursive=True)
+    tree = tree.union(select(Region.id, Region.parent_id).where(Region.id == tree.c.parent_id))
+    return select(tree.c.id)
 
 
 def visible_webhooks(user: User) -> ColumnElement[bool]:

@@ -64,6 +64,8 @@ def _item(item: dict[str, Any], path: str, earlier: dict[str, Any], errors: Fiel
             _add(errors, f"{path}.critical", "only scored items can be critical")
         if item["evidence"] == "required_on_fail":
             _add(errors, f"{path}.evidence", "required_on_fail needs a scored item")
+        if "action" in item:
+            _add(errors, f"{path}.action", "only a scored item can fail and open an action")
     if "show_if" in item:
         _show_if(item["show_if"], f"{path}.show_if", earlier, errors)
 

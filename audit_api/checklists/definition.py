@@ -16,6 +16,7 @@ from marshmallow import (
 )
 
 from audit_api.checklists.crosscheck import cross_check
+from audit_api.scoring.actions import PRIORITIES
 from audit_api.validation import FieldErrors, flatten
 
 ITEM_TYPES = ("yes_no", "scale", "choice", "number", "text", "photo", "datetime")
@@ -94,6 +95,18 @@ def _python_names_back(data: dict[str, Any], keyword: str) -> dict[str, Any]:
     return data
 
 
+class ActionSchema(_Strict):
+    """The corrective action a failure of the item opens on approval (docs/actions.md)."""
+
+    priority = fields.String(required=True, validate=validate.OneOf(PRIORITIES))
+    due_days = fields.Integer(
+        required=True,
+        strict=True,
+        validate=validate.Range(1, 365, error="must be 1 to 365 days"),
+        error_messages=INTEGER,
+    )
+
+
 class ShowIfSchema(_Strict):
     """Show an item only when an earlier item's answer equals a value or is in a list."""
 
@@ -130,6 +143,7 @@ class ItemSchema(_Strict):
     critical = fields.Boolean(load_default=False, error_messages=BOOLEAN)
     evidence = fields.String(load_default="none", validate=validate.OneOf(EVIDENCE))
     show_if = fields.Nested(ShowIfSchema)
+    action = fields.Nested(ActionSchema)
 
     @post_load
     def _rename(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:

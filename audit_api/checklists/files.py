@@ -13,6 +13,9 @@ import yaml
 from audit_api.checklists.definition import DefinitionInvalid, load_definition
 
 BUILTIN_DIR = Path(__file__).resolve().parent.parent.parent / "checklists"
+# Earlier versions of a built-in stay published: `past/<key>.v<version>.yaml` keeps each one,
+# so a new database has every version that audits and assignments elsewhere may pin.
+PAST_DIR, PAST_VERSION = "past", ".v"
 
 
 class ChecklistFileError(ValueError):
@@ -44,8 +47,11 @@ def read_file(path: Path) -> dict[str, Any]:
     except DefinitionInvalid as exc:
         lines = [f"{p}: {'; '.join(m)}" for p, m in sorted(exc.errors.items())]
         raise ChecklistFileError(path, lines) from None
-    if definition["key"] != path.stem:
+    key, _, version = path.stem.partition(PAST_VERSION)
+    if definition["key"] != key:
         raise ChecklistFileError(path, [f"key: '{definition['key']}' must match the file name"])
+    if version and str(definition["version"]) != version:
+        raise ChecklistFileError(path, [f"version: must be {version}, as in the file name"])
     return definition
 
 
@@ -55,6 +61,7 @@ def _cached(path: Path, mtime_ns: int) -> dict[str, Any]:
 
 
 def builtin_definitions(folder: Path = BUILTIN_DIR) -> list[dict[str, Any]]:
-    """Every built-in checklist, validated (parsed once per file version per process)."""
-    paths = sorted(folder.glob("*.yaml"))
+    """Every built-in checklist version, past ones first, validated (parsed once per file
+    version per process)."""
+    paths = sorted((folder / PAST_DIR).glob("*.yaml")) + sorted(folder.glob("*.yaml"))
     return [_cached(path, path.stat().st_mtime_ns) for path in paths]

@@ -14,12 +14,17 @@ from audit_api.checklists.schemas import (
     ChecklistOut,
     ChecklistQuery,
     DefinitionIn,
+    PreviewOut,
     ScoreIn,
-    ScoreOut,
     VersionOut,
     VersionSummary,
 )
-from audit_api.checklists.views import checklist_view, score_view, version_summary, version_view
+from audit_api.checklists.views import (
+    checklist_view,
+    preview_view,
+    version_summary,
+    version_view,
+)
 from audit_api.http import MAX_PAGE_SIZE, check_if_match, paged, with_etag
 from audit_api.i18n import grade_language, pick_language
 
@@ -145,11 +150,12 @@ class Score(MethodView):
 
     @requires("checklists:read")
     @blp.arguments(ScoreIn)
-    @blp.response(200, ScoreOut)
+    @blp.response(200, PreviewOut)
     @openapi.lang
     @blp.doc(operationId="previewScore")
     def post(self, data: dict[str, Any], key: str, version: int) -> Any:
-        """Score a set of answers without storing anything (validated as a submit would be)."""
+        """Score a set of answers without storing anything (validated as a submit would be),
+        and list the corrective actions an approval of them would open."""
         row = service.get_version(current_user(), key, version)
         result = service.preview_score(row, data["answers"])
-        return score_view(result, grade_language(row.definition["languages"]))
+        return preview_view(result, row.definition, grade_language(row.definition["languages"]))

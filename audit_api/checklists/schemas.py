@@ -120,3 +120,19 @@ class ScoreOut(Schema):
     items = fields.List(fields.Nested(ItemScoreOut), required=True)
     checklist = fields.Nested(ChecklistRef, required=True)
     rules_version = fields.Integer(required=True)
+
+
+class ActionRuleOut(Schema):
+    """A corrective action that approving these answers would open."""
+
+    item = fields.String(required=True)
+    priority = fields.String(required=True, metadata={"enum": ["low", "medium", "high"]})
+    due_days = fields.Integer(
+        required=True, metadata={"description": "days to fix, from the approval day"}
+    )
+
+
+class PreviewOut(ScoreOut):
+    """A score preview, with the corrective actions an approval would open."""
+
+    actions = fields.List(fields.Nested(ActionRuleOut), required=True)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app
+
 from audit_api.checklists.crosscheck import LOCAL_TEXT
 from audit_api.checklists.models import Checklist, ChecklistVersion
 from audit_api.numbers import rounded
+from audit_api.scoring.actions import corrective_actions
 from audit_api.scoring.engine import ScoreResult
 
 
@@ -84,3 +87,13 @@ def score_view(result: ScoreResult, lang: str) -> dict[str, Any]:
         "checklist": {"key": result.checklist_key, "version": result.checklist_version},
         "rules_version": result.rules_version,
     }
+
+
+def preview_view(result: ScoreResult, definition: dict[str, Any], lang: str) -> dict:
+    """A preview: the score and the corrective actions approving it would open."""
+    default_days = current_app.config["ACTION_DUE_DAYS"]
+    actions = [
+        {"item": a.item, "priority": a.priority, "due_days": a.due_days or default_days}
+        for a in corrective_actions(definition, {i.key for i in result.items if i.failed})
+    ]
+    return {**score_view(result, lang), "actions": actions}

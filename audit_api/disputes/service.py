@@ -8,6 +8,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 
+from audit_api.actions.followup import after_overturn
 from audit_api.audits.events import emit_audit
 from audit_api.audits.models import Audit, AuditStatus
 from audit_api.audits.service import get_audit, plain_answers, record
@@ -118,5 +119,6 @@ def _overturn(actor: User, audit: Audit, dispute: Dispute, answers: list[dict], 
     audit.answers = merged
     store_score(audit, result)
     dispute.corrected_answers = corrected
+    after_overturn(actor, audit, dispute.id, keys)  # what the correction took back is void
     after = _score_summary(audit)
     record(audit, actor, "rescored", note, dispute_id=dispute.id, before=before, after=after)

@@ -13,7 +13,8 @@ from audit_api import openapi
 from audit_api.auth.guard import current_user, requires
 from audit_api.db import db
 from audit_api.exports import service, spool
-from audit_api.exports.schemas import ExportQuery
+from audit_api.exports.actions import write_actions
+from audit_api.exports.schemas import ActionExportQuery, ExportQuery
 from audit_api.i18n import LanguageChoice
 
 blp = Blueprint("exports", __name__, url_prefix="/api/v1/exports", description="Exports.")
@@ -42,7 +43,10 @@ def _download(name: str, fmt: str, file: IO[bytes], size: int) -> Response:
 
 def _export(what: str, fmt: str, filters: dict[str, Any]) -> Response:
     actor = current_user()
-    file, size = spool.spooled(lambda out: service.write_export(actor, what, fmt, filters, out))
+    if what == "actions":
+        file, size = spool.spooled(lambda out: write_actions(actor, fmt, filters, out))
+    else:
+        file, size = spool.spooled(lambda out: service.write_export(actor, what, fmt, filters, out))
     # The database work is done: end the transaction and hand the connection back before the
     # client reads, so a slow reader holds neither SQLite's write lock nor a pool connection.
     db.session.close()
@@ -75,3 +79,19 @@ class AnswersExport(MethodView):
     def get(self, query: dict[str, Any], fmt: str) -> Response:
         """Answers with section, item, value, fraction, applicable, failed, comment, photos."""
         return _export("answers", fmt, query)
+
+
+@blp.route("/actions.<any(csv, jsonl):fmt>")
+class ActionsExport(MethodView):
+    """One row per corrective action."""
+
+    @requires("exports:read")
+    @blp.arguments(ActionExportQuery, location="query")
+    @blp.response(200, description="A file.")
+    @blp.doc(operationId="exportActions", responses=_file("csv", "jsonl"))
+    def get(self, query: dict[str, Any], fmt: str) -> Response:
+        """Actions in scope with location, region path, audit, item, priority, status,
+        overdue, assignee, dates and resolution; filtered as the action list."""
+        if "audit_id" in query:
+            query["audit_id"] = str(query["audit_id"])
+        return _export("actions", fmt, query)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import ValidationError, fields, validate
 
+from audit_api.actions.schemas import ActionQuery
 from audit_api.audits.models import AuditStatus
 from audit_api.audits.schemas import AuditFilters
 from audit_api.exports import query
@@ -29,4 +30,10 @@ class ExportQuery(AuditFilters):
         validate=_valid_cursor,
         metadata={"description": "the `cursor` of the last row read"},
     )
+    bom = fields.Boolean(load_default=False, metadata={"description": "UTF-8 BOM for Excel"})
+
+
+class ActionExportQuery(ActionQuery):
+    """Filters of the actions export: those of the action list."""
+
     bom = fields.Boolean(load_default=False, metadata={"description": "UTF-8 BOM for Excel"})

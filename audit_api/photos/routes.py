@@ -10,6 +10,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from audit_api import openapi
+from audit_api.actions.schemas import ActionPhotoOut
 from audit_api.auth.guard import current_user, public, requires
 from audit_api.bodies import BodyLimit
 from audit_api.errors import Reason, field_error, validated
@@ -23,7 +24,7 @@ from audit_api.evidence.schemas import (
     UploadOut,
 )
 from audit_api.evidence.storage import storage
-from audit_api.photos import direct, service
+from audit_api.photos import action_photos, direct, service
 from audit_api.photos.local_upload import read_capped, receive_local_upload
 
 blp = Blueprint("photos", __name__, url_prefix="/api/v1", description="Photo evidence.")
@@ -74,12 +75,7 @@ class Photos(MethodView):
     @blp.doc(operationId="uploadPhoto")
     def post(self, audit_id: UUID) -> Any:
         """Upload a photo through the API (multipart); the same photo again is harmless."""
-        fields = {k: v for k, v in request.form.to_dict().items() if k != "file"}
-        if "file" in request.form and "file" not in request.files:
-            # A part with no filename arrives as text: it is not a file at all.
-            raise field_error("file", "must be a file part (with a filename), not a text field")
-        form = validated(PhotoUpload(), {**fields, **request.files.to_dict()})
-        upload = form["file"]
+        form, upload = _form_upload()
         photo, new = service.upload(
             current_user(),
             str(audit_id),
@@ -89,6 +85,80 @@ class Photos(MethodView):
             upload.mimetype,
         )
         return photo, 201 if new else 200
+
+
+def _form_upload() -> tuple[dict[str, Any], Any]:
+    """The multipart form's fields, validated, and its file part."""
+    fields = {k: v for k, v in request.form.to_dict().items() if k != "file"}
+    if "file" in request.form and "file" not in request.files:
+        # A part with no filename arrives as text: it is not a file at all.
+        raise field_error("file", "must be a file part (with a filename), not a text field")
+    form = validated(PhotoUpload(), {**fields, **request.files.to_dict()})
+    return form, form["file"]
+
+
+def _serve(key: str, mimetype: str, etag: str) -> Any:
+    """A stored copy: a short-lived storage URL (S3), or the bytes (local storage)."""
+    ttl = current_app.config["PHOTO_URL_TTL"]
+    url = storage().download_url(key, mimetype, ttl)
+    if url is not None:
+        response = redirect(url, 307)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    try:
+        stream = storage().open(key)
+    except KeyError:
+        raise Reason.photo_missing.error("The photo's file is missing from storage.") from None
+    response = send_file(stream, mimetype=mimetype, etag=etag, max_age=ttl)
+    response.cache_control.public = False
+    response.cache_control.private = True
+    return response
+
+
+@blp.route("/actions/<int:action_id>/photos")
+class ActionPhotos(MethodView):
+    """Photos of what was done about an action."""
+
+    body_limit = PHOTO_BODY
+
+    @requires("actions:read")
+    @blp.response(200, ActionPhotoOut(many=True))
+    @blp.doc(operationId="listActionPhotos")
+    def get(self, action_id: int) -> Any:
+        """The action's photos, oldest first."""
+        return action_photos.list_photos(current_user(), action_id)
+
+    @requires("actions:write")
+    @blp.doc(requestBody=MULTIPART_BODY)
+    @blp.response(200, ActionPhotoOut)
+    @blp.alt_response(201, schema=ActionPhotoOut, description="The photo was stored.")
+    @blp.doc(operationId="uploadActionPhoto")
+    def post(self, action_id: int) -> Any:
+        """Upload a photo of the work (multipart `photo_id` and `file`, checked and processed
+        as an audit's photos) while the action is open; name it in the resolution."""
+        form, upload = _form_upload()
+        photo, new = action_photos.upload(
+            current_user(), action_id, str(form["photo_id"]), read_file(upload)
+        )
+        return photo, 201 if new else 200
+
+
+@blp.route("/actions/<int:action_id>/photos/<uuid:photo_id>/content")
+class ActionPhotoContent(MethodView):
+    """An action photo's bytes."""
+
+    @requires("actions:read")
+    @blp.arguments(ContentQuery, location="query")
+    @blp.response(200, description="The image (local storage).")
+    @blp.alt_response(307, description="A short-lived storage URL (S3).")
+    @blp.doc(responses=IMAGE_RESPONSES)
+    @blp.doc(operationId="getActionPhotoContent")
+    def get(self, query: dict[str, Any], action_id: int, photo_id: UUID) -> Any:
+        """The display copy, the thumbnail, or (HQ only) the original."""
+        variant = query["variant"]
+        photo, key = action_photos.content(current_user(), action_id, str(photo_id), variant)
+        mimetype = photo.content_type if variant == "original" else "image/jpeg"
+        return _serve(key, mimetype, f"{photo.sha256}-{variant}")
 
 
 @blp.route("/audits/<uuid:audit_id>/photos/uploads")
@@ -150,22 +220,7 @@ class Content(MethodView):
         """The display copy, the thumbnail, or (HQ only) the original."""
         photo, key = service.content(current_user(), str(photo_id), query["variant"])
         mimetype = photo.content_type if query["variant"] == "original" else "image/jpeg"
-        ttl = current_app.config["PHOTO_URL_TTL"]
-        url = storage().download_url(key, mimetype or "image/jpeg", ttl)
-        if url is not None:
-            response = redirect(url, 307)
-            response.headers["Cache-Control"] = "no-store"
-            return response
-        try:
-            stream = storage().open(key)
-        except KeyError:
-            raise Reason.photo_missing.error("The photo's file is missing from storage.") from None
-        response = send_file(
-            stream, mimetype=mimetype, etag=f"{photo.sha256}-{query['variant']}", max_age=ttl
-        )
-        response.cache_control.public = False
-        response.cache_control.private = True
-        return response
+        return _serve(key, mimetype or "image/jpeg", f"{photo.sha256}-{query['variant']}")
 
 
 @blp.route("/storage/uploads")

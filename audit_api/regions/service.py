@@ -13,6 +13,7 @@ from audit_api.fields import search_key
 from audit_api.locations.models import Location
 from audit_api.orgs.models import Organization
 from audit_api.regions.models import Region
+from audit_api.schedules.models import Schedule
 from audit_api.users.models import User, scope_regions
 
 
@@ -87,6 +88,7 @@ def delete_region(region: Region) -> None:
         "sub-regions": exists().where(Region.parent_id == region.id),
         "locations": exists().where(Location.region_id == region.id),
         "managers' scopes": exists().where(scope_regions.c.region_id == region.id),
+        "schedules": exists().where(Schedule.region_id == region.id),
     }
     for what, clause in in_use.items():
         if db.session.scalar(select(clause)):

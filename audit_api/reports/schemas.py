@@ -66,6 +66,25 @@ class LatestAuditOut(Schema):
     )
 
 
+class ActionCountsOut(Schema):
+    """A location's corrective actions with work still to do."""
+
+    open = fields.Integer(required=True, metadata={"description": "open, in progress or reopened"})
+    overdue = fields.Integer(
+        required=True, metadata={"description": "of those, past their due time"}
+    )
+
+
+class CoverageOut(Schema):
+    """Scheduled visits done of those due in the window."""
+
+    done = fields.Integer(required=True)
+    due = fields.Integer(
+        required=True, metadata={"description": "windows closed in the window, or done"}
+    )
+    rate = fields.Float(required=True, allow_none=True)
+
+
 class ScorecardOut(Schema):
     """A location's scorecard (docs/scoring.md)."""
 
@@ -81,6 +100,8 @@ class ScorecardOut(Schema):
     )
     failing_items = fields.List(fields.Nested("ItemRateOut"), required=True)
     latest_audits = fields.List(fields.Nested(LatestAuditOut), required=True)
+    actions = fields.Nested(ActionCountsOut, required=True)
+    coverage = fields.Nested(CoverageOut, required=True)
 
 
 class RankOut(Schema):
@@ -100,6 +121,8 @@ class LocationRankOut(RankOut):
     code = fields.String()
     name = fields.String()
     region_id = fields.Integer(allow_none=True)
+    actions_open = fields.Integer(metadata={"description": "corrective actions to do"})
+    actions_overdue = fields.Integer(metadata={"description": "of those, past their due time"})
 
 
 class RegionRankOut(RankOut):

@@ -23,6 +23,7 @@ from audit_api.errors import field_error
 from audit_api.locations.models import Location
 from audit_api.locations.service import get_location
 from audit_api.regions.models import Region
+from audit_api.reports.followup import action_counts, coverage
 from audit_api.reports.stats import Summary, competition_ranks, summarize
 from audit_api.users.models import User
 
@@ -129,6 +130,8 @@ def scorecard(actor: User, location_id: int, filters: dict[str, Any]) -> dict[st
         ],
         "failing_items": _failing(now, 10),
         "latest_audits": latest,
+        "actions": action_counts(actor, [location.id])[location.id],
+        "coverage": coverage(location, window.start, window.end),
     }
 
 
@@ -166,7 +169,9 @@ def league(actor: User, filters: dict[str, Any]) -> list[dict[str, Any]]:
     window = window_for(filters.get("start"), filters.get("end"))
     current = _by_location(actor, window, filters)
     before = _by_location(actor, window.previous(), filters)
-    return _ranked(Location, current, before, filters.get("min_n", 1), "code")
+    rows = _ranked(Location, current, before, filters.get("min_n", 1), "code")
+    counts = action_counts(actor, [row["object"].id for row in rows])
+    return [{**row, "actions": counts[row["object"].id]} for row in rows]
 
 
 def _change(now: Summary, before: Summary | None) -> float | None:

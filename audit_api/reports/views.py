@@ -45,6 +45,8 @@ def scorecard_view(card: dict[str, Any], languages: LanguageChoice) -> dict[str,
             }
             for audit, score_row in card["latest_audits"]
         ],
+        "actions": card["actions"],
+        "coverage": card["coverage"],
     }
 
 
@@ -75,6 +77,8 @@ def location_rank_view(row: dict[str, Any]) -> dict[str, Any]:
         "name": location.name,
         "region_id": location.region_id,
         **_ranked(row),
+        "actions_open": row["actions"]["open"],
+        "actions_overdue": row["actions"]["overdue"],
     }
 
 

@@ -19,7 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from audit_api.db import Synced, utcnow
+from audit_api.db import SYNC_CORE_WRITES, Synced, utcnow
 from audit_api.sync.models import SyncClock, SyncDeparture
 
 PENDING = "sync_pending"  # session.info key: org id -> written rows and departures
@@ -67,25 +67,35 @@ def _draw(session: Session, org_id: int) -> int:
 def _stamp(session: Session) -> None:
     """Before the commit: draw the counter of each organization written, stamp its rows."""
     session.flush()  # every write first, so the counter is the last lock taken
-    orgs = session.info.pop(PENDING, None)
-    for org_id, pending in sorted((orgs or {}).items()):
+    orgs = session.info.pop(PENDING, None) or {}
+    core: dict[int, list[Any]] = {}
+    for model, org_id, written, departed in session.info.pop(SYNC_CORE_WRITES, []):
+        core.setdefault(org_id, []).append((model, written, departed))
+    for org_id in sorted(set(orgs) | set(core)):
+        pending = orgs.get(org_id, {"rows": {}, "gone": []})
         seq = _draw(session, org_id)
         by_class: dict[type, list[Any]] = {}
+        ids: dict[type, set[int]] = {}
         for obj in pending["rows"].values():
             if inspect(obj).persistent:
                 by_class.setdefault(type(obj), []).append(obj)
-        for model, rows in by_class.items():
+                ids.setdefault(type(obj), set()).add(obj.id)
+        gone_ids = [(user, row.id) for user, row in pending["gone"]]
+        for model, written, departed in core.get(org_id, []):
+            ids.setdefault(model, set()).update(written)
+            gone_ids += departed
+        for model, row_ids in ids.items():
             table = model.__table__
             # updated_at set to itself: a stamp is no change of the row (no onupdate, no ETag).
-            stmt = update(table).where(table.c.id.in_([r.id for r in rows]))
+            stmt = update(table).where(table.c.id.in_(sorted(row_ids)))
             session.execute(stmt.values(sync_seq=seq, updated_at=table.c.updated_at))
-            for row in rows:
+            for row in by_class.get(model, []):
                 set_committed_value(row, "sync_seq", seq)
-        if pending["gone"]:
+        if gone_ids:
             at = utcnow()
             gone = [
-                {"org_id": org_id, "user_id": user, "assignment_id": row.id, "seq": seq, "at": at}
-                for user, row in pending["gone"]
+                {"org_id": org_id, "user_id": user, "assignment_id": row_id, "seq": seq, "at": at}
+                for user, row_id in gone_ids
             ]
             session.execute(SyncDeparture.__table__.insert(), gone)
 
@@ -94,6 +104,7 @@ def _forget(session: Session, transaction: Any) -> None:
     """What a rolled-back transaction wrote is no change to stamp."""
     if transaction.parent is None:
         session.info.pop(PENDING, None)
+        session.info.pop(SYNC_CORE_WRITES, None)
 
 
 def init_app(_app: Flask) -> None:

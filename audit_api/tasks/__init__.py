@@ -1,10 +1,11 @@
 """Background work: `enqueue` records a job in the caller's transaction, `@task` registers
-what runs it (docs/background.md)."""
+what runs it, `@periodic` what runs every so often (docs/background.md)."""
 
 from audit_api.tasks.outbox import enqueue, sweep
+from audit_api.tasks.periodic import PERIODIC, periodic, run_periodic
 from audit_api.tasks.registry import RetryAt, task
 
-__all__ = ["RetryAt", "enqueue", "sweep", "task"]
+__all__ = ["PERIODIC", "RetryAt", "enqueue", "periodic", "run_periodic", "sweep", "task"]
 
 
 def drain(app, timeout: float = 30.0) -> bool:  # type: ignore[no-untyped-def]

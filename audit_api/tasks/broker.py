@@ -9,10 +9,11 @@ from typing import Any
 
 from audit_api.db import utcnow
 from audit_api.housekeeping import run_pruners
+from audit_api.tasks.periodic import PERIODIC, run_periodic
 from audit_api.tasks.runner import claim_due, run_job, unclaim
 
 log = logging.getLogger(__name__)
-RUN, SWEEP, PRUNE = "audit.run_job", "audit.sweep", "audit.prune"
+RUN, SWEEP, PRUNE, PERIODIC_TASK = "audit.run_job", "audit.sweep", "audit.prune", "audit.periodic"
 QUIET_AFTER_FAILURE = 10.0  # s a process leaves the broker alone after a failed publish
 
 
@@ -42,6 +43,15 @@ def celery_app(app: Any) -> Any:
         beat_schedule={
             "sweep": {"task": SWEEP, "schedule": float(app.config["TASK_SWEEP_INTERVAL"])},
             "prune": {"task": PRUNE, "schedule": crontab(hour=3, minute=17)},
+            # The periodic jobs registered (imported with the app, before its Celery app).
+            **{
+                job.name: {
+                    "task": PERIODIC_TASK,
+                    "schedule": float(job.every_s),
+                    "args": [job.name],
+                }
+                for job in PERIODIC.values()
+            },
         },
     )
 
@@ -62,6 +72,11 @@ def celery_app(app: Any) -> Any:
     def prune() -> dict[str, Any]:
         with app.app_context():
             return run_pruners(utcnow())
+
+    @celery.task(name=PERIODIC_TASK, shared=False)  # this Flask app's own
+    def periodic(name: str) -> dict[str, int]:
+        with app.app_context():
+            return dict(run_periodic(name) or {})
 
     @worker_process_init.connect(weak=False)
     def _forked(**_: Any) -> None:

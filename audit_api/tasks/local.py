@@ -1,13 +1,16 @@
 """Without a broker: jobs run on a small thread pool of this process, after the commit that
-queued them, and a ticker thread sweeps for due retries and work left behind."""
+queued them, and a ticker thread sweeps for due retries and work left behind and runs the
+periodic jobs that are due."""
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import Any
 
+from audit_api.tasks.periodic import PERIODIC, run_periodic
 from audit_api.tasks.runner import claim_due, run_job
 
 log = logging.getLogger(__name__)
@@ -24,6 +27,8 @@ class LocalRunner:
         self.lock = threading.Lock()
         self.stop = threading.Event()
         self.ticker: threading.Thread | None = None
+        self.last_run: dict[str, float] = {}  # periodic job -> monotonic time it was started
+        self.periodic_running: set[str] = set()
 
     def submit(self, ids: list[str]) -> None:
         """Run each job on the pool."""
@@ -44,6 +49,37 @@ class LocalRunner:
         except Exception:  # the job stays in the outbox; the sweep brings it back
             log.exception("task runner failed on job %s", job_id)
 
+    def run_due_periodic(self, now: float | None = None) -> list[str]:
+        """Start on the pool each periodic job whose interval passed since it last started
+        here (at once on the first tick) and that is not still running; their names."""
+        now = time.monotonic() if now is None else now
+        started = []
+        for job in list(PERIODIC.values()):
+            last = self.last_run.get(job.name)
+            with self.lock:
+                if job.name in self.periodic_running:
+                    continue
+                if last is not None and now - last < job.every_s:
+                    continue
+                self.periodic_running.add(job.name)
+                self.last_run[job.name] = now
+            future = self.pool.submit(self._run_periodic, job.name)
+            with self.lock:
+                self.futures.add(future)
+            future.add_done_callback(self._forget)
+            started.append(job.name)
+        return started
+
+    def _run_periodic(self, name: str) -> None:
+        try:
+            with self.app.app_context():
+                run_periodic(name)
+        except Exception:  # tried again when due next
+            log.exception("periodic job %s failed", name)
+        finally:
+            with self.lock:
+                self.periodic_running.discard(name)
+
     def drain(self, timeout: float = 30.0) -> bool:
         """Wait until no job is running or waiting (tests, shutdown); False on timeout."""
         with self.lock:
@@ -51,7 +87,8 @@ class LocalRunner:
         return not wait(futures, timeout).not_done if futures else True
 
     def start_ticker(self) -> None:
-        """Sweep every TASK_SWEEP_INTERVAL seconds in a daemon thread (once per app)."""
+        """Sweep every TASK_SWEEP_INTERVAL seconds in a daemon thread (once per app), starting
+        the periodic jobs that are due."""
         with self.lock:
             if self.ticker is not None:
                 return
@@ -65,6 +102,7 @@ class LocalRunner:
                     self.submit(claim_due())
             except Exception:  # the database may be restarting: try again next time
                 log.warning("task sweep failed", exc_info=True)
+            self.run_due_periodic()
 
     def shutdown(self) -> None:
         """Stop the ticker and wait for the jobs running."""

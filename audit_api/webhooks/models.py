@@ -19,6 +19,10 @@ EVENT_TYPES = (
     "audit.rescored",
     "dispute.opened",
     "dispute.resolved",
+    "action.created",
+    "action.resolved",
+    "action.overdue",
+    "assignment.missed",
 )
 TEST_EVENT = "webhook.test"
 

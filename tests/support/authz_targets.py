@@ -15,6 +15,21 @@ from tests.support.photo_helpers import jpeg, upload
 AUDITS = "/api/v1/audits"
 MINI_ANSWERS = [{"item": "x1", "value": True}]
 _serial = itertools.count(1)
+# Every item of the self-call: an action is opened by hand from a new one each time, since an
+# item with an action still open at a location takes no second one (a test makes up to 10).
+CALL_ITEMS = [
+    "rings_to_answer",
+    "answered_by",
+    "greeting_company",
+    "greeting_own_name",
+    "easy_to_reach_right_person",
+    "transferred_without_repeating",
+    "hold_seconds",
+    "hold_permission",
+    "useful_answer_first_contact",
+    "follow_up_offered",
+    "call_notes",
+]
 
 
 def unique(prefix: str) -> str:
@@ -29,6 +44,7 @@ class Targets:
     def __init__(self, world: World) -> None:
         self.w = world
         self.made: list[str] = []  # ids of audits and photos made, to look for in other answers
+        self.items = iter(CALL_ITEMS)
         body = raw_checklist([section("a", [item("x1")])], key="mini")
         created(world.hq.post("/api/v1/checklists", json=body))
         assert world.hq.post("/api/v1/checklists/mini/versions/1/publish").status_code == 200
@@ -101,6 +117,38 @@ class Targets:
         audit_id = self.approved()
         body = {"items": ["greeting_company"], "reason": "No era así"}
         return created(self.w.manager_north.post(f"{AUDITS}/{audit_id}/disputes", json=body))["id"]
+
+    def action_body(self) -> dict[str, Any]:
+        """Open an action by hand from an item of a fresh approved audit at n1."""
+        return {"audit_id": self.approved(), "item": next(self.items)}
+
+    def action(self) -> int:
+        """An open action at n1."""
+        return created(self.w.hq.post("/api/v1/actions", json=self.action_body()))["id"]
+
+    def action_photo(self) -> tuple[int, str]:
+        """(action, photo) of an open action at n1."""
+        action_id, photo_id = self.action(), str(uuid.uuid4())
+        form = {"photo_id": photo_id, "file": (io.BytesIO(jpeg()), "p.jpg", "image/jpeg")}
+        url = f"/api/v1/actions/{action_id}/photos"
+        created(self.w.hq.post(url, data=form, content_type="multipart/form-data"))
+        self.made.append(photo_id)
+        return action_id, photo_id
+
+    def schedule_body(self) -> dict[str, Any]:
+        """A weekly self-call of n1 for the auditor."""
+        return {
+            "name": unique("Rutina "),
+            "checklist_key": "self-call",
+            "kind": "call",
+            "location_ids": [self.w.ids["n1"]],
+            "rrule": "FREQ=WEEKLY;BYDAY=MO",
+            "auditor_ids": [self.w.ids["auditor"]],
+        }
+
+    def schedule(self) -> int:
+        """An active schedule of n1."""
+        return created(self.w.hq.post("/api/v1/schedules", json=self.schedule_body()))["id"]
 
     def webhook(self) -> int:
         """An endpoint of A on a loopback port nothing listens on (no traffic leaves)."""

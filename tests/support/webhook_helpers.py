@@ -16,12 +16,15 @@ from tests.support.audit_helpers import assign, call_audit, new_id
 from tests.support.helpers import Caller, World, created
 
 ALL_EVENTS = list(EVENT_TYPES)
+# What `every_event` makes happen: each audit and dispute event (action and assignment events
+# have tests of their own: test_actions.py, test_schedules.py).
+AUDIT_EVENTS = [e for e in EVENT_TYPES if e.split(".")[0] in ("audit", "dispute")]
 HOOKS = "/api/v1/webhooks"
 
 
 def register(hq: Caller, url: str, events: list[str] | None = None) -> dict[str, Any]:
     """Register an endpoint through the API; the answer holds its secret."""
-    body = {"url": url, "events": events or ALL_EVENTS, "description": "ERP"}
+    body = {"url": url, "events": events or AUDIT_EVENTS, "description": "ERP"}
     return created(hq.post(HOOKS, json=body))
 
 
@@ -62,7 +65,7 @@ def settle(app: Flask, rounds: int = 12) -> None:
 
 def every_event(world: World) -> list[str]:
     """Submit, return, resubmit, reject, approve, dispute and overturn, through the API: each
-    event type happens; returns the audit ids."""
+    of AUDIT_EVENTS happens; returns the audit ids."""
     audits = "/api/v1/audits"
 
     def submitted() -> str:

@@ -1,0 +1,1 @@
+"""Corrective actions: failed items of approved audits become work for the location."""

@@ -1,0 +1,1 @@
+"""Schedules: recurring audits whose assignments a periodic job creates."""
