@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from flask import current_app, redirect, request, send_file
+from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -23,7 +23,7 @@ from audit_api.evidence.schemas import (
     UploadIn,
     UploadOut,
 )
-from audit_api.evidence.storage import storage
+from audit_api.evidence.serving import serve_stored
 from audit_api.photos import action_photos, direct, service
 from audit_api.photos.local_upload import read_capped, receive_local_upload
 
@@ -98,21 +98,9 @@ def _form_upload() -> tuple[dict[str, Any], Any]:
 
 
 def _serve(key: str, mimetype: str, etag: str) -> Any:
-    """A stored copy: a short-lived storage URL (S3), or the bytes (local storage)."""
-    ttl = current_app.config["PHOTO_URL_TTL"]
-    url = storage().download_url(key, mimetype, ttl)
-    if url is not None:
-        response = redirect(url, 307)
-        response.headers["Cache-Control"] = "no-store"
-        return response
-    try:
-        stream = storage().open(key)
-    except KeyError:
-        raise Reason.photo_missing.error("The photo's file is missing from storage.") from None
-    response = send_file(stream, mimetype=mimetype, etag=etag, max_age=ttl)
-    response.cache_control.public = False
-    response.cache_control.private = True
-    return response
+    """A stored copy of a photo."""
+    missing = Reason.photo_missing.error("The photo's file is missing from storage.")
+    return serve_stored(key, mimetype, etag, missing)
 
 
 @blp.route("/actions/<int:action_id>/photos")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from flask import Response, current_app, jsonify, redirect, send_file
+from flask import Response, current_app, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
@@ -13,7 +13,7 @@ from marshmallow import Schema, fields
 from audit_api.auth.guard import current_user, requires
 from audit_api.db import db
 from audit_api.errors import Reason, field_error
-from audit_api.evidence.storage import storage
+from audit_api.evidence.serving import serve_stored
 from audit_api.i18n import pick_language
 from audit_api.reports.pdf import service
 from audit_api.reports.pdf.models import ReportStatus
@@ -81,20 +81,5 @@ def _pending() -> Response:
 
 
 def _send(key: str, name: str, etag: str) -> Response:
-    ttl = current_app.config["PHOTO_URL_TTL"]
-    url = storage().download_url(key, PDF, ttl, filename=name)
-    if url is not None:
-        response = redirect(url, 307)
-        response.headers["Cache-Control"] = "no-store"
-        return response
-    try:
-        stream = storage().open(key)
-    except KeyError:
-        raise Reason.report_missing.error(
-            "The report's file is missing from storage; ask again."
-        ) from None
-    response = send_file(stream, mimetype=PDF, as_attachment=True, download_name=name, etag=etag)
-    response.cache_control.public = False
-    response.cache_control.private = True
-    response.cache_control.no_cache = True  # revalidate: the ETag names the audit's state
-    return response
+    missing = Reason.report_missing.error("The report's file is missing from storage; ask again.")
+    return serve_stored(key, PDF, etag, missing, download_name=name)
