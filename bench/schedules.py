@@ -33,19 +33,12 @@ from audit_api.db import db
 from audit_api.migrate import upgrade
 from audit_api.orgs.service import create_org
 from audit_api.tasks import run_periodic
+from bench.common import PASSWORD
+from bench.common import SETTINGS as BASE_SETTINGS
 
 URL = os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1/test")
-BENCH_PASSWORD = "granite lantern over quiet harbour"  # must pass the strength check
 ZONES = ["America/Santiago", "Europe/Madrid", "America/Mexico_City", "America/Bogota", "UTC"]
-SETTINGS = {
-    "SECRET_KEY": "bench-secret-key-long-enough-for-hs256",
-    "AUTO_MIGRATE": False,
-    "ARGON2_MEMORY_COST": 1024,
-    "ARGON2_TIME_COST": 1,
-    "LOG_LEVEL": "WARNING",
-    "SYNC_CHECKLISTS": False,
-    "SCHEDULE_HORIZON_DAYS": 14,
-}
+SETTINGS = {**BASE_SETTINGS, "SCHEDULE_HORIZON_DAYS": 14}
 DEFINITION = {
     "key": "bench",
     "version": 1,
@@ -189,7 +182,7 @@ def main() -> None:
             upgrade(app)
             org, hq = create_org(
                 "Bench",
-                {"email": f"{schema}@bench.example", "name": "HQ", "password": BENCH_PASSWORD},
+                {"email": f"{schema}@bench.example", "name": "HQ", "password": PASSWORD},
             )
         start = time.perf_counter()
         with psycopg.connect(dsn, options=f"-csearch_path={schema}") as conn:
