@@ -128,7 +128,18 @@ SETTINGS: tuple[Setting, ...] = (
         "PHOTO_DECODE_CONCURRENCY", "int", 2, "photos decoded at once per process", Range(1, 64)
     ),
     Setting(
-        "PHOTO_DECODE_WAIT", "int", 30, "s an upload waits for a decode slot (then 503)", Range(1)
+        "PHOTO_DECODE_WAIT",
+        "int",
+        30,
+        "s a decode waits for a slot (then 503, or a task retry)",
+        Range(1),
+    ),
+    Setting(
+        "PHOTO_WAIT",
+        "int",
+        0,
+        "s a photo upload waits for its processing before answering 202 (0: never waits)",
+        Range(0, 30),
     ),
     Setting("UPLOAD_URL_TTL", "int", 900, "s an upload form is valid", Range(10, WEEK)),
     Setting("PHOTO_URL_TTL", "int", 300, "s a photo URL is valid", Range(10, WEEK)),

@@ -26,6 +26,11 @@ class Reason(Enum):
     unstorable_text = 422, "Text holds a NUL character or an unpaired surrogate."
     bad_request = 400, "The request cannot be read (e.g. a broken multipart form)."
     payload_too_large = 413, "The body or photo is too large; `errors` says the limit."
+    too_many_rows_for_xlsx = (
+        413,
+        "The export has more rows than an XLSX worksheet holds (1,048,576, the header"
+        " included): ask for CSV or JSON Lines, or a narrower filter.",
+    )
     unsupported_media_type = 415, "The photo's declared content type is not an image."
     not_found = 404, "No such resource, or it is outside your organization or scope."
     method_not_allowed = 405, "The resource does not take this method; see the Allow header."
@@ -108,6 +113,8 @@ class Reason(Enum):
     photo_changed = 409, "The uploaded file changed while it was checked; upload it again."
     photo_complete = 409, "This photo is already uploaded."
     photo_pending = 404, "The photo's bytes have not arrived yet."
+    photo_processing = 409, "The photo's copies are still being made; retry after Retry-After."
+    photo_rejected = 409, "The photo was rejected after upload (undecodable): it has no copies."
     photo_missing = 404, "The photo's file is missing from storage."
     direct_uploads = 403, "Uploads go straight to the object storage, not through this URL."
     upload_form_invalid = 403, "The upload form is invalid, expired or for another key."
@@ -146,6 +153,7 @@ RETRY_AFTER = {
     Reason.unavailable: 5,
     Reason.storage_unavailable: 30,
     Reason.photos_busy: 10,
+    Reason.photo_processing: 3,
     Reason.report_render_failed: 120,
 }
 

@@ -61,7 +61,7 @@ def test_a_used_form_cannot_change_evidence_after_approval(app, world, client, b
     form = start(world, audit_id, first, item="entrance_photo")
     assert post_form(client, form, first) == 204
     done = complete(world, audit_id, form["photo_id"])
-    assert done.status_code == 200, done.get_json()
+    assert done.status_code == 201, done.get_json()
     photo = done.get_json()
     replayed(client, bucket, form, other)  # after complete
     assert world.manager_north.post(f"{AUDITS}/{audit_id}/submit").status_code == 200

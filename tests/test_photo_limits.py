@@ -1,4 +1,5 @@
-"""Cheap checks before any decode, and a bounded number of decodes at once per process."""
+"""Cheap checks before any decode, no decode in the request at all, and a bounded number of
+decodes at once per process (in the background task)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ import time
 import pytest
 from PIL import Image
 
-from audit_api.photos import service
+from audit_api.photos import processing
+from audit_api.tasks import drain, sweep
 from tests.support.photo_helpers import jpeg, upload
+from tests.support.webhook_helpers import due_now
 from tests.test_photos import AUDITS, draft
 
 
@@ -25,7 +28,7 @@ def big_flat_png() -> bytes:
 def decodes(monkeypatch):
     """Every decode the service starts, with how many ran at the same time at most."""
     seen = {"count": 0, "now": 0, "most": 0}
-    lock, decode = threading.Lock(), service.process
+    lock, decode = threading.Lock(), processing.process
 
     def counting(data, max_pixels):
         with lock:
@@ -39,19 +42,21 @@ def decodes(monkeypatch):
             with lock:
                 seen["now"] -= 1
 
-    monkeypatch.setattr(service, "process", counting)
+    monkeypatch.setattr(processing, "process", counting)
     return seen
 
 
-@pytest.mark.app_config(PHOTO_MAX_PER_AUDIT=1)
-def test_refusals_that_need_no_pixels_come_before_any_decode(world, decodes):
+@pytest.mark.app_config(PHOTO_MAX_PER_AUDIT=1, PHOTO_WAIT=0)
+def test_refusals_that_need_no_pixels_come_before_any_decode(app, world, decodes):
     png = big_flat_png()
     assert len(png) < 400_000
     audit_id = draft(world)
-    assert upload(world.manager_north, audit_id, jpeg()).status_code == 201
-    assert decodes["count"] == 1
+    accepted = upload(world.manager_north, audit_id, png, content_type="image/png")
+    assert accepted.status_code == 202 and accepted.get_json()["status"] == "processing"
+    drain(app)
+    assert decodes["count"] == 1  # in the background, not in the request
     started = time.perf_counter()
-    full = upload(world.manager_north, audit_id, png, content_type="image/png")
+    full = upload(world.manager_north, audit_id, jpeg(), content_type="image/png")
     assert full.status_code == 409 and "photo_id" in full.get_json()["errors"]
     assert time.perf_counter() - started < 1.0
     other = upload(world.auditor, audit_id, png, content_type="image/png")  # not theirs
@@ -89,28 +94,37 @@ def test_decoding_holds_no_database_lock(app, world, monkeypatch):
     """Two uploads decode at the same moment: neither waits for the other's transaction
     (SQLite's write lock, an audit's row lock) while it decodes."""
     both = threading.Barrier(2, timeout=10)
-    decode = service.process
+    decode = processing.process
 
     def meeting(data, max_pixels):
-        both.wait()  # breaks (and the upload fails) unless the other decode runs meanwhile
+        both.wait()  # breaks (and the task fails) unless the other decode runs meanwhile
         return decode(data, max_pixels)
 
-    monkeypatch.setattr(service, "process", meeting)
+    monkeypatch.setattr(processing, "process", meeting)
     audits = [draft(world) for _ in range(2)]
     assert upload_in_parallel(world, audits) == [201, 201]
 
 
-@pytest.mark.app_config(PHOTO_DECODE_CONCURRENCY=1, PHOTO_DECODE_WAIT=1)
-def test_an_upload_that_waits_too_long_for_a_decode_is_told_to_retry(app, world, bucket):
+@pytest.mark.app_config(PHOTO_DECODE_CONCURRENCY=1, PHOTO_DECODE_WAIT=1, PHOTO_WAIT=0)
+def test_an_upload_never_waits_for_a_decode_slot(app, world, bucket):
+    """Every slot busy: the upload answers 202 at once; its task, finding no slot, is
+    retried later, and the photo becomes ready then."""
     audit_id = draft(world)
     slots = app.extensions["audit_decode_slots"]
-    assert slots.acquire(timeout=1)  # another upload is decoding
+    assert slots.acquire(timeout=1)  # another photo is decoding
     try:
+        started = time.perf_counter()
         busy = upload(world.manager_north, audit_id, jpeg())
+        assert busy.status_code == 202, busy.get_json()
+        assert time.perf_counter() - started < 1.0
+        drain(app)  # the task waited a second for a slot, then failed: retried later
     finally:
         slots.release()
-    assert busy.status_code == 503, busy.get_json()
-    assert busy.headers["Retry-After"] == "10"
-    assert world.manager_north.get(f"{AUDITS}/{audit_id}/photos").get_json() == []
-    assert bucket.stored() == set()
-    assert upload(world.manager_north, audit_id, jpeg()).status_code == 201
+    url = f"{AUDITS}/{audit_id}/photos/{busy.get_json()['id']}"
+    assert world.manager_north.get(url).get_json()["status"] == "processing"
+    due_now(app)
+    with app.app_context():
+        assert sweep() == 1
+    drain(app)
+    assert world.manager_north.get(url).get_json()["status"] == "ready"
+    assert len(bucket.stored()) == 3

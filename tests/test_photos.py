@@ -100,7 +100,7 @@ def test_presigned_upload_then_complete(world, client, bucket):
 
     assert post_form(client, form, data) == 204
     done = world.manager_north.post(f"{AUDITS}/{audit_id}/photos/{photo_id}/complete")
-    assert done.status_code == 200, done.get_json()
+    assert done.status_code == 201, done.get_json()
     photo = done.get_json()
     assert photo["status"] == "ready" and photo["sha256"] == hashlib.sha256(data).hexdigest()
     assert photo["size"] == len(data) and photo["signals"] == []

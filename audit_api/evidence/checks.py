@@ -7,12 +7,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 
 from audit_api.audits.models import Audit
 from audit_api.db import db, utcnow
 from audit_api.evidence.images import Processed
-from audit_api.evidence.models import Photo, PhotoStatus
+from audit_api.evidence.models import EVIDENCE, Photo, PhotoStatus
 from audit_api.evidence.signals import (
     NEAR_BITS,
     bands,
@@ -58,19 +58,21 @@ def signals_of(photo: Photo, audit: Audit) -> list[dict[str, Any]]:
 
 def _copied_from(photo: Photo) -> tuple[str, str, str, int] | None:
     """The org's photo in another audit that this one repeats exactly or nearly, if any."""
+    # The same bytes count from upload on (the SHA-256 is known while the copies are being
+    # made); a near copy needs the other's perceptual hash, so it must be ready.
+    near = or_(*(getattr(Photo, f"band{n}") == getattr(photo, f"band{n}") for n in range(4)))
     candidates = select(Photo.id, Photo.audit_id, Photo.sha256, Photo.phash).where(
         Photo.org_id == photo.org_id,
         Photo.audit_id != photo.audit_id,
-        Photo.status == PhotoStatus.READY,
         or_(
-            Photo.sha256 == photo.sha256,
-            *(getattr(Photo, f"band{n}") == getattr(photo, f"band{n}") for n in range(4)),
+            and_(Photo.sha256 == photo.sha256, Photo.status.in_(EVIDENCE)),
+            and_(near, Photo.status == PhotoStatus.READY),
         ),
     )
     own = int(photo.phash or "0", 16)
     best: tuple[int, tuple[str, str, str, int]] | None = None
     for other_id, audit_id, sha, phash in db.session.execute(candidates.order_by(Photo.created_at)):
-        other_hash = int(phash, 16)
+        other_hash = int(phash or "0", 16)
         bits = 0 if sha == photo.sha256 else hamming(own, other_hash)
         if bits <= NEAR_BITS and (best is None or bits < best[0]):
             best = (bits, (other_id, audit_id, sha, other_hash))
@@ -83,11 +85,17 @@ def ready_photos(audit: Audit) -> list[Photo]:
     return [p for p in audit.photos if p.status == PhotoStatus.READY]
 
 
+def evidence_photos(audit: Audit) -> list[Photo]:
+    """The audit's photos that count as evidence: ready, or stored and still being processed
+    (submit does not wait for the copies; one rejected later stays named, with its reason)."""
+    return [p for p in audit.photos if p.status in EVIDENCE]
+
+
 def answers_with_photos(
     audit: Audit, answers: list[dict[str, Any]]
 ) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
     """Answers with each item's uploaded photos added, and errors for unknown photo ids."""
-    photos = ready_photos(audit)
+    photos = evidence_photos(audit)
     known = {p.id for p in photos}
     merged = [dict(a, photo_ids=list(a.get("photo_ids") or [])) for a in answers]
     by_item = {a["item"]: a for a in merged}

@@ -16,10 +16,20 @@ STAGING = "uploads/"  # where upload forms put files until `complete` accepts th
 
 
 class PhotoStatus(StrEnum):
-    """A photo waits for its bytes (pending), then it is evidence (ready)."""
+    """A photo waits for its bytes (pending); once they are stored and pass the cheap checks
+    it is processing (its copies, EXIF facts, hash and signals are made in the background),
+    then ready evidence, or rejected when it turns out undecodable."""
 
     PENDING = "pending"
+    PROCESSING = "processing"
     READY = "ready"
+    REJECTED = "rejected"
+
+
+# The statuses of a photo whose original is stored (and served to HQ).
+STORED = (PhotoStatus.PROCESSING, PhotoStatus.READY, PhotoStatus.REJECTED)
+# The statuses of a photo that counts as evidence at submit (its bytes passed the checks).
+EVIDENCE = (PhotoStatus.PROCESSING, PhotoStatus.READY)
 
 
 class Photo(Tracked, Base):
@@ -29,13 +39,14 @@ class Photo(Tracked, Base):
     __table_args__ = (
         Index("ix_photos_org_sha256", "org_id", "sha256"),
         *(Index(f"ix_photos_org_band{n}", "org_id", f"band{n}") for n in range(4)),
+        Index("ix_photos_status_queued_at", "status", "queued_at"),  # the sweep of stuck ones
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
     audit_id: Mapped[str] = mapped_column(ForeignKey("audits.id"), index=True)
     item_key: Mapped[str | None] = mapped_column(String(60))
-    status: Mapped[str] = mapped_column(String(8), default=PhotoStatus.PENDING)
+    status: Mapped[str] = mapped_column(String(10), default=PhotoStatus.PENDING)
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     declared_type: Mapped[str] = mapped_column(String(40))
     content_type: Mapped[str | None] = mapped_column(String(40))
@@ -55,6 +66,12 @@ class Photo(Tracked, Base):
     signals: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
     # The staging key the latest upload form writes to; None once the photo is accepted.
     upload_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    # Processing: when its job was queued, and that job (the sweep of stuck photos reads it).
+    queued_at: Mapped[datetime | None]
+    job_id: Mapped[str | None] = mapped_column(String(32))
+    processed_at: Mapped[datetime | None]
+    # Why a rejected photo was refused, as an error body: {"reason", "message", "errors"}.
+    rejection: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
 
     def key(self, variant: str) -> str:
         """The storage key of one variant; made by the server, never by the client."""

@@ -88,10 +88,20 @@ class SignalOut(Schema):
 
 
 class LinksOut(Schema):
-    """Where to fetch a ready photo's copies."""
+    """Where to fetch a ready photo's copies (while it is processing: none yet)."""
 
     display = fields.String(metadata={"description": "the display copy (1600 px JPEG)"})
     thumb = fields.String(metadata={"description": "the thumbnail (320 px JPEG)"})
+
+
+class RejectionOut(Schema):
+    """Why a photo was rejected after upload, as an error body says it."""
+
+    reason = fields.String(required=True, metadata={"description": "a reason of docs/errors.md"})
+    message = fields.String(required=True)
+    errors = fields.Dict(
+        keys=fields.String(), values=fields.List(fields.String()), dump_default=dict
+    )
 
 
 class PhotoOut(Schema):
@@ -103,7 +113,20 @@ class PhotoOut(Schema):
     item = fields.String(attribute="item_key", required=True, allow_none=True)
     status = fields.String(
         required=True,
-        metadata={"enum": list(PhotoStatus), "description": "pending (upload form issued) | ready"},
+        metadata={
+            "enum": list(PhotoStatus),
+            "description": "pending (upload form issued) -> processing (stored; copies, facts"
+            " and signals being made) -> ready | rejected (undecodable: see `rejection`)",
+        },
+    )
+    rejection = fields.Nested(
+        RejectionOut,
+        required=True,
+        allow_none=True,
+        metadata={"description": "why a rejected photo was refused; null otherwise"},
+    )
+    processed_at = Moment(
+        required=True, allow_none=True, metadata={"description": "when it became ready or rejected"}
     )
     content_type = fields.String(required=True, allow_none=True)
     size = fields.Integer(required=True, allow_none=True)

@@ -20,20 +20,17 @@ from audit_api.audits.models import Audit
 from audit_api.audits.service import record
 from audit_api.db import db, utcnow
 from audit_api.errors import DomainError, Invalid, Reason
-from audit_api.evidence.checks import store_facts
-from audit_api.evidence.models import STAGING, Photo, PhotoStatus
+from audit_api.evidence.models import STAGING, STORED, Photo, PhotoStatus
 from audit_api.evidence.objects import ObjectChanged
 from audit_api.evidence.storage import LocalStorage, storage
+from audit_api.photos.processing import accept, inspected
 from audit_api.photos.service import (
     check_item,
     check_room,
     commit_or_forget,
     draft,
     existing,
-    forget,
     new_photo,
-    processed,
-    store_variants,
 )
 from audit_api.users.models import User
 
@@ -63,7 +60,7 @@ def start_upload(actor: User, audit_id: str, data: dict[str, Any]) -> tuple[Phot
         )
     photo_id = str(data["photo_id"])
     photo = existing(audit, photo_id)
-    if photo is not None and photo.status == PhotoStatus.READY:
+    if photo is not None and photo.status in STORED:
         raise Reason.photo_complete.error(
             "This photo is already uploaded.", {"photo_id": ["already complete"]}
         )
@@ -107,12 +104,13 @@ def receive_local(key: str, data: bytes) -> None:
     db.session.commit()
 
 
-def complete(actor: User, audit_id: str, photo_id: str) -> Photo:
-    """Check what the phone uploaded (size, then decoding), derive the copies, and move the
-    checked original into place."""
+def complete(actor: User, audit_id: str, photo_id: str) -> tuple[Photo, bool]:
+    """Check what the phone uploaded (size, then the cheap checks) and move the checked
+    original into place; the photo is then `processing` (True) until its copies are made.
+    A retried complete returns the photo as it is (False)."""
     _, photo = _pending(actor, audit_id, photo_id)
-    if photo.status == PhotoStatus.READY:
-        return photo  # a retried complete
+    if photo.status in STORED:
+        return photo, False
     staged, limit = photo.upload_key, current_app.config["PHOTO_MAX_BYTES"]
     found = storage().stat(staged) if staged else None
     if staged is None or found is None:
@@ -128,31 +126,29 @@ def complete(actor: User, audit_id: str, photo_id: str) -> Photo:
         raise _not_uploaded() from None
     except ObjectChanged:
         raise _changed() from None
-    db.session.rollback()  # decode with no lock held (see service.upload)
+    db.session.rollback()  # check with no lock held (see service.upload)
     try:
-        result = processed(data, "file")
+        checked = inspected(data, "file")
     except Invalid:
         _refuse(_pending(actor, audit_id, photo_id)[1], staged)
         raise
     audit, photo = _pending(actor, audit_id, photo_id)
-    if photo.status == PhotoStatus.READY:
-        return photo  # a retry finished first
+    if photo.status in STORED:
+        return photo, False  # a retry finished first
     if photo.upload_key != staged:
         raise _changed()  # the upload was finished another way meanwhile
-    store_facts(photo, result, len(data), audit)
-    written = store_variants(photo, result, None)
+    accept(photo, checked, len(data))
     try:
         storage().promote(
-            staged, photo.key("original"), found.tag, result.sha256, result.content_type
+            staged, photo.key("original"), found.tag, checked.sha256, checked.content_type
         )
     except ObjectChanged:
         db.session.rollback()  # the photo stays pending, for a retried complete
-        forget(written)
         raise _changed() from None
     photo.upload_key = None
     record(audit, actor, "photo_added", photo_id=photo.id, item=photo.item_key)
-    commit_or_forget([*written, photo.key("original")])
-    return photo
+    commit_or_forget([photo.key("original")])
+    return photo, True
 
 
 def _pending(actor: User, audit_id: str, photo_id: str) -> tuple[Audit, Photo]:

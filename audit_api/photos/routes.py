@@ -15,6 +15,7 @@ from audit_api.auth.guard import current_user, public, requires
 from audit_api.bodies import BodyLimit
 from audit_api.errors import Reason, field_error, validated
 from audit_api.evidence.images import CONTENT_TYPES, DECLARED_TYPES
+from audit_api.evidence.models import PhotoStatus
 from audit_api.evidence.schemas import (
     MULTIPART_BODY,
     ContentQuery,
@@ -24,7 +25,7 @@ from audit_api.evidence.schemas import (
     UploadOut,
 )
 from audit_api.evidence.serving import serve_stored
-from audit_api.photos import action_photos, direct, service
+from audit_api.photos import action_photos, direct, processing, service
 from audit_api.photos.local_upload import read_capped, receive_local_upload
 
 blp = Blueprint("photos", __name__, url_prefix="/api/v1", description="Photo evidence.")
@@ -39,6 +40,12 @@ IMAGE_RESPONSES = {
         "headers": {"Location": {"description": "the image's URL", "schema": {"type": "string"}}},
     },
 }
+ACCEPTED = (
+    "Stored and checked cheaply (type, pixels, SHA-256): `processing` until the background task"
+    " has made its copies, facts, hash and signals (then `ready`, or `rejected` with a reason)."
+)
+AGAIN = "The same photo again (a retry): as it is now."
+FINISHED = "Processed within PHOTO_WAIT seconds (with no broker): `ready` or `rejected`."
 # A photo upload may be larger than other bodies: the photo plus its multipart envelope.
 PHOTO_BODY = BodyLimit("PHOTO_MAX_BYTES", slack=64 * 1024, field="file")
 
@@ -70,11 +77,13 @@ class Photos(MethodView):
 
     @requires("audits:fill")
     @blp.doc(requestBody=MULTIPART_BODY)
-    @blp.response(200, PhotoOut)
-    @blp.alt_response(201, schema=PhotoOut, description="The photo was stored.")
+    @blp.response(202, PhotoOut, description=ACCEPTED)
+    @blp.alt_response(200, schema=PhotoOut, description=AGAIN)
+    @blp.alt_response(201, schema=PhotoOut, description=FINISHED)
     @blp.doc(operationId="uploadPhoto")
     def post(self, audit_id: UUID) -> Any:
-        """Upload a photo through the API (multipart); the same photo again is harmless."""
+        """Upload a photo through the API (multipart): checked cheaply and stored at once,
+        then processed in the background; the same photo again is harmless."""
         form, upload = _form_upload()
         photo, new = service.upload(
             current_user(),
@@ -84,7 +93,16 @@ class Photos(MethodView):
             read_file(upload),
             upload.mimetype,
         )
-        return photo, 201 if new else 200
+        return _accepted(photo, new)
+
+
+def _accepted(photo: Any, new: bool) -> tuple[Any, int]:
+    """202 while a new photo is processing (after waiting PHOTO_WAIT s for it: 201 if it
+    finished), 200 for a repeated request."""
+    if not new:
+        return photo, 200
+    photo = processing.wait_processed(photo, current_app.config["PHOTO_WAIT"])
+    return photo, 202 if photo.status == PhotoStatus.PROCESSING else 201
 
 
 def _form_upload() -> tuple[dict[str, Any], Any]:
@@ -187,11 +205,15 @@ class Complete(MethodView):
     """The end of a direct upload."""
 
     @requires("audits:fill")
-    @blp.response(200, PhotoOut)
+    @blp.response(202, PhotoOut, description=ACCEPTED)
+    @blp.alt_response(200, schema=PhotoOut, description=AGAIN)
+    @blp.alt_response(201, schema=PhotoOut, description=FINISHED)
     @blp.doc(operationId="completePhotoUpload")
     def post(self, audit_id: UUID, photo_id: UUID) -> Any:
-        """Check the uploaded file and accept it; a refused file is deleted (422)."""
-        return direct.complete(current_user(), str(audit_id), str(photo_id))
+        """Check the uploaded file cheaply and accept it (then processed in the background);
+        a refused file is deleted (413, 422)."""
+        photo, new = direct.complete(current_user(), str(audit_id), str(photo_id))
+        return _accepted(photo, new)
 
 
 @blp.route("/photos/<uuid:photo_id>/content")

@@ -14,11 +14,11 @@ from audit_api.audits.service import get_audit, record
 from audit_api.auth.policy import check, may_fill
 from audit_api.db import db
 from audit_api.errors import Reason
-from audit_api.evidence.checks import store_facts
 from audit_api.evidence.decoding import decode_slot
 from audit_api.evidence.images import ImageRejected, Processed, process
-from audit_api.evidence.models import VARIANTS, Photo, PhotoStatus
+from audit_api.evidence.models import STORED, VARIANTS, Photo, PhotoStatus
 from audit_api.evidence.storage import storage
+from audit_api.photos.processing import accept, inspected
 from audit_api.scoring.engine import iter_items
 from audit_api.users.models import User
 
@@ -70,7 +70,8 @@ def existing(audit: Audit, photo_id: str) -> Photo | None:
 
 
 def processed(data: bytes, field: str) -> Processed:
-    """Decode an original (one of a few decode slots at a time); refusals name `field`."""
+    """Decode an original now (action photos; one of a few decode slots at a time);
+    refusals name `field`."""
     try:
         with decode_slot():
             return process(data, current_app.config["PHOTO_MAX_PIXELS"])
@@ -119,14 +120,15 @@ def forget(keys: list[str]) -> None:
 def upload(
     actor: User, audit_id: str, photo_id: str, item: str | None, data: bytes, content_type: str
 ) -> tuple[Photo, bool]:
-    """Store a photo sent through the API; the same bytes again return the stored photo."""
-    stored = _accepts(actor, audit_id, photo_id, item, data)  # cheap checks first
+    """Store a photo sent through the API after the cheap checks; it is `processing` until
+    the background task has made its copies. The same bytes again return the stored photo."""
+    stored = _accepts(actor, audit_id, photo_id, item, data)  # the refusals that cost nothing
     if stored is not None:
         return stored, False
-    # Decode with no lock held: a decode takes a while, and the audit's row lock (SQLite's
-    # write lock) would stall every other write meanwhile. The checks are made again after.
+    # Hash and read the header with no lock held (the audit's row lock is SQLite's write
+    # lock); the checks are made again after.
     db.session.rollback()
-    result = processed(data, "file")
+    checked = inspected(data, "file")
     stored = _accepts(actor, audit_id, photo_id, item, data)
     if stored is not None:
         return stored, False  # a retry of the same upload won the race
@@ -135,29 +137,29 @@ def upload(
     # A pending direct upload finished this way instead: its staged object is swept later.
     photo.item_key, photo.declared_type, photo.upload_key = item, content_type, None
     _flush_claim()  # the row is claimed before any object is written
-    store_facts(photo, result, len(data), audit)
-    written = store_variants(photo, result, data)
+    accept(photo, checked, len(data))
+    storage().put(photo.key("original"), data, checked.content_type)
     record(audit, actor, "photo_added", photo_id=photo.id, item=item)
-    commit_or_forget(written)
+    commit_or_forget([photo.key("original")])
     return photo, True
 
 
 def _accepts(
     actor: User, audit_id: str, photo_id: str, item: str | None, data: bytes
 ) -> Photo | None:
-    """Everything checked before decoding: the actor's draft, the item, the photo id and the
-    room left. Returns the stored photo when these very bytes are already it."""
+    """Everything checked before reading the file: the actor's draft, the item, the photo id
+    and the room left. Returns the stored photo when these very bytes are already it."""
     audit = draft(actor, audit_id)
     check_item(audit, item)
     photo = existing(audit, photo_id)
-    if photo is not None and photo.status == PhotoStatus.READY:
+    if photo is not None and photo.status in STORED:
         if photo.sha256 != hashlib.sha256(data).hexdigest():
             raise Reason.photo_differs.error(
                 "This photo id was uploaded with other content.", {"file": ["differs"]}
             )
         return photo
     if photo is None:
-        check_room(audit)  # a full audit costs no decoding
+        check_room(audit)  # a full audit costs no hashing
     return None
 
 
@@ -209,13 +211,21 @@ def get_photo(actor: User, audit_id: str, photo_id: str) -> Photo:
 
 
 def content(actor: User, photo_id: str, variant: str) -> tuple[Photo, str]:
-    """A ready photo the actor may see and the storage key of the variant asked for."""
+    """A photo the actor may see and the storage key of the variant asked for: the original
+    (HQ only) once stored, the copies once made."""
     photo = db.session.get(Photo, photo_id)
     if photo is None or photo.org_id != actor.org_id:
         raise Reason.not_found.error("Photo not found.")
     get_audit(actor, photo.audit_id)  # scope: 404 outside it
-    if photo.status != PhotoStatus.READY:
+    if photo.status not in STORED:
         raise Reason.photo_pending.error("The photo's bytes have not arrived yet.")
     if variant == "original":
         check(actor, "photos:original")
+    elif photo.status == PhotoStatus.PROCESSING:
+        raise Reason.photo_processing.error(
+            f"The photo's {variant} copy is being made; ask again shortly."
+        )
+    elif photo.status == PhotoStatus.REJECTED:
+        message = (photo.rejection or {}).get("message", "The photo could not be decoded.")
+        raise Reason.photo_rejected.error(f"{message} It has no {variant} copy.")
     return photo, photo.key(variant)

@@ -120,8 +120,14 @@ def runner(app: Any) -> LocalRunner:
 
 
 def init_app(app: Any) -> None:
-    """Without a broker, a serving app sweeps in a thread; tests sweep when they choose."""
+    """Without a broker, a serving app sweeps in a thread; tests sweep when they choose.
+    With one, its Celery app is made now, while one thread runs: Celery's lazy module
+    cannot be imported from several request threads at once (the first publishes failed
+    with "cannot import name 'Celery'" under load)."""
     if app.config["CELERY_BROKER_URL"]:
+        from audit_api.tasks.broker import celery_app
+
+        celery_app(app)
         return
 
     started = threading.Event()

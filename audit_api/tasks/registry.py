@@ -8,6 +8,7 @@ from typing import Any
 
 TaskFunction = Callable[..., Any]
 TASKS: dict[str, TaskFunction] = {}
+LEASES: dict[str, int] = {}  # task -> seconds a claim lasts, where not TASK_LEASE
 
 
 class RetryAt(Exception):
@@ -18,14 +19,18 @@ class RetryAt(Exception):
         self.when, self.reason = when, reason
 
 
-def task(name: str) -> Callable[[TaskFunction], TaskFunction]:
-    """Register `function` under `name`; it runs in an app context with a fresh session."""
+def task(name: str, *, lease_s: int | None = None) -> Callable[[TaskFunction], TaskFunction]:
+    """Register `function` under `name`; it runs in an app context with a fresh session.
+    `lease_s`: how long a claim lasts, for a short task whose worker dying should not delay
+    it for the whole TASK_LEASE (a run outliving its lease may be repeated)."""
 
     def register(function: TaskFunction) -> TaskFunction:
         known = TASKS.get(name)
         if known is not None and _where(known) != _where(function):
             raise ValueError(f"task {name!r} is registered twice")
         TASKS[name] = function
+        if lease_s is not None:
+            LEASES[name] = lease_s
         return function
 
     return register

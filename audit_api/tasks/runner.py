@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, and_, or_, select, update
 
 from audit_api.db import db, utcnow
 from audit_api.tasks.models import Job, JobStatus
-from audit_api.tasks.registry import TASKS, RetryAt
+from audit_api.tasks.registry import LEASES, TASKS, RetryAt
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8  # of a task that raises: about two hours of growing delays, then failed
@@ -61,7 +61,9 @@ def unclaim(ids: list[str]) -> None:
 
 
 def _claim(job_id: str, now: datetime) -> Job | None:
-    lease = now + timedelta(seconds=int(current_app.config["TASK_LEASE"]))
+    name = db.session.scalar(select(Job.name).where(Job.id == job_id)) if LEASES else None
+    seconds = LEASES.get(name or "", int(current_app.config["TASK_LEASE"]))
+    lease = now + timedelta(seconds=seconds)
     claimed = db.session.execute(
         update(Job)
         .where(Job.id == job_id, _claimable(now))

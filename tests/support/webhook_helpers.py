@@ -29,11 +29,14 @@ def register(hq: Caller, url: str, events: list[str] | None = None) -> dict[str,
 
 
 def due_now(app: Flask) -> None:
-    """Play the clock forward: every waiting job and delivery falls due (no sleeping)."""
+    """Play the clock forward: every waiting job and delivery falls due (no sleeping), and
+    past the sweep's redispatch delay, so a job whose message went astray is sent again."""
     past = utcnow()
     with app.app_context():
         db.session.execute(
-            update(Job).where(Job.status == JobStatus.PENDING).values(run_after=past)
+            update(Job)
+            .where(Job.status == JobStatus.PENDING)
+            .values(run_after=past, dispatched_at=None)
         )
         db.session.execute(
             update(WebhookDelivery)
