@@ -1,4 +1,4 @@
-"""Flask CLI: create-org, demo, settings, prune, tick and the db migration commands."""
+"""Flask CLI: create-org, demo, settings, prune, tick, rollup and the db migration commands."""
 
 from __future__ import annotations
 
@@ -125,6 +125,7 @@ def init_app(app: Flask) -> None:
     from audit_api.exports.cli import export_command
     from audit_api.housekeeping import prune_command
     from audit_api.photos.cli import photos_cli
+    from audit_api.rollups.cli import rollup_cli
     from audit_api.tasks.periodic import tick_command
 
     commands = (
@@ -136,6 +137,7 @@ def init_app(app: Flask) -> None:
         export_command,
         photos_cli,
         prune_command,
+        rollup_cli,
         tick_command,
     )
     for command in commands:

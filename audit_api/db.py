@@ -11,15 +11,18 @@ from sqlalchemy import (
     BigInteger,
     ColumnElement,
     DateTime,
+    Integer,
     MetaData,
     Select,
+    any_,
     create_engine,
     event,
     func,
+    literal,
     select,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import (
@@ -231,3 +234,11 @@ def text_search(column: Any, query: str) -> ColumnElement[bool]:
     from audit_api.fields import like_pattern
 
     return column.like(like_pattern(query), escape="\\")
+
+
+def id_in(column: Any, ids: list[int]) -> ColumnElement[bool]:
+    """`column IN ids` for many ids: on PostgreSQL one array parameter (`= ANY(...)`), since
+    10,000 separate parameters cost more to send and parse than the query takes to run."""
+    if db.engine.dialect.name == "postgresql":
+        return column == any_(literal(list(ids), ARRAY(Integer)))
+    return column.in_(ids)

@@ -9,6 +9,7 @@ from datetime import datetime, time, timedelta
 from random import Random
 from zoneinfo import ZoneInfo
 
+from flask import current_app
 from sqlalchemy import exists, select, update
 
 from audit_api.assignments.models import Assignment, AssignmentStatus
@@ -29,6 +30,7 @@ from audit_api.disputes.service import open_dispute
 from audit_api.evidence.models import Photo
 from audit_api.locations.models import Location
 from audit_api.photos.service import upload
+from audit_api.tasks import drain
 from audit_api.users.models import User
 
 CHECKLIST = {"visit": "first-five-seconds", "call": "self-call"}
@@ -129,6 +131,10 @@ def run_audit(cast: Cast, p: Planned, now: datetime) -> bool:
         data = photo(seed, "floor" if item == "floor_clean" else "storefront", taken, position)
         photo_id = str(uuid.uuid5(NAMESPACE, f"{p.key}/{item}"))
         upload(auditor, p.audit_id, photo_id, item, data, "image/jpeg")
+        # Processed before the story goes on (it needs the signals): by this process's task
+        # threads (with a broker, by the workers); the rows they changed are read afresh.
+        drain(current_app._get_current_object())  # type: ignore[attr-defined]
+        db.session.expire_all()
     submit(auditor, p.audit_id, None, None)
     received = (filled.submitted_at or p.started) + timedelta(seconds=rng.randint(5, 900))
     reviewed = None

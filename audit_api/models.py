@@ -13,6 +13,7 @@ from audit_api.locations.models import Location
 from audit_api.orgs.models import Organization
 from audit_api.regions.models import Region
 from audit_api.reports.pdf.models import AuditReport
+from audit_api.rollups.models import ItemRollup, MonthRollup, ScoreRollup, SectionRollup
 from audit_api.schedules.models import Schedule
 from audit_api.sync.models import SyncClock, SyncDeparture
 from audit_api.tasks.models import Job
@@ -37,13 +38,17 @@ __all__ = [
     "ChecklistVersion",
     "Dispute",
     "IdempotencyRecord",
+    "ItemRollup",
     "Job",
     "Location",
+    "MonthRollup",
     "Organization",
     "Photo",
     "RefreshToken",
     "Region",
     "Schedule",
+    "ScoreRollup",
+    "SectionRollup",
     "SyncClock",
     "SyncDeparture",
     "User",

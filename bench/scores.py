@@ -1,12 +1,20 @@
 """Benchmark of scores and exports on PostgreSQL at size; prints figures, asserts nothing.
 
-    python bench/scores.py [--locations 1000] [--audits 100000] [--runs 5]
+    PYTHONPATH=. python bench/scores.py [--size 100k|1m] [--runs 5] [--schema NAME]
+        [--approvals 200] [--skip-approvals] [--skip-export]
 
-Seeds a schema of its own (dropped at the end) with COPY, not through the API: locations in
-ten regions, one 30-item checklist, approved audits with 30 answers and their stored scores.
-Then prints the median latency of the league table and a scorecard (in-process WSGI), and the
-answers export over real HTTP from a separate server process: rows/s against PostgreSQL's own
-`COPY (same rows) TO STDOUT` measured in the same run, and the server's peak RSS.
+Seeds a schema with COPY, not through the API: locations in ten regions, one 30-item
+checklist, approved audits with 30 answers and their stored scores over 180 days; then the
+score rollup is rebuilt from them (`flask rollup rebuild` does the same). 100k: 1,000
+locations x 100,000 audits; 1m: 10,000 x 1,000,000 (30 M answer rows; seeding takes ~10 min
+on two cores). The schema is dropped at the end, unless --schema names one to keep and reuse.
+
+Prints the median latency of the league table and a scorecard (in-process WSGI) read from
+the rollup, against the same requests answered directly over the audits in the same run; the
+rollup's cost per approval (approvals through the service with and without it, alternating,
+and the rollup update alone); and the answers export over real HTTP from a separate server
+process: rows/s against PostgreSQL's own `COPY (same rows) TO STDOUT` measured in the same
+run, and the server's peak RSS.
 """
 
 from __future__ import annotations
@@ -21,22 +29,37 @@ import sys
 import time
 import urllib.request
 import uuid
+from contextlib import nullcontext
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from unittest.mock import patch
 
 import psycopg
+from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from audit_api import create_app
+from audit_api.audits import review as review_module
 from audit_api.auth.service import login
+from audit_api.checklists.models import ChecklistVersion
+from audit_api.db import db
+from audit_api.locations.models import Location
 from audit_api.migrate import upgrade
 from audit_api.orgs.service import create_org
+from audit_api.reports import service
+from audit_api.rollups.maintain import refresh
+from audit_api.rollups.rebuild import rebuild
+from audit_api.users.models import User
+from audit_api.users.schemas import UserIn
+from audit_api.users.service import create_user
 from bench.common import PASSWORD, SETTINGS
+from tests.support import direct_scores
 
 URL = os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1/test")
 SECTIONS, PER_SECTION = 3, 10
+ITEMS = [(f"s{s}", f"i{s}_{i}") for s in range(SECTIONS) for i in range(PER_SECTION)]
 
 
 def definition() -> dict:
@@ -123,62 +146,78 @@ def seed(conn: psycopg.Connection, org_id: int, user_id: int, n_loc: int, n_audi
                 )
         cur.execute("SELECT id FROM locations WHERE org_id = %s ORDER BY id", (org_id,))
         locations = [row[0] for row in cur.fetchall()]
-        items = [(f"s{s}", f"i{s}_{i}") for s in range(SECTIONS) for i in range(PER_SECTION)]
-        audits, scores, sections, item_rows = [], [], [], []
-        for _ in range(n_audits):
-            audit_id = str(uuid.uuid4())
-            day = date.today() - timedelta(days=rng.randrange(0, 180))
-            passed = [rng.random() < 0.8 for _ in items]
-            answers = json.dumps(
-                [{"item": k, "value": p} for (_, k), p in zip(items, passed, strict=True)]
+        # Compact per audit (id, location, day, pass bits): 1 M audits fit, 30 M answer rows
+        # are made table by table as COPY takes them.
+        made = [
+            (
+                str(uuid.uuid4()),
+                rng.choice(locations),
+                date.today() - timedelta(days=rng.randrange(0, 180)),
+                [rng.random() < 0.8 for _ in ITEMS],
             )
-            overall = 100 * sum(passed) / len(passed)
-            moment = datetime.combine(day, datetime.min.time(), UTC) + timedelta(hours=15)
-            audits.append(
-                (
-                    audit_id,
-                    org_id,
-                    rng.choice(locations),
-                    version_id,
-                    "visit",
-                    user_id,
-                    "approved",
-                    answers,
-                    "{}",
-                    moment,
-                    day,
-                    moment,
-                    moment,
-                    moment,
-                    moment,
-                    moment,
-                    1,
-                )
-            )
-            scores.append((audit_id, overall, "[]", "bench", 1, 1, moment))
-            for s in range(SECTIONS):
-                chunk = passed[s * PER_SECTION : (s + 1) * PER_SECTION]
-                sections.append(
-                    (audit_id, f"s{s}", s, 100 * sum(chunk) / len(chunk), float(PER_SECTION))
-                )
-            for n, ((section, key), p) in enumerate(zip(items, passed, strict=True)):
-                item_rows.append((audit_id, key, section, n, 1.0 if p else 0.0, True, not p))
-        copies = {
-            "audits (id, org_id, location_id, checklist_version_id, kind, auditor_id, status,"
-            " answers, paradata, started_at, visit_date, submitted_at, received_at,"
-            " approved_at, created_at, updated_at, row_version)": audits,
-            "audit_scores (audit_id, overall, critical_failures, checklist_key,"
-            " checklist_version, rules_version, computed_at)": scores,
-            "audit_section_scores (audit_id, section_key, position, pct, weight)": sections,
-            "audit_item_scores (audit_id, item_key, section_key, position, fraction,"
-            " applicable, failed)": item_rows,
-        }
-        for target, rows in copies.items():
+            for _ in range(n_audits)
+        ]
+        for target, rows in _tables(made, org_id, user_id, version_id):
             with cur.copy(f"COPY {target} FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
-        cur.execute("ANALYZE")
+        # Only the seeded tables (of the bench's schema, on the search path): a bare ANALYZE
+        # walks every schema of the database and waits on whatever else holds a lock there.
+        cur.execute(
+            "ANALYZE locations, audits, audit_scores, audit_section_scores, audit_item_scores"
+        )
     conn.commit()
+
+
+def _moment(day: date) -> datetime:
+    return datetime.combine(day, datetime.min.time(), UTC) + timedelta(hours=15)
+
+
+def _tables(made: list, org_id: int, user_id: int, version_id: int, status: str = "approved"):
+    """(COPY target, rows) of audits, scores, section and item scores of the made audits."""
+    audit_rows = (
+        (aid, org_id, loc, version_id, "visit", user_id, status, _answers(passed), "{}")
+        + (_moment(day), day)
+        + (_moment(day),) * 5
+        + (1,)
+        for aid, loc, day, passed in made
+    )
+    yield (
+        "audits (id, org_id, location_id, checklist_version_id, kind, auditor_id, status,"
+        " answers, paradata, started_at, visit_date, submitted_at, received_at,"
+        " approved_at, created_at, updated_at, row_version)",
+        audit_rows,
+    )
+    yield (
+        "audit_scores (audit_id, overall, critical_failures, checklist_key,"
+        " checklist_version, rules_version, computed_at)",
+        (
+            (aid, 100 * sum(passed) / len(passed), "[]", "bench", 1, 1, _moment(day))
+            for aid, _, day, passed in made
+        ),
+    )
+    yield (
+        "audit_section_scores (audit_id, section_key, position, pct, weight)",
+        (
+            (aid, f"s{s}", s, 100 * sum(chunk) / len(chunk), float(PER_SECTION))
+            for aid, _, _, passed in made
+            for s in range(SECTIONS)
+            for chunk in [passed[s * PER_SECTION : (s + 1) * PER_SECTION]]
+        ),
+    )
+    yield (
+        "audit_item_scores (audit_id, item_key, section_key, position, fraction,"
+        " applicable, failed)",
+        (
+            (aid, key, section, n, 1.0 if p else 0.0, True, not p)
+            for aid, _, _, passed in made
+            for n, ((section, key), p) in enumerate(zip(ITEMS, passed, strict=True))
+        ),
+    )
+
+
+def _answers(passed: list[bool]) -> str:
+    return json.dumps([{"item": k, "value": p} for (_, k), p in zip(ITEMS, passed, strict=True)])
 
 
 def median_ms(client, path: str, headers: dict, runs: int) -> float:
@@ -248,60 +287,174 @@ def copy_baseline(dsn: str, schema: str) -> tuple[int, float]:
         return rows, time.perf_counter() - start
 
 
+SIZES = {"100k": (1000, 100_000), "1m": (10_000, 1_000_000)}
+
+
+def prepare(dsn: str, schema: str, settings: dict, size: tuple[int, int]):
+    """The app on `schema` (migrated) and an HQ token; the data seeded unless already there."""
+    app = create_app(settings)
+    email = f"{schema}@bench.example"
+    with app.app_context():
+        upgrade(app)
+        user = db.session.scalar(select(User).where(User.email == email))
+        fresh = user is None
+        if fresh:
+            _, user = create_org("Bench", {"email": email, "name": "HQ", "password": PASSWORD})
+        org_id, user_id = user.org_id, user.id
+        token = login(email, PASSWORD, org_id, "127.0.0.1").access_token
+    if fresh:
+        start = time.perf_counter()
+        with psycopg.connect(dsn, options=f"-csearch_path={schema}") as conn:
+            seed(conn, org_id, user_id, *size)
+        print(
+            f"seeded {size[0]} locations, {size[1]} audits x 30 answers "
+            f"in {time.perf_counter() - start:.1f} s (COPY)",
+            flush=True,
+        )
+        start = time.perf_counter()
+        with app.app_context():
+            counts = rebuild()
+        print(f"rollup rebuilt in {time.perf_counter() - start:.1f} s: {counts}", flush=True)
+    with psycopg.connect(dsn, autocommit=True, options=f"-csearch_path={schema}") as conn:
+        conn.execute("ANALYZE")  # as autovacuum would have by now: fresh statistics
+    return app, token
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--locations", type=int, default=1000)
-    parser.add_argument("--audits", type=int, default=100_000)
+    parser.add_argument("--size", choices=SIZES, default="100k")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--schema", help="seed into this schema and keep it; reuse it when already seeded"
+    )
+    parser.add_argument("--seed-only", action="store_true", help="seed (--schema) and stop")
+    parser.add_argument("--approvals", type=int, default=200, help="approvals timed each way")
+    parser.add_argument("--skip-approvals", action="store_true")
+    parser.add_argument("--skip-export", action="store_true")
     args = parser.parse_args()
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
+    schema = args.schema or f"bench_{uuid.uuid4().hex[:8]}"
     dsn = make_url(URL).set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(dsn, autocommit=True) as admin:
-        admin.execute(f'CREATE SCHEMA "{schema}"')
+        admin.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
     scoped = make_url(URL).update_query_dict({"options": f"-csearch_path={schema}"})
     settings = {**SETTINGS, "DATABASE_URL": scoped.render_as_string(hide_password=False)}
     try:
-        app = create_app(settings)
-        with app.app_context():
-            upgrade(app)
-            org, admin_user = create_org(
-                "Bench",
-                {"email": f"{schema}@bench.example", "name": "HQ", "password": PASSWORD},
-            )
-            token = login(admin_user.email, PASSWORD, org.id, "127.0.0.1").access_token
-        start = time.perf_counter()
-        with psycopg.connect(dsn, options=f"-csearch_path={schema}") as conn:
-            seed(conn, org.id, admin_user.id, args.locations, args.audits)
-        print(
-            f"seeded {args.locations} locations, {args.audits} audits x 30 answers "
-            f"in {time.perf_counter() - start:.1f} s (COPY)"
-        )
-        client, headers = app.test_client(), {"Authorization": f"Bearer {token}"}
-        window = "from=2000-01-01&to=2100-01-01"
-        league = median_ms(client, f"/api/v1/scores/locations?{window}", headers, args.runs)
-        loc = client.get(f"/api/v1/scores/locations?{window}", headers=headers).get_json()[0]
-        card = median_ms(
-            client, f"/api/v1/locations/{loc['location_id']}/scorecard", headers, args.runs
-        )
-        print(f"league table: median {league:.0f} ms over {args.runs} runs (target < 300 ms)")
-        print(f"scorecard:    median {card:.0f} ms over {args.runs} runs (target < 300 ms)")
-        copy_rows, copy_s = copy_baseline(dsn, schema)
-        rows, seconds, idle_kib, peak_kib = export_over_http(settings, token)
-        ratio = (rows / seconds) / (copy_rows / copy_s)
-        print(
-            f"COPY TO STDOUT: {copy_rows} rows in {copy_s:.2f} s = {copy_rows / copy_s:,.0f} rows/s"
-        )
-        print(
-            f"answers.csv over HTTP: {rows} rows in {seconds:.2f} s = {rows / seconds:,.0f} rows/s"
-            f" = {ratio:.1%} of COPY (target >= 25%)"
-        )
-        print(
-            f"export server RSS: {idle_kib / 1024:.0f} MB ready, peak during the export "
-            f"{peak_kib / 1024:.0f} MB (target < 200 MB)"
-        )
+        app, token = prepare(dsn, schema, settings, SIZES[args.size])
+        if not args.seed_only:
+            measure(app, dsn, schema, settings, token, args)
     finally:
-        with psycopg.connect(dsn, autocommit=True) as admin:
-            admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        if not args.schema:
+            with psycopg.connect(dsn, autocommit=True) as admin:
+                admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+def _median_direct(client, path: str, headers: dict, runs: int) -> float:
+    """The same request answered by the direct computation over the audits (the baseline)."""
+    with patch.object(service, "SOURCE", direct_scores):
+        return median_ms(client, path, headers, runs)
+
+
+def scores(app, token: str, runs: int, target: int) -> None:
+    """League table and scorecard medians, from the rollup and (baseline) from the audits."""
+    client, headers = app.test_client(), {"Authorization": f"Bearer {token}"}
+    league_url = "/api/v1/scores/locations?from=2000-01-01&to=2100-01-01"
+    loc = client.get(league_url, headers=headers).get_json()[0]
+    card_url = f"/api/v1/locations/{loc['location_id']}/scorecard?from=2000-01-01&to=2100-01-01"
+    for name, url in (("league table", league_url), ("scorecard", card_url)):
+        rolled = median_ms(client, url, headers, runs)
+        direct = _median_direct(client, url, headers, max(1, runs // 2))
+        print(
+            f"{name}: median {rolled:.0f} ms from the rollup, {direct:.0f} ms over the audits"
+            f" ({direct / rolled:.1f}x; target < {target} ms)",
+            flush=True,
+        )
+
+
+def approvals(app, dsn: str, schema: str, token: str, count: int) -> None:
+    """Cost of the rollup per approval: approvals through the service with and without it."""
+    with app.app_context():
+        hq = db.session.scalar(select(User).where(User.role == "hq_admin"))
+        data = UserIn().load(
+            {
+                "email": f"a{uuid.uuid4().hex[:6]}@bench.example",
+                "name": "A",
+                "role": "auditor",
+                "password": PASSWORD,
+            }
+        )
+        auditor = create_user(hq.org_id, data)
+        db.session.commit()
+        org_id, auditor_id = hq.org_id, auditor.id
+        version_id = db.session.scalar(select(ChecklistVersion.id).limit(1))
+        locations = list(db.session.scalars(select(Location.id).where(Location.org_id == org_id)))
+    rng = random.Random(11)
+    made = [
+        (
+            str(uuid.uuid4()),
+            rng.choice(locations),
+            date.today() - timedelta(days=rng.randrange(180)),
+            [rng.random() < 0.8 for _ in ITEMS],
+        )
+        for _ in range(2 * count)
+    ]
+    with psycopg.connect(dsn, options=f"-csearch_path={schema}") as conn, conn.cursor() as cur:
+        for target, rows in _tables(made, org_id, auditor_id, version_id, "submitted"):
+            with cur.copy(f"COPY {target} FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        conn.commit()
+    timings: dict[str, list[float]] = {"with": [], "without": []}
+    # Alternating, so load from other processes falls on both alike.
+    for n, (audit_id, *_rest) in enumerate(made):
+        mode = "with" if n % 2 else "without"
+        with app.app_context():
+            actor = db.session.get(User, hq.id)
+            skip = patch.object(review_module, "changing", lambda audit: nullcontext())
+            with skip if mode == "without" else nullcontext():
+                start = time.perf_counter()
+                review_module.review(actor, audit_id, "approve", None)
+                timings[mode].append((time.perf_counter() - start) * 1000)
+    with_ms, without_ms = (statistics.median(timings[m]) for m in ("with", "without"))
+    refreshed = []
+    with app.app_context():
+        for _id, loc, day, _ in made[:count]:
+            start = time.perf_counter()
+            refresh((loc, day, version_id, "visit", org_id))
+            db.session.commit()
+            refreshed.append((time.perf_counter() - start) * 1000)
+    print(
+        f"approval: median {with_ms:.1f} ms with the rollup, {without_ms:.1f} ms without"
+        f" (+{with_ms - without_ms:.1f} ms); the rollup update alone (one key, committed):"
+        f" median {statistics.median(refreshed):.1f} ms over {count} (target < 5 ms)",
+        flush=True,
+    )
+
+
+def exports(dsn: str, schema: str, settings: dict, token: str) -> None:
+    """The answers CSV over HTTP against PostgreSQL's own COPY of the same rows."""
+    copy_rows, copy_s = copy_baseline(dsn, schema)
+    print(f"COPY TO STDOUT: {copy_rows} rows in {copy_s:.2f} s = {copy_rows / copy_s:,.0f} rows/s")
+    rows, seconds, idle_kib, peak_kib = export_over_http(settings, token)
+    ratio = (rows / seconds) / (copy_rows / copy_s)
+    print(
+        f"answers.csv over HTTP: {rows} rows in {seconds:.2f} s = {rows / seconds:,.0f} rows/s"
+        f" = {ratio:.1%} of COPY (target >= 50%)"
+    )
+    print(
+        f"export server RSS: {idle_kib / 1024:.0f} MB ready, peak during the export "
+        f"{peak_kib / 1024:.0f} MB (target < 150 MB)",
+        flush=True,
+    )
+
+
+def measure(app, dsn: str, schema: str, settings: dict, token: str, args) -> None:
+    """Print the figures."""
+    target = 50 if args.size == "100k" else 300
+    scores(app, token, args.runs, target)
+    if not args.skip_approvals:
+        approvals(app, dsn, schema, token, args.approvals)
+    if not args.skip_export:
+        exports(dsn, schema, settings, token)
 
 
 if __name__ == "__main__":

@@ -31,12 +31,14 @@ DOMAINS = [
     "schedules",
     "evidence",
     "actions",
+    "rollups",
     "audits",
     "sync",
     "photos",
     "disputes",
     "reports",
     "exports",
+    "console",  # the web console: pages over every domain's services
 ]
 POLICY = "audit_api.auth.policy"
 

@@ -103,3 +103,17 @@ def test_bad_windows_are_named(scored):
     assert bad.status_code == 422 and "from" in bad.get_json()["errors"]
     assert scored.hq.get("/api/v1/scores/items", query_string={"min_n": 0}).status_code == 422
     assert scored.hq.get("/api/v1/scores/items", query_string={"to": "soon"}).status_code == 422
+
+
+def test_tables_are_what_their_schemas_give(scored):
+    """The tables skip the schema on the way out (speed): what they send is what it would."""
+    from audit_api.reports.schemas import ItemRateOut, LocationRankOut, RegionRankOut
+
+    for path, schema in (
+        ("/api/v1/scores/locations", LocationRankOut(many=True)),
+        ("/api/v1/scores/regions", RegionRankOut(many=True)),
+        ("/api/v1/scores/items", ItemRateOut(many=True)),
+    ):
+        rows = scored.hq.get(path, query_string=WINDOW).get_json()
+        assert rows and schema.dump(rows) == rows
+        assert all(set(row) == set(schema.fields) for row in rows)

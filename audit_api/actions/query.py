@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, case, func, select
 
 from audit_api.actions.models import OUTSTANDING, Action
 from audit_api.auth.policy import locations_in_region
-from audit_api.db import db, utcnow
+from audit_api.db import db, id_in, utcnow
 
 FILTERS = ("status", "location_id", "assignee_id", "priority", "checklist_key", "audit_id")
 
@@ -32,6 +32,8 @@ def action_conditions(
         where.append(Action.item_key == filters["item"])
     if filters.get("region_id") is not None:
         where.append(Action.location_id.in_(locations_in_region(filters["region_id"])))
+    if filters.get("outstanding"):  # work still to do: open, in progress or reopened
+        where.append(Action.status.in_(OUTSTANDING))
     if filters.get("overdue") is not None:
         where.append(overdue() if filters["overdue"] else ~overdue())
     if filters.get("unassigned") is not None:
@@ -54,7 +56,7 @@ def counts_by_location(
             func.count(),
             func.sum(case((overdue(), 1), else_=0)),
         )
-        .where(scope, outstanding, Action.location_id.in_(ids))
+        .where(scope, outstanding, id_in(Action.location_id, ids))
         .group_by(Action.location_id)
     )
     found = {

@@ -37,23 +37,26 @@ class AuditFilter:
         return cls(**{k: v for k, v in {**query, **fixed}.items() if k in names})
 
 
-def audit_conditions(scope: ColumnElement[bool], f: AuditFilter) -> list[ColumnElement[bool]]:
-    """`scope` (the policy's, or an organization's) and the filter, as conditions on Audit."""
+def audit_conditions(
+    scope: ColumnElement[bool], f: AuditFilter, on: Any = Audit
+) -> list[ColumnElement[bool]]:
+    """`scope` (the policy's, or an organization's) and the filter, as conditions on Audit, or
+    on a table `on` with its location_id, checklist_version_id, kind and visit_date (a rollup)."""
     where = [scope]
     for name in ("status", "location_id", "auditor_id", "kind"):
         if getattr(f, name) is not None:
-            where.append(getattr(Audit, name) == getattr(f, name))
+            where.append(getattr(on, name) == getattr(f, name))
     if f.region_id is not None:
-        where.append(Audit.location_id.in_(locations_in_region(f.region_id)))
+        where.append(on.location_id.in_(locations_in_region(f.region_id)))
     if f.checklist_key is not None:
         versions = (
             select(ChecklistVersion.id).join(Checklist).where(Checklist.key == f.checklist_key)
         )
         if f.checklist_version is not None:
             versions = versions.where(ChecklistVersion.version == f.checklist_version)
-        where.append(Audit.checklist_version_id.in_(versions))
+        where.append(on.checklist_version_id.in_(versions))
     if f.start is not None:
-        where.append(Audit.visit_date >= f.start)
+        where.append(on.visit_date >= f.start)
     if f.end is not None:
-        where.append(Audit.visit_date <= f.end)
+        where.append(on.visit_date <= f.end)
     return where

@@ -12,6 +12,7 @@ from audit_api.audits.service import get_audit, record, set_assignment_status
 from audit_api.auth.policy import may_review
 from audit_api.db import db, fetch_page, utcnow
 from audit_api.errors import Reason, field_error
+from audit_api.rollups.maintain import changing
 from audit_api.users.models import User
 
 OUTCOME = {
@@ -40,11 +41,12 @@ def review(actor: User, audit_id: str, decision: str, note: str | None) -> Audit
         )
     if decision == "return" and not note:
         raise field_error("note", "Say what the auditor must fix.", Reason.note_required)
-    audit.status = OUTCOME[decision]
-    if decision == "approve":
-        audit.approved_at = utcnow()
-    if decision == "return":
-        _reopen(audit)
+    with changing(audit):  # an approval enters the score rollup in this transaction
+        audit.status = OUTCOME[decision]
+        if decision == "approve":
+            audit.approved_at = utcnow()
+        if decision == "return":
+            _reopen(audit)
     action = {"approve": "approved", "return": "returned", "reject": "rejected"}[decision]
     record(audit, actor, action, note, decision=decision)
     emit_audit(audit, f"audit.{action}", note=note)

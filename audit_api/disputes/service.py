@@ -18,6 +18,7 @@ from audit_api.db import db, fetch_page, get_visible, utcnow
 from audit_api.disputes.events import emit_dispute
 from audit_api.disputes.models import Dispute, DisputeStatus
 from audit_api.errors import Reason, field_error
+from audit_api.rollups.maintain import changing
 from audit_api.scoring.engine import iter_items
 from audit_api.users.models import User
 
@@ -59,7 +60,8 @@ def open_dispute(actor: User, audit_id: str, items: list[str], reason: str) -> D
         reason=reason,
     )
     db.session.add(dispute)
-    audit.status = AuditStatus.DISPUTED
+    with changing(audit):  # a disputed audit leaves the scores until the dispute is resolved
+        audit.status = AuditStatus.DISPUTED
     record(audit, actor, "disputed", reason, items=dispute.items)
     db.session.flush()  # the dispute's id and times, for its event
     emit_dispute(dispute, audit, "dispute.opened")
@@ -87,15 +89,16 @@ def resolve(
     db.session.refresh(dispute)  # read again under the audit's lock: a racing resolve is seen
     if dispute.status != DisputeStatus.OPEN:
         raise Reason.dispute_resolved.error(f"The dispute is already {dispute.status}.")
-    if outcome == DisputeStatus.OVERTURNED:
-        _overturn(actor, audit, dispute, answers, note)
-    elif answers:
-        raise field_error("answers", "Only an overturned dispute corrects answers.", CORRECTION)
-    else:
-        record(audit, actor, "dispute_upheld", note, dispute_id=dispute.id)
-    dispute.status, dispute.resolved_by_id = outcome, actor.id
-    dispute.resolved_at, dispute.resolution_note = utcnow(), note
-    audit.status = AuditStatus.APPROVED
+    with changing(audit):  # back in the scores, rescored or not
+        if outcome == DisputeStatus.OVERTURNED:
+            _overturn(actor, audit, dispute, answers, note)
+        elif answers:
+            raise field_error("answers", "Only an overturned dispute corrects answers.", CORRECTION)
+        else:
+            record(audit, actor, "dispute_upheld", note, dispute_id=dispute.id)
+        dispute.status, dispute.resolved_by_id = outcome, actor.id
+        dispute.resolved_at, dispute.resolution_note = utcnow(), note
+        audit.status = AuditStatus.APPROVED
     if outcome == DisputeStatus.OVERTURNED:
         emit_audit(audit, "audit.rescored", dispute_id=dispute.id)
     emit_dispute(dispute, audit, "dispute.resolved")

@@ -67,6 +67,8 @@ def export_command(
         "end": end and end.date(),
     }
     where = query.export_where(Audit.org_id == org_id, filters)
+    if fmt == "xlsx" and (refusal := formats.xlsx_refusal(query.count_audits(where))):
+        raise click.ClickException(refusal.message)
     try:
         file = out.open("wb")
     except OSError as exc:  # a folder in its place, no permission...
@@ -80,7 +82,7 @@ def export_command(
 
 
 def _write_batches(file: Any, what: str, fmt: str, org_id: int, where: list, bom: bool) -> None:
-    total = db.session.scalar(select(func.count()).select_from(Audit).where(*where)) or 0
+    total = query.count_audits(where)
     columns, data = rows.export_table(what, org_id, where, "es")
     with click.progressbar(length=total, label=f"{what} of {total} audits", file=sys.stderr) as bar:
         formats.write(file, fmt, columns, _counting(data, bar), bom)

@@ -29,7 +29,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from audit_api.audits.models import Audit, AuditItemScore
 from audit_api.checklists.models import Checklist, ChecklistVersion
 from audit_api.db import db
-from audit_api.exports.formats import FORMULA_CELLS
+from audit_api.exports.formats import FORMULA_CELLS, FORMULA_STARTS
 from audit_api.locations.models import Location
 
 CHUNK_BYTES = 64 * 1024
@@ -48,7 +48,11 @@ def _py_float(value: ColumnElement[Any]) -> ColumnElement[Any]:
 def _defused(text: ColumnElement[Any]) -> ColumnElement[Any]:
     """`formats.defused` in SQL: "'" before each cell of the text that starts like a formula."""
     # Only text columns pass through here: numbers are never quoted (the rule in formats.py).
-    return func.regexp_replace(text, literal(FORMULA_CELLS), literal("'"), literal("g"))
+    defused = func.regexp_replace(text, literal(FORMULA_CELLS), literal("'"), literal("g"))
+    # Text holding none of the characters a formula starts with cannot match: translate() is
+    # a plain scan, far cheaper than the regular expression on the millions of such cells.
+    plain = func.translate(text, literal("".join(FORMULA_STARTS)), literal("")) == text
+    return case((plain, text), else_=defused)
 
 
 def _cursor(updated_at: ColumnElement[Any], audit_id: ColumnElement[Any]) -> ColumnElement[Any]:

@@ -11,7 +11,11 @@ from typing import IO, Any
 
 import xlsxwriter
 
+from audit_api.errors import DomainError, Reason
+
 Batches = Iterable[list[list[Any]]]
+# The rows of an Excel worksheet, the header row included: Excel will not open a longer sheet.
+XLSX_MAX_ROWS = 1_048_576
 
 # Text starting with one of these is a formula to Excel, LibreOffice and Google Sheets (OWASP,
 # "CSV Injection"): '=HYPERLINK(...)' in a comment would run when HQ opens the file.
@@ -76,6 +80,18 @@ def jsonl_chunks(columns: list[str], batches: Batches) -> Iterator[str]:
         ]
         if lines:
             yield "\n".join(lines) + "\n"
+
+
+def xlsx_refusal(data_rows: int) -> DomainError | None:
+    """The error to raise, before any work, when the rows and a header are more than a
+    worksheet holds."""
+    if data_rows + 1 <= XLSX_MAX_ROWS:
+        return None
+    return Reason.too_many_rows_for_xlsx.error(
+        f"{data_rows:,} rows and a header do not fit in an XLSX worksheet, which holds"
+        f" {XLSX_MAX_ROWS:,} rows: ask for CSV or JSON Lines (.csv, .jsonl), or a narrower"
+        " filter (from, to, location, region)."
+    )
 
 
 def write_xlsx(file: IO[bytes], columns: list[str], batches: Batches) -> None:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 
 from audit_api.audits.models import Audit, AuditScore, AuditStatus
 from audit_api.audits.query import AuditFilter, audit_conditions
@@ -60,6 +60,11 @@ def export_where(scope: ColumnElement[bool], f: dict[str, Any]) -> list[ColumnEl
     if f.get("updated_after"):
         where.append(_after(f["updated_after"]))
     return where
+
+
+def count_audits(where: list[ColumnElement[bool]]) -> int:
+    """How many audits an export reads."""
+    return db.session.scalar(select(func.count()).select_from(Audit).where(*where)) or 0
 
 
 def audit_batches(where: list[ColumnElement[bool]]) -> Iterator[list[tuple]]:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import IO, Any
+from typing import Any
 
 from flask import Response
 from flask.views import MethodView
@@ -11,18 +10,11 @@ from flask_smorest import Blueprint
 
 from audit_api import openapi
 from audit_api.auth.guard import current_user, requires
-from audit_api.db import db
-from audit_api.exports import service, spool
-from audit_api.exports.actions import write_actions
+from audit_api.exports.download import MEDIA, export_response
 from audit_api.exports.schemas import ActionExportQuery, ExportQuery
 from audit_api.i18n import LanguageChoice
 
 blp = Blueprint("exports", __name__, url_prefix="/api/v1/exports", description="Exports.")
-MEDIA = {
-    "csv": "text/csv; charset=utf-8",
-    "jsonl": "application/x-ndjson; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 ATTACHMENT = {"Content-Disposition": 'attachment; filename="audits-2026-11-23.csv"'}
 
 
@@ -32,25 +24,8 @@ def _file(*formats: str) -> dict[str, Any]:
     return {"200": openapi.files(kinds, "The file, in the format of the extension.", **ATTACHMENT)}
 
 
-def _download(name: str, fmt: str, file: IO[bytes], size: int) -> Response:
-    filename = f"{name}-{date.today().isoformat()}.{fmt}"
-    # content_type, not mimetype: Werkzeug would add a second charset to a text/ mimetype.
-    response = Response(spool.chunks(file), content_type=MEDIA[fmt], direct_passthrough=True)
-    response.content_length = size
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 def _export(what: str, fmt: str, filters: dict[str, Any]) -> Response:
-    actor = current_user()
-    if what == "actions":
-        file, size = spool.spooled(lambda out: write_actions(actor, fmt, filters, out))
-    else:
-        file, size = spool.spooled(lambda out: service.write_export(actor, what, fmt, filters, out))
-    # The database work is done: end the transaction and hand the connection back before the
-    # client reads, so a slow reader holds neither SQLite's write lock nor a pool connection.
-    db.session.close()
-    return _download(what, fmt, file, size)
+    return export_response(current_user(), what, fmt, filters)
 
 
 @blp.route("/audits.<any(csv, xlsx, jsonl):fmt>")

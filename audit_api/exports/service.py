@@ -14,6 +14,10 @@ def write_export(actor: User, what: str, fmt: str, filters: dict[str, Any], out:
     """Write the `what` export (audits or answers) of the audits in the actor's scope, as
     `fmt` (csv, jsonl, xlsx), to `out`."""
     where = query.export_where(scored_audits(actor), filters)
+    if fmt == "xlsx":  # one row per audit: counted first, a refusal costs no workbook
+        refusal = formats.xlsx_refusal(query.count_audits(where))
+        if refusal is not None:
+            raise refusal
     if uses_copy(what, fmt):
         for chunk in copy_answers_csv(where, filters["bom"]):
             out.write(chunk)

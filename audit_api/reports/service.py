@@ -1,4 +1,5 @@
-"""Scores of approved audits, aggregated in SQL over the stored per-audit and per-section rows."""
+"""Scores of approved audits: windows, ranks and scorecards over the sums the rollup keeps
+(reports/aggregates.py reads them)."""
 
 from __future__ import annotations
 
@@ -7,29 +8,28 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, case, extract, func, select
+from sqlalchemy import select
 
 from audit_api.audits.models import (
     Audit,
-    AuditItemScore,
     AuditScore,
-    AuditSectionScore,
     AuditStatus,
 )
 from audit_api.audits.query import AuditFilter, audit_conditions
-from audit_api.auth.policy import scored_audits, visible_regions
-from audit_api.db import db
+from audit_api.auth.policy import scored_audits
+from audit_api.db import db, id_in
 from audit_api.errors import field_error
 from audit_api.locations.models import Location
 from audit_api.locations.service import get_location
 from audit_api.regions.models import Region
+from audit_api.reports import aggregates
 from audit_api.reports.followup import action_counts, coverage
-from audit_api.reports.stats import Summary, competition_ranks, summarize
+from audit_api.reports.stats import Summary, competition_ranks
 from audit_api.users.models import User
 
 DEFAULT_DAYS = 90
-SCORE = AuditScore.overall
-AGGREGATES = (func.count(SCORE), func.sum(SCORE), func.sum(SCORE * SCORE))
+# Where the sums come from; tests swap in a direct computation over the audits to compare.
+SOURCE: Any = aggregates
 
 
 @dataclass(frozen=True)
@@ -54,38 +54,18 @@ def window_for(start: date | None, end: date | None, timezone: str = "UTC") -> W
     return Window(start, end)
 
 
-def _approved(actor: User, window: Window, filters: dict[str, Any]) -> list[ColumnElement[bool]]:
-    """Approved, scored audits of locations in the actor's scope, in the window, filtered."""
+def _latest(actor: User, window: Window, filters: dict[str, Any]) -> list[Any]:
+    """The five latest approved audits of the window (read from the audits: the rollup holds
+    sums, not audits)."""
     f = AuditFilter.of(filters, status=AuditStatus.APPROVED, start=window.start, end=window.end)
-    return [*audit_conditions(scored_audits(actor), f), SCORE.is_not(None)]
-
-
-def _scored(*columns: Any) -> Select[Any]:
-    return select(*columns).select_from(Audit).join(AuditScore, AuditScore.audit_id == Audit.id)
-
-
-def _summary(conditions: list[ColumnElement[bool]]) -> Summary:
-    n, total, total_sq = db.session.execute(_scored(*AGGREGATES).where(*conditions)).one()
-    return summarize(n, total, total_sq)
-
-
-def _failing(conditions: list[ColumnElement[bool]], limit: int | None) -> list[dict[str, Any]]:
-    failed = func.sum(case((AuditItemScore.failed, 1), else_=0))
-    applicable = func.count()
     stmt = (
-        _scored(AuditScore.checklist_key, AuditItemScore.item_key, failed, applicable)
-        .join(AuditItemScore, AuditItemScore.audit_id == Audit.id)
-        .where(*conditions, AuditItemScore.applicable.is_(True))
-        .group_by(AuditScore.checklist_key, AuditItemScore.item_key)
+        select(Audit, AuditScore)
+        .join(AuditScore, AuditScore.audit_id == Audit.id)
+        .where(*audit_conditions(scored_audits(actor), f), AuditScore.overall.is_not(None))
+        .order_by(Audit.visit_date.desc(), Audit.submitted_at.desc())
+        .limit(5)
     )
-    rows = [
-        {"checklist_key": key, "item": item, "failure_rate": f / n, "failed": int(f), "n": n}
-        for key, item, f, n in db.session.execute(stmt)
-    ]
-    rows.sort(key=lambda r: (-r["failure_rate"], -r["n"], r["checklist_key"], r["item"]))
-    if limit:  # a scorecard lists only the items that failed, the worst first
-        return [r for r in rows if r["failed"]][:limit]
-    return rows
+    return list(db.session.execute(stmt).all())
 
 
 def scorecard(actor: User, location_id: int, filters: dict[str, Any]) -> dict[str, Any]:
@@ -93,52 +73,22 @@ def scorecard(actor: User, location_id: int, filters: dict[str, Any]) -> dict[st
     location = get_location(actor, location_id)
     window = window_for(filters.get("start"), filters.get("end"), location.timezone)
     scope = {**filters, "location_id": location.id}
-    now = _approved(actor, window, scope)
-    current, before = _summary(now), _summary(_approved(actor, window.previous(), scope))
-    sections = db.session.execute(
-        _scored(AuditSectionScore.section_key, func.avg(AuditSectionScore.pct), func.count())
-        .join(AuditSectionScore, AuditSectionScore.audit_id == Audit.id)
-        .where(*now, AuditSectionScore.pct.is_not(None))
-        .group_by(AuditSectionScore.section_key)
-        .order_by(AuditSectionScore.section_key)
-    ).all()
-    by_kind = db.session.execute(
-        _scored(Audit.kind, *AGGREGATES).where(*now).group_by(Audit.kind)
-    ).all()
-    year, month = extract("year", Audit.visit_date), extract("month", Audit.visit_date)
-    trend = db.session.execute(
-        _scored(year, month, func.avg(SCORE), func.count())
-        .where(*now)
-        .group_by(year, month)
-        .order_by(year, month)
-    ).all()
-    latest = db.session.execute(
-        _scored(Audit, AuditScore)
-        .where(*now)
-        .order_by(Audit.visit_date.desc(), Audit.submitted_at.desc())
-        .limit(5)
-    ).all()
+    current = SOURCE.summary(actor, window, scope)
+    before = SOURCE.summary(actor, window.previous(), scope)
     return {
         "location": location,
         "window": window,
         "score": current,
         "change": _change(current, before),
-        "sections": [{"key": k, "mean": mean, "n": n} for k, mean, n in sections],
-        "by_kind": {kind: summarize(n, s, sq) for kind, n, s, sq in by_kind},
-        "trend": [
-            {"period": f"{int(y):04d}-{int(m):02d}", "mean": a, "n": n} for y, m, a, n in trend
-        ],
-        "failing_items": _failing(now, 10),
-        "latest_audits": latest,
+        "sections": SOURCE.sections(actor, window, scope),
+        "by_kind": SOURCE.by_kind(actor, window, scope),
+        "trend": SOURCE.trend(actor, window, scope),
+        # A scorecard lists only the items that failed, the worst first.
+        "failing_items": [r for r in SOURCE.failing(actor, window, scope) if r["failed"]][:10],
+        "latest_audits": _latest(actor, window, scope),
         "actions": action_counts(actor, [location.id])[location.id],
         "coverage": coverage(location, window.start, window.end),
     }
-
-
-def _by_location(actor: User, window: Window, filters: dict[str, Any]) -> dict[int, Summary]:
-    stmt = _scored(Audit.location_id, *AGGREGATES).where(*_approved(actor, window, filters))
-    rows = db.session.execute(stmt.group_by(Audit.location_id))
-    return {loc: summarize(n, s, sq) for loc, n, s, sq in rows}
 
 
 def _ranked(
@@ -150,9 +100,13 @@ def _ranked(
 ) -> list[dict[str, Any]]:
     """Rows ranked by mean, best first (ties share a rank), with the change since before."""
     kept = {k: v for k, v in current.items() if v.n >= min_n}
-    objects = {o.id: o for o in db.session.scalars(select(model).where(model.id.in_(list(kept))))}
-    order = sorted(kept, key=lambda k: (-(kept[k].mean or 0), getattr(objects[k], label)))
-    ranks = competition_ranks([kept[k].mean or 0 for k in order])
+    # Read-only rows with the model's columns as attributes (o.id, o.code, o.name...): a league
+    # of 10,000 locations built as ORM objects took longer than computing it.
+    stmt = select(*model.__table__.columns).where(id_in(model.id, list(kept)))
+    objects = {o.id: o for o in db.session.execute(stmt)}
+    means = {k: _tie(v.mean) for k, v in kept.items()}
+    order = sorted(kept, key=lambda k: (-means[k], getattr(objects[k], label)))
+    ranks = competition_ranks([means[k] for k in order])
     return [
         {
             "object": objects[k],
@@ -165,13 +119,20 @@ def _ranked(
 
 
 def league(actor: User, filters: dict[str, Any]) -> list[dict[str, Any]]:
-    """Locations in scope ranked by mean score (ties share a rank), with the change."""
+    """Locations in scope ranked by mean score (ties share a rank), with the change; each
+    row's `object` is a read-only row of the location's columns (`.id`, `.code`, ...)."""
     window = window_for(filters.get("start"), filters.get("end"))
-    current = _by_location(actor, window, filters)
-    before = _by_location(actor, window.previous(), filters)
+    current = SOURCE.by_location(actor, window, filters)
+    before = SOURCE.by_location(actor, window.previous(), filters)
     rows = _ranked(Location, current, before, filters.get("min_n", 1), "code")
     counts = action_counts(actor, [row["object"].id for row in rows])
     return [{**row, "actions": counts[row["object"].id]} for row in rows]
+
+
+def _tie(mean: float | None) -> float:
+    """The mean a rank compares: equal to 9 decimals is a tie, since sums added in another
+    order (per day in the rollup, per audit over the audits) may differ in the last bit."""
+    return round(mean or 0.0, 9)
 
 
 def _change(now: Summary, before: Summary | None) -> float | None:
@@ -180,37 +141,16 @@ def _change(now: Summary, before: Summary | None) -> float | None:
     return now.mean - before.mean
 
 
-def _by_region(actor: User, window: Window, filters: dict[str, Any]) -> dict[int, Summary]:
-    """Per region in scope, the audits of its locations and of every region below."""
-    closure = (
-        select(Region.id.label("ancestor"), Region.id.label("descendant"))
-        .where(visible_regions(actor))
-        .cte(recursive=True)
-    )
-    # UNION: a pair met again adds nothing, so a cyclic tree ends too (see region_subtree).
-    closure = closure.union(
-        select(closure.c.ancestor, Region.id).where(Region.parent_id == closure.c.descendant)
-    )
-    stmt = (
-        _scored(closure.c.ancestor, *AGGREGATES)
-        .join(Location, Location.id == Audit.location_id)
-        .join(closure, closure.c.descendant == Location.region_id)
-        .where(*_approved(actor, window, filters))
-        .group_by(closure.c.ancestor)
-    )
-    return {rid: summarize(n, s, sq) for rid, n, s, sq in db.session.execute(stmt)}
-
-
 def regions(actor: User, filters: dict[str, Any]) -> list[dict[str, Any]]:
     """Regions in scope ranked by the mean of their audits (regions below included)."""
     window = window_for(filters.get("start"), filters.get("end"))
-    current = _by_region(actor, window, filters)
-    before = _by_region(actor, window.previous(), filters)
+    current = SOURCE.by_region(actor, window, filters)
+    before = SOURCE.by_region(actor, window.previous(), filters)
     return _ranked(Region, current, before, filters.get("min_n", 1), "name")
 
 
 def items(actor: User, filters: dict[str, Any]) -> list[dict[str, Any]]:
     """Failure rate of every checklist item across the approved audits in scope."""
     window = window_for(filters.get("start"), filters.get("end"))
-    rows = _failing(_approved(actor, window, filters), None)
+    rows = SOURCE.failing(actor, window, filters)
     return [r for r in rows if r["n"] >= filters.get("min_n", 1)]

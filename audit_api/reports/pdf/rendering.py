@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import update
@@ -12,13 +13,20 @@ from audit_api.db import db, utcnow
 from audit_api.evidence.storage import storage
 from audit_api.reports.pdf.compose import audit_version, compose, ready_photos
 from audit_api.reports.pdf.models import AuditReport, ReportStatus
-from audit_api.reports.pdf.render import render
 from audit_api.tasks import task
 
 RENDER = "reports.render_pdf"
 # Notified whenever this process finishes a rendering, so a request waiting for one (the
 # embedded mode runs them in-process) answers at once instead of at its next look.
 finished = threading.Condition()
+
+
+def render(view: Any, photos: Any) -> bytes:
+    """The PDF (render.py), with fpdf and fontTools imported on first use: imported at start
+    they would add ~16 MB to every web process, which never draws one."""
+    from audit_api.reports.pdf.render import render as draw
+
+    return draw(view, photos)
 
 
 @task(RENDER)

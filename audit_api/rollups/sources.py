@@ -1,0 +1,108 @@
+"""What the rollup rows are, as queries over the audits: the one definition that the upkeep
+(maintain.py), the rebuild and its check all use."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, Date, Select, case, cast, func, select
+
+from audit_api.audits.models import (
+    Audit,
+    AuditItemScore,
+    AuditScore,
+    AuditSectionScore,
+    AuditStatus,
+)
+from audit_api.db import db
+from audit_api.rollups.models import ItemRollup, MonthRollup, ScoreRollup, SectionRollup
+
+KEY = ("location_id", "visit_date", "checklist_version_id", "kind", "org_id")
+KEY_COLUMNS = tuple(getattr(Audit, name) for name in KEY)
+
+
+def counted() -> list[ColumnElement[bool]]:
+    """The audits the rollup holds: approved, with an overall score (the score views' set)."""
+    return [Audit.status == AuditStatus.APPROVED, AuditScore.overall.is_not(None)]
+
+
+def _approved(*columns: Any) -> Select[Any]:
+    return (
+        select(*columns)
+        .select_from(Audit)
+        .join(AuditScore, AuditScore.audit_id == Audit.id)
+        .where(*counted())
+    )
+
+
+def overall_rows(*where: ColumnElement[bool]) -> Select[Any]:
+    """score_rollups rows (n, sum and sum of squares of overall) per key."""
+    score = AuditScore.overall
+    stmt = _approved(
+        *KEY_COLUMNS,
+        AuditScore.checklist_key,
+        func.count().label("n"),
+        func.sum(score).label("total"),
+        func.sum(score * score).label("total_sq"),
+    )
+    return stmt.where(*where).group_by(*KEY_COLUMNS, AuditScore.checklist_key)
+
+
+def section_rows(*where: ColumnElement[bool]) -> Select[Any]:
+    """score_rollup_sections rows: per key and section, how many pcts and their sum."""
+    section = AuditSectionScore
+    stmt = _approved(
+        *KEY_COLUMNS,
+        section.section_key,
+        func.count().label("n"),
+        func.sum(section.pct).label("total"),
+    ).join(section, section.audit_id == Audit.id)
+    return stmt.where(*where, section.pct.is_not(None)).group_by(*KEY_COLUMNS, section.section_key)
+
+
+def item_rows(*where: ColumnElement[bool]) -> Select[Any]:
+    """score_rollup_items rows: per key and item, where it applied and where it failed."""
+    item = AuditItemScore
+    stmt = _approved(
+        *KEY_COLUMNS,
+        item.item_key,
+        AuditScore.checklist_key,
+        func.count().label("applicable"),
+        func.sum(case((item.failed, 1), else_=0)).label("failed"),
+    ).join(item, item.audit_id == Audit.id)
+    return stmt.where(*where, item.applicable.is_(True)).group_by(
+        *KEY_COLUMNS, item.item_key, AuditScore.checklist_key
+    )
+
+
+def month_of(day: Any) -> Any:
+    """The first day of the date's month, in SQL."""
+    if db.engine.dialect.name == "postgresql":
+        return cast(func.date_trunc("month", day), Date)
+    return func.date(day, "start of month")
+
+
+def month_rows(*where: ColumnElement[bool]) -> Select[Any]:
+    """score_rollup_months rows: overall_rows per calendar month instead of per day."""
+    month = month_of(Audit.visit_date).label("month")
+    key = (Audit.location_id, month, Audit.checklist_version_id, Audit.kind, Audit.org_id)
+    score = AuditScore.overall
+    stmt = _approved(
+        *key,
+        AuditScore.checklist_key,
+        func.count().label("n"),
+        func.sum(score).label("total"),
+        func.sum(score * score).label("total_sq"),
+    )
+    return stmt.where(*where).group_by(*key, AuditScore.checklist_key)
+
+
+SUMS = ("checklist_key", "n", "total", "total_sq")
+MONTH_KEY = ("location_id", "month", "checklist_version_id", "kind", "org_id")
+# Each rollup table with the query that makes its rows and the names of their columns.
+TABLES: tuple[tuple[Any, Any, tuple[str, ...]], ...] = (
+    (ScoreRollup, overall_rows, (*KEY, *SUMS)),
+    (MonthRollup, month_rows, (*MONTH_KEY, *SUMS)),
+    (SectionRollup, section_rows, (*KEY, "section_key", "n", "total")),
+    (ItemRollup, item_rows, (*KEY, "item_key", "checklist_key", "applicable", "failed")),
+)
