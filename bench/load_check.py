@@ -1,10 +1,12 @@
-"""bench/load.py's integrity check: what the database and the bucket hold after the load."""
+"""bench/load.py's report: latency per route class, then the integrity check (what the
+database and the bucket hold after the load)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import psycopg
+from load_client import KINDS, Stats
 
 
 def integrity(dsn: str, schema: str, s3: Any, bucket: str, audits: int, photos: int) -> None:
@@ -57,3 +59,33 @@ def integrity(dsn: str, schema: str, s3: Any, bucket: str, audits: int, photos: 
         failed += not ok
         print(f"  {'ok ' if ok else 'BAD'} {name}: {got} (expected {want})")
     print("integrity: " + ("nothing lost, nothing duplicated" if not failed else f"{failed} BAD"))
+
+
+def report(stats: Stats, downtime) -> None:
+    every = [x for kind in KINDS for x in stats.latencies[kind]]
+    rate = len(every) / stats.elapsed
+    print(f"answered requests: {len(every)} in {stats.elapsed:.1f} s = {rate:.0f}/s")
+    sizes = sorted(stats.photo_bytes)
+    print(
+        f"photos: {len(sizes)} sent, {sizes[0] / 1e6:.1f}-{sizes[-1] / 1e6:.1f} MB, "
+        f"{sum(sizes) / 1e9:.2f} GB in all"
+    )
+    targets = {"json": 300, "photo": 1000, "submit": 300, "storage": None}
+    for kind in KINDS:
+        ordered = sorted(stats.latencies[kind])
+        if not ordered:
+            continue
+
+        def pct(p: float, ordered=ordered) -> float:
+            return ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1000
+
+        target = f" (target p99 < {targets[kind]} ms)" if targets[kind] else " (S3 itself)"
+        print(
+            f"  {kind:8} n={len(ordered):5}  p50 {pct(0.5):5.0f}  p95 {pct(0.95):5.0f}  "
+            f"p99 {pct(0.99):5.0f}  max {ordered[-1] * 1000:5.0f} ms{target}"
+        )
+    errors = sum(n for status, n in stats.statuses.items() if status >= 500)
+    print(f"client timeouts (then retried): {stats.timeouts}; retries and repeats: {stats.retries}")
+    print(f"5xx answers: {errors}; by status: {dict(sorted(stats.statuses.items()))}")
+    if downtime:
+        print(f"PostgreSQL restarted during the run ({downtime[1]:.1f} s to restart)")

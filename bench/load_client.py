@@ -1,44 +1,52 @@
-"""The unreliable phone of bench/load.py: random timeouts, blind retries of the same request."""
+"""The unreliable phone of bench/load.py: random timeouts, blind retries of the same request,
+and phone-sized photos (12 MP, textured, 3-9 MB)."""
 
 from __future__ import annotations
 
 import io
 import random
+import struct
 import threading
 import time
 import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import requests
-from PIL import Image, ImageDraw
 
 from audit_api.demo_data import VISIT_ANSWERS  # the same passing visit the tests submit
 
 RETRYABLE = {429, 502, 503, 504}
+# Route classes reported apart: the targets differ (the S3 POST is the storage's, not ours).
+KINDS = ("json", "photo", "submit", "storage")
 
 
 @dataclass
 class Stats:
-    """Every attempt's latency and outcome, shared by all simulated phones."""
+    """Every attempt's latency and outcome by route class, shared by all simulated phones."""
 
-    latencies: list[float] = field(default_factory=list)
+    latencies: dict[str, list[float]] = field(default_factory=lambda: {k: [] for k in KINDS})
     statuses: dict[int, int] = field(default_factory=dict)
     timeouts: int = 0
     retries: int = 0
     elapsed: float = 0.0
+    last_upload: float = 0.0  # perf_counter when the last photo request was answered
+    photo_bytes: list[int] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def retried(self) -> None:
         with self.lock:
             self.retries += 1
 
-    def record(self, seconds: float, status: int | None) -> None:
+    def record(self, seconds: float, status: int | None, kind: str) -> None:
         with self.lock:
+            if kind == "photo":
+                self.last_upload = max(self.last_upload, time.perf_counter())
             if status is None:
                 self.timeouts += 1
                 return
-            self.latencies.append(seconds)
+            self.latencies[kind].append(seconds)
             self.statuses[status] = self.statuses.get(status, 0) + 1
 
 
@@ -51,7 +59,9 @@ class Phone:
         self.session = requests.Session()
         self.session.headers["Authorization"] = f"Bearer {token}"
 
-    def send(self, method: str, url: str, ok: set[int], **kwargs: Any) -> requests.Response:
+    def send(
+        self, method: str, url: str, ok: set[int], kind: str, **kwargs: Any
+    ) -> requests.Response:
         """Send until an accepted answer; the same request every time (ids and bodies fixed)."""
         for attempt in range(30):
             timeout = self.rng.uniform(0.005, 0.05) if self.rng.random() < self.flaky else 30
@@ -64,10 +74,10 @@ class Phone:
                     **_fresh(kwargs),
                 )
             except requests.RequestException:
-                self.stats.record(time.perf_counter() - start, None)
+                self.stats.record(time.perf_counter() - start, None, kind)
                 self._retrying(attempt)
                 continue
-            self.stats.record(time.perf_counter() - start, response.status_code)
+            self.stats.record(time.perf_counter() - start, response.status_code, kind)
             if response.status_code in ok:
                 if self.rng.random() < self.flaky / 2:  # the answer was "lost": send it again
                     self.stats.retried()
@@ -96,36 +106,60 @@ def _fresh(kwargs: dict[str, Any]) -> dict[str, Any]:
     return {**kwargs, "files": files}
 
 
-def photo(seed: int) -> bytes:
-    """A small JPEG, different for every seed."""
-    rng = random.Random(seed)
-    image = Image.new("RGB", (640, 480), tuple(rng.randrange(256) for _ in range(3)))
-    draw = ImageDraw.Draw(image)
-    for _ in range(12):
-        x, y = rng.randrange(600), rng.randrange(440)
-        draw.rectangle([x, y, x + 80, y + 60], fill=tuple(rng.randrange(256) for _ in range(3)))
+class Photos:
+    """Phone photos: three 12 MP textured JPEGs with a camera's EXIF (made once, cached),
+    each sent with a comment segment of its own, so no two photos have the same bytes."""
+
+    QUALITIES = (80, 92, 97)  # about 3.5, 5.5 and 8.5 MB
+
+    def __init__(self) -> None:
+        from tests.support.corpus import cache_dir
+
+        folder: Path = cache_dir() / "load-photos-v1"
+        folder.mkdir(exist_ok=True)
+        self.bases = []
+        for quality in self.QUALITIES:
+            path = folder / f"q{quality}.jpg"
+            if not path.exists():
+                path.with_suffix(".part").write_bytes(_camera_jpeg(quality))
+                path.with_suffix(".part").replace(path)
+            self.bases.append(path.read_bytes())
+
+    def get(self, seed: int) -> bytes:
+        """A distinct photo: a base with a JPEG comment (COM) naming the seed after SOI."""
+        base = self.bases[seed % len(self.bases)]
+        note = f"load photo {seed} {uuid.UUID(int=seed)}".encode()
+        return base[:2] + b"\xff\xfe" + struct.pack(">H", len(note) + 2) + note + base[2:]
+
+
+def _camera_jpeg(quality: int) -> bytes:
+    from tests.support.camera import SIZE_12MP, camera_exif, scene
+
     out = io.BytesIO()
-    image.save(out, "JPEG", quality=80)
+    scene(SIZE_12MP).save(out, "JPEG", quality=quality, exif=camera_exif(6))
     return out.getvalue()
 
 
-def audit_once(phone: Phone, assignment: dict[str, Any], photos: int, seed: int) -> str:
+ACCEPTED = {200, 201, 202}  # a repeat; processed at once; processing in the background
+
+
+def audit_once(phone: Phone, assignment: dict[str, Any], photos: Photos, count: int, seed: int):
     """A whole visit: the draft, its photos (through the API or straight to S3), the submit."""
     audit_id = str(uuid.uuid4())
     body = visit_body(assignment)
-    phone.send("PUT", f"/api/v1/audits/{audit_id}", {200, 201}, json=body)
-    for n in range(photos):
-        photo_id, data = str(uuid.uuid4()), photo(seed * 100 + n)
+    phone.send("PUT", f"/api/v1/audits/{audit_id}", {200, 201}, "json", json=body)
+    for n in range(count):
+        photo_id, data = str(uuid.uuid4()), photos.get(seed * 100 + n)
+        phone.stats.photo_bytes.append(len(data))
         item = "entrance_photo" if n == 0 else None
         if n % 2 == 0:
             files = {"file": ("p.jpg", data, "image/jpeg")}
             form = {"photo_id": photo_id, **({"item": item} if item else {})}
-            phone.send(
-                "POST", f"/api/v1/audits/{audit_id}/photos", {200, 201}, data=form, files=files
-            )
+            url = f"/api/v1/audits/{audit_id}/photos"
+            phone.send("POST", url, ACCEPTED, "photo", data=form, files=files)
         else:
             upload_direct(phone, audit_id, photo_id, data)
-    phone.send("POST", f"/api/v1/audits/{audit_id}/submit", {200})
+    phone.send("POST", f"/api/v1/audits/{audit_id}/submit", {200}, "submit")
     return audit_id
 
 
@@ -133,12 +167,12 @@ def upload_direct(phone: Phone, audit_id: str, photo_id: str, data: bytes) -> No
     """Presigned POST to storage, then complete; each step retried blindly."""
     base = f"/api/v1/audits/{audit_id}/photos"
     body = {"photo_id": photo_id, "content_type": "image/jpeg", "size": len(data)}
-    started = phone.send("POST", f"{base}/uploads", {201, 409}, json=body)
+    started = phone.send("POST", f"{base}/uploads", {201, 409}, "json", json=body)
     if started.status_code == 201:  # 409: a lost answer's retry, the photo is already complete
         form = started.json()
         files = {"file": ("p.jpg", data, "image/jpeg")}
-        phone.send("POST", form["url"], {204}, data=form["fields"], files=files)
-        phone.send("POST", f"{base}/{photo_id}/complete", {200})
+        phone.send("POST", form["url"], {204}, "storage", data=form["fields"], files=files)
+        phone.send("POST", f"{base}/{photo_id}/complete", ACCEPTED, "photo")
 
 
 def visit_body(assignment: dict[str, Any]) -> dict[str, Any]:

@@ -4,7 +4,9 @@ Starts the service in its own process (werkzeug, threaded, SQLite and local stor
 temporary folder), resets its memory high-water mark once it is ready, sends N uploads at
 once of a 50 MP PNG (small to send, 150 MB as pixels: the costly case, as PNG has no reduced
 decode), and reads the server's VmHWM. Run once with the shipped PHOTO_DECODE_CONCURRENCY and
-once with as many decode slots as uploads (the unbounded baseline).
+once with as many decode slots as uploads (the unbounded baseline). The decodes run in the
+background task, on as many task threads as uploads (so the slots are what bounds them), and
+each upload waits for its photo's processing (PHOTO_WAIT), so the peak covers every decode.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "bench-password-of-hq-2026"
 
 
-def serve(instance: str, slots: int) -> None:
+def serve(instance: str, slots: int, threads: int = 8) -> None:
     """In the child: build the app, seed an HQ admin, serve on a free port, print it."""
     import logging
 
@@ -37,6 +39,9 @@ def serve(instance: str, slots: int) -> None:
         {
             "LOG_LEVEL": "WARNING",
             "PHOTO_DECODE_CONCURRENCY": slots,
+            "TASK_THREADS": threads,
+            "PHOTO_WAIT": 30,
+            "PHOTO_DECODE_WAIT": 120,
             "PHOTO_MAX_PER_AUDIT": 1000,
             "WRITE_LIMIT_PER_USER": "100000 per minute",
             "ARGON2_MEMORY_COST": 1024,  # its 64 MiB would otherwise be part of the peak
@@ -99,7 +104,7 @@ def measure(slots: int, uploads: int, data: bytes) -> tuple[float, float, list[i
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         code = (
             f"import sys; sys.path.insert(0, {str(ROOT)!r}); from bench.photo_concurrency "
-            f"import serve; serve({instance!r}, {slots})"
+            f"import serve; serve({instance!r}, {slots}, {uploads})"
         )
         child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, env=env)
         try:
