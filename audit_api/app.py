@@ -81,6 +81,7 @@ def _init_extensions(app: Flask) -> None:
     from audit_api.auth import guard, passwords
     from audit_api.auth.routes import blp as auth_blp
     from audit_api.checklists.routes import blp as checklists_blp
+    from audit_api.console import init_app as init_console
     from audit_api.db import db
     from audit_api.disputes.routes import blp as disputes_blp
     from audit_api.error_handlers import register_error_handlers
@@ -89,6 +90,7 @@ def _init_extensions(app: Flask) -> None:
     from audit_api.extensions import limit_writes, limiter
     from audit_api.locations.routes import blp as locations_blp
     from audit_api.openapi import AuditApi
+    from audit_api.photos import processing as _photo_jobs  # noqa: F401  (its task and sweep)
     from audit_api.photos.routes import blp as photos_blp
     from audit_api.regions.routes import blp as regions_blp
     from audit_api.reports.pdf.routes import blp as reports_blp
@@ -141,6 +143,7 @@ def _init_extensions(app: Flask) -> None:
         api.register_blueprint(blueprint)
     api.register_blueprint(health.blp)
     docs_page.init_app(app)
+    init_console(app)  # the web console at /console/ (after storage: its CSP names the photos')
     query_check.init_app(app, api)  # after the guard's hook: a 401 comes before a 422
     # Registered after the Api's own handler, so ours answers every error.
     register_error_handlers(app)

@@ -7,7 +7,7 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
-from flask import Flask, jsonify
+from flask import Flask, current_app, jsonify
 from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -55,8 +55,21 @@ def _field_errors(data: dict[str, Any]) -> FieldErrors:
     return flatten(raw) if raw else {}
 
 
+# app.extensions key of a function (status, headers) -> page or None: the console answers its
+# own URLs with pages in its layout (audit_api/console/pages.py); everything else gets JSON.
+ERROR_PAGES = "audit_error_pages"
+
+
+def _page(status: int, headers: dict[str, str] | None = None) -> ResponseReturnValue | None:
+    render = current_app.extensions.get(ERROR_PAGES)
+    return render(status, headers or {}) if render is not None else None
+
+
 def _from_http(error: HTTPException) -> ResponseReturnValue:
     status = error.code or 500
+    page = _page(status, _retry_headers(error))
+    if page is not None:
+        return page
     data = getattr(error, "data", None) or {}
     fallback = (Reason.bad_request, "The request could not be read.")
     if status >= 500:
@@ -85,7 +98,16 @@ def _from_http(error: HTTPException) -> ResponseReturnValue:
     return jsonify(payload(status, reason, message, errors)), status, headers
 
 
+def _retry_headers(error: HTTPException) -> dict[str, str]:
+    retry = getattr(error, "retry_after", None)
+    return {"Retry-After": str(retry)} if retry else {}
+
+
 def _from_domain(error: DomainError) -> ResponseReturnValue:
+    retry = RETRY_AFTER.get(error.reason)
+    page = _page(error.status, {"Retry-After": str(retry)} if retry else None)
+    if page is not None:
+        return page
     headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else {}
     if error.reason in RETRY_AFTER:
         headers["Retry-After"] = str(RETRY_AFTER[error.reason])
@@ -99,9 +121,16 @@ def _from_unexpected(error: Exception) -> ResponseReturnValue:
     if isinstance(error, OperationalError | DisconnectionError | PoolTimeout):
         # The database is down or restarting, or every pooled connection is busy: the client
         # should retry, not report a bug.
-        log.warning("database unavailable: %s", error.__class__.__name__)
+        log.warning(
+            "database unavailable: %s %s",
+            error.__class__.__name__,
+            getattr(getattr(error, "orig", None), "sqlstate", ""),
+        )
         return _from_domain(Reason.unavailable.error("The database is unavailable; retry shortly."))
     log.exception("unhandled error", exc_info=error)
+    page = _page(500)
+    if page is not None:
+        return page
     return jsonify(payload(500, Reason.internal_error, "Internal server error.")), 500
 
 

@@ -28,7 +28,7 @@ def test_login_returns_the_token_pair_contract(client, world):
         "device_token",
     }
     assert body["token_type"] == "Bearer"
-    assert body["expires_in"] == 900
+    assert body["expires_in"] == 3600  # ACCESS_TOKEN_TTL in TEST_SETTINGS
     me = Caller(client, body["access_token"]).get("/api/v1/me").get_json()
     assert me["email"] == "hq@a.example" and me["org"]["name"] == "Brand A"
     assert me["last_login_at"] is not None

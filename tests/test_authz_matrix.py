@@ -245,7 +245,7 @@ MATRIX: dict[str, tuple[str, Request]] = {
         lambda t: ("{}/{}/photos/{}".format(AUDITS, *t.photo()), {}),
     ),
     "POST /api/v1/audits/{audit_id}/photos/{photo_id}/complete": (
-        "403 403 404 200 404",
+        "403 403 404 201 404",
         lambda t: ("{}/{}/photos/{}/complete".format(AUDITS, *t.pending_upload()), {}),
     ),
     "GET /api/v1/photos/{photo_id}/content": (

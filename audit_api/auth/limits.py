@@ -19,16 +19,19 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Response, current_app, g, request
+from flask_limiter import RouteLimit
 from flask_limiter.util import get_remote_address
 from sqlalchemy import exists, select
 
 from audit_api.auth import tokens
 from audit_api.auth.models import AuthSession
 from audit_api.db import db, utcnow
+from audit_api.extensions import limiter
 from audit_api.fields import MAX_ID
 from audit_api.users.models import User
 
 MAX_EMAIL = 320
+FORM = "application/x-www-form-urlencoded"
 
 
 def setting(name: str) -> Callable[[], str]:
@@ -37,8 +40,11 @@ def setting(name: str) -> Callable[[], str]:
 
 
 def _body() -> dict[str, Any]:
+    """The sign-in's fields: the API's JSON body, or the console's form."""
     body = request.get_json(silent=True)
-    return body if isinstance(body, dict) else {}
+    if isinstance(body, dict):
+        return body
+    return request.form.to_dict() if request.mimetype == FORM else {}
 
 
 def _account() -> str:
@@ -163,3 +169,39 @@ def refresh_token() -> str:
 def failed(response: Response) -> bool:
     """Only failures count: a user signing in on many phones is never held back."""
     return response.status_code == 401
+
+
+def _shared(value: str, scope: str, **options: Any) -> RouteLimit:
+    return limiter.shared_limit(setting(value), scope=scope, methods=["POST"], **options)
+
+
+def sign_in_limits(view: Callable[..., Any]) -> Callable[..., Any]:
+    """The sign-in limits, counted together for every way in (the API's token endpoint and
+    the console's sign-in form): a guesser gains nothing by switching between them."""
+    limits = (
+        _shared("LOGIN_LIMIT_PER_ADDRESS", "login-address"),
+        _shared(
+            "LOGIN_LIMIT_PER_ACCOUNT",
+            "login-account",
+            key_func=account_and_address,
+            deduct_when=failed,
+            exempt_when=trusted,
+        ),
+        _shared(
+            "LOGIN_LIMIT_UNTRUSTED",
+            "login-untrusted",
+            key_func=account,
+            deduct_when=failed,
+            exempt_when=known,
+        ),
+        _shared(
+            "LOGIN_LIMIT_PER_DEVICE",
+            "login-device",
+            key_func=device,
+            deduct_when=failed,
+            exempt_when=untrusted,
+        ),
+    )
+    for limit in reversed(limits):
+        view = limit(view)
+    return view

@@ -127,7 +127,14 @@ def visible_audits(user: User) -> ColumnElement[bool]:
 
 def scored_audits(user: User) -> ColumnElement[bool]:
     """The audits that count in the user's scores and exports: those of locations in scope."""
-    return (Audit.org_id == user.org_id) & _in_scope(user, Audit.location_id)
+    return scored_rows(user, Audit.org_id, Audit.location_id)
+
+
+def scored_rows(
+    user: User, org_id: ColumnElement[int], location_id: ColumnElement[int]
+) -> ColumnElement[bool]:
+    """As scored_audits, for rows about audits by org and location (the score rollups)."""
+    return (org_id == user.org_id) & _in_scope(user, location_id)
 
 
 def visible_assignments(user: User) -> ColumnElement[bool]:

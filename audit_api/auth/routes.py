@@ -30,28 +30,7 @@ def _no_store(response: Response) -> Response:
 class Token(MethodView):
     """Sign in."""
 
-    @limiter.limit(setting("LOGIN_LIMIT_PER_ADDRESS"), scope="login-address")
-    @limiter.limit(
-        setting("LOGIN_LIMIT_PER_ACCOUNT"),
-        key_func=limits.account_and_address,
-        scope="login-account",
-        deduct_when=limits.failed,
-        exempt_when=limits.trusted,
-    )
-    @limiter.limit(
-        setting("LOGIN_LIMIT_UNTRUSTED"),
-        key_func=limits.account,
-        scope="login-untrusted",
-        deduct_when=limits.failed,
-        exempt_when=limits.known,
-    )
-    @limiter.limit(
-        setting("LOGIN_LIMIT_PER_DEVICE"),
-        key_func=limits.device,
-        scope="login-device",
-        deduct_when=limits.failed,
-        exempt_when=limits.untrusted,
-    )
+    @limits.sign_in_limits
     @blp.arguments(LoginIn)
     @blp.response(200, LoginOut)
     @public(blp)

@@ -168,10 +168,16 @@ def revoke_all_sessions(user_id: int, reason: str, keep: str | None = None) -> N
 def authenticate(access_token: str) -> tuple[User, str]:
     """The active user and session id behind an access token, checked against the database."""
     claims = tokens.decode_access(_secret(), access_token)
+    return session_user(claims.user_id, claims.session_id), claims.session_id
+
+
+def session_user(user_id: int, session_id: str) -> User:
+    """The active user of a sign-in session that is not revoked (the console keeps the ids
+    of its sign-in in its cookie and asks here on every request, as tokens do)."""
     row = db.session.execute(
         select(User, AuthSession.revoked_at)
         .join(AuthSession, AuthSession.user_id == User.id)
-        .where(AuthSession.id == claims.session_id, User.id == claims.user_id)
+        .where(AuthSession.id == session_id, User.id == user_id)
     ).first()
     if row is None:
         raise Reason.token_invalid.error("Invalid access token.")
@@ -180,7 +186,7 @@ def authenticate(access_token: str) -> tuple[User, str]:
         raise Reason.token_revoked.error("Session revoked.")
     if not user.active:
         raise Reason.account_deactivated.error("Account deactivated.")
-    return user, claims.session_id
+    return user
 
 
 @pruner("sessions")

@@ -1,0 +1,83 @@
+"""The console's language: `?lang=` (kept in the session), else the browser's, else English;
+texts come from the Flask-Babel catalogues in audit_api/translations/."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime
+from flask import Flask, request, session, url_for
+from flask_babel import Babel, get_locale, lazy_gettext
+
+from audit_api.console.blueprint import bp
+
+LANGUAGES = ("en", "es")
+NAMES = {"en": "English", "es": "Español"}
+ROLES = {
+    "hq_admin": lazy_gettext("HQ"),
+    "manager": lazy_gettext("manager"),
+    "auditor": lazy_gettext("auditor"),
+}
+babel = Babel()
+
+
+def select_locale() -> str:
+    """The language of this page."""
+    chosen = session.get("lang")
+    if chosen in LANGUAGES:
+        return str(chosen)
+    return request.accept_languages.best_match(LANGUAGES) or "en"
+
+
+@bp.before_request
+def _switch() -> None:
+    """A `?lang=` link of the language switch keeps that language for the session."""
+    asked = request.args.get("lang")
+    if asked in LANGUAGES:
+        session["lang"] = asked
+
+
+@bp.context_processor
+def languages() -> dict[str, Any]:
+    """What the layout's language switch needs."""
+    return {
+        "console_languages": NAMES,
+        "console_lang": str(get_locale() or "en"),
+        "lang_url": lang_url,
+        "role_name": lambda role: ROLES.get(role, role),
+    }
+
+
+def lang_url(code: str) -> str:
+    """This page in another language (its filters kept); after a form, the home page."""
+    if request.method != "GET" or request.endpoint is None:
+        return url_for("console.home", lang=code)
+    args = {**request.args.to_dict(), "lang": code}
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def init_app(app: Flask) -> None:
+    """Flask-Babel with the catalogues of audit_api/translations/."""
+    babel.init_app(app, locale_selector=select_locale, default_domain="messages")
+
+
+@bp.app_template_filter("console_datetime")
+def console_datetime(value: datetime | None, timezone: str = "UTC") -> str:
+    """A moment as a person reads it there: the location's time zone, the page's language."""
+    if value is None:
+        return "—"
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return format_datetime(value, "short", tzinfo=ZoneInfo(timezone), locale=_locale())
+
+
+@bp.app_template_filter("console_date")
+def console_date(value: date | None) -> str:
+    """A day in the page's language."""
+    return "—" if value is None else format_date(value, "medium", locale=_locale())
+
+
+def _locale() -> str:
+    return str(get_locale() or "en")
