@@ -65,8 +65,17 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ.setdefault("AUDIT_FUZZ_EXAMPLES", "200")
 
 
+BROWSER_TESTS = Path(__file__).parent / "browser"
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` picks: `-m "not browser"` sees the mark
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Plain `pytest` leaves out the slow tests; `--all` or a `-m` expression takes them."""
+    """Tests under tests/browser/ are marked browser and slow. Plain `pytest` leaves out the
+    slow tests; `--all` or a `-m` expression takes them."""
+    for item in items:
+        if BROWSER_TESTS in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.slow)
     if config.getoption("--all") or config.getoption("markexpr"):
         return
     slow = [item for item in items if item.get_closest_marker("slow")]

@@ -37,6 +37,16 @@ def test_numbers_days_and_times_as_each_language_writes_them():
     assert Words("pt")("title") == "Audit report"  # no catalogue: English words
 
 
+def test_a_distance_reads_in_metres_then_kilometres():
+    es, en = Words("es"), Words("en")
+    assert (en.distance(340.4), en.distance(1500), en.distance(1_134_062)) == (
+        "340 m",
+        "1.5 km",
+        "1,134 km",
+    )
+    assert es("far_from_location", distance=es.distance(2260)) == "tomada a 2,3 km del local"
+
+
 OPTIONS = [
     {"key": "x", "label": {"es": "Equis", "en": "Ex"}, "score": 1},
     {"key": "y", "label": {"es": "Ye", "en": "Why"}, "score": 0},

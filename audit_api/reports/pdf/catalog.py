@@ -65,7 +65,7 @@ WORDS: dict[str, dict[str, str]] = {
         "no_signals": "Ninguna foto tiene señales.",
         "no_capture_time": "sin hora de captura (¿captura de pantalla o archivo editado?)",
         "taken_outside_visit": "tomada fuera del horario de la visita",
-        "far_from_location": "tomada a {m} m del local",
+        "far_from_location": "tomada a {distance} del local",
         "duplicate": "la misma foto está en otra auditoría ({audit})",
         "near_duplicate": "una foto casi idéntica está en otra auditoría ({audit})",
         "checkin": "Registro de llegada",
@@ -166,7 +166,7 @@ WORDS: dict[str, dict[str, str]] = {
         "no_signals": "No photo carries a signal.",
         "no_capture_time": "no capture time (a screenshot or an edited file?)",
         "taken_outside_visit": "taken outside the visit's time",
-        "far_from_location": "taken {m} m from the location",
+        "far_from_location": "taken {distance} from the location",
         "duplicate": "the same photo is in another audit ({audit})",
         "near_duplicate": "a near-identical photo is in another audit ({audit})",
         "checkin": "Check-in",
@@ -243,6 +243,14 @@ class Words:
         if self.lang == "es":  # 1,234.5 -> 1.234,5
             text = text.replace(",", " ").replace(".", ",").replace(" ", ".")
         return text
+
+    def distance(self, metres: float | None) -> str:
+        """340 m, or 1,134 km past a kilometre: nobody reads a million metres."""
+        if metres is None:
+            return "—"
+        if metres < 1000:
+            return f"{self.number(metres, 0)} m"
+        return f"{self.number(metres / 1000, 1 if metres < 10_000 else 0)} km"
 
     def day(self, value: date) -> str:
         """22 nov 2026 / 22 Nov 2026: no order of day and month to misread."""

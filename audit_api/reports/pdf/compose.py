@@ -153,7 +153,7 @@ def _signal(signal: Mapping[str, Any], words: Words) -> str:
         return str(signal.get("message", code))
     return words(
         code,
-        m=words.number(signal.get("distance_m"), 0),
+        distance=words.distance(signal.get("distance_m")),
         audit=str(signal.get("audit_id", ""))[:8],
     )
 
