@@ -104,6 +104,10 @@ def test_resolve_an_action_with_a_phone_photo(page: Page, world, tmp_path):
     page.get_by_role("button", name="Mark as resolved").click()
     expect(page.get_by_text("Action resolved.")).to_be_visible()
     expect(page.locator(".thumbs img")).to_have_count(1)
+    # The thumbnail loads after the page: wait for its pixels rather than read them at once.
+    page.locator(".thumbs img").evaluate(
+        "img => img.complete ? null : new Promise(done => img.addEventListener('load', done))"
+    )
     assert page.locator(".thumbs img").evaluate("img => img.naturalWidth") > 0
     body = world.hq.get(f"/api/v1/actions/{action['id']}").get_json()
     assert body["status"] == "resolved" and len(body["resolution"]["photo_ids"]) == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import time
 import uuid
 from datetime import datetime
 from typing import Any
@@ -87,6 +88,20 @@ def upload(
     return caller.post(
         f"/api/v1/audits/{audit_id}/photos", data=form, content_type="multipart/form-data"
     )
+
+
+def settled(caller: Caller, response: TestResponse, timeout_s: float = 120) -> tuple[int, dict]:
+    """An upload's answer once processed: a 202 `processing` (the machine was too busy to
+    finish within PHOTO_WAIT) is polled until ready or rejected, then judged like a 201."""
+    body = response.get_json()
+    if response.status_code != 202:
+        return response.status_code, body
+    deadline = time.monotonic() + timeout_s
+    while body["status"] in ("pending", "processing"):
+        assert time.monotonic() < deadline, f"photo {body['id']} still {body['status']}"
+        time.sleep(0.2)
+        body = caller.get(f"/api/v1/audits/{body['audit_id']}/photos/{body['id']}").get_json()
+    return 201, body
 
 
 def scan_bomb(width: int = 2000, repeats: int = 500) -> bytes:
