@@ -90,6 +90,8 @@ def test_the_list_links_every_version(world, client):
     assert f'href="{PAGES}/store-opening/versions/1"' in row and "draft" in row
     assert f'href="{PAGES}/self-call/versions/2"' in html
     assert f'href="{PAGES}/"' in html  # the nav's link, shown to HQ
+    spanish = get_page(client, f"{PAGES}/?lang=es")
+    assert "Subir una lista" in spanish and "Apertura" in spanish and "borrador" in spanish
 
 
 def test_a_version_shows_its_items_and_no_publish_for_builtins(world, client):

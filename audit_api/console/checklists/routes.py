@@ -20,6 +20,7 @@ from audit_api.console.session import roles_required
 from audit_api.db import db
 from audit_api.errors import DomainError, Reason
 from audit_api.i18n import LanguageChoice
+from audit_api.scoring.engine import iter_items
 
 bp = Blueprint("checklists", __name__, url_prefix="/checklists")
 
@@ -62,10 +63,14 @@ def _version_page(row: Any, status: int = 200, part: bool = False, **context: An
     """The version's page, or only its preview section (an htmx preview)."""
     template = "_preview.html" if part else "version.html"
     context = {"form_data": {}, "answer_errors": {}, **context}
+    definition = localize(row.definition, _lang(row.definition["languages"]))
+    names = {s["key"]: s["title"] for s in definition["sections"]}
+    names |= {i["key"]: i["prompt"] for _, i in iter_items(definition)}
     html = render_template(
         f"console/checklists/{template}",
         row=row,
-        definition=localize(row.definition, _lang(row.definition["languages"])),
+        definition=definition,
+        names=names,
         publishable=not row.published and not row.checklist.builtin,
         field_name=preview.field_name,
         na_name=preview.na_name,
