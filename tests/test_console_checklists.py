@@ -6,7 +6,9 @@ from __future__ import annotations
 import io
 import json
 import re
+import uuid
 
+import pytest
 import yaml
 from sqlalchemy import func, select
 
@@ -14,6 +16,8 @@ from audit_api.actions.models import Action
 from audit_api.audits.models import Audit
 from audit_api.checklists.models import ChecklistVersion
 from audit_api.db import db
+from audit_api.demo_data import VISIT_ANSWERS
+from tests.support.audit_helpers import call_answers
 from tests.support.console_pages import csrf_token, get_page, numbers, sign_in
 
 API = "/api/v1/checklists"
@@ -118,6 +122,13 @@ def test_upload_json_file_is_the_next_version(world, client):
     assert _upload(_hq(client), GOOD).status_code == 303
     world.hq.post(f"{API}/store-opening/versions/1/publish")
     data = yaml.safe_load(GOOD)
+    data["sections"][1]["items"][0]["weight"] = -2
+    text = json.dumps(data, indent=2)
+    refused = _upload(client, "", file=text.encode())
+    line = text.splitlines().index('          "weight": -2,') + 1
+    assert refused.status_code == 422 and f"line {line})" in refused.text
+    assert "sections[1].items[0].weight</code>" in refused.text
+    data["sections"][1]["items"][0]["weight"] = 2
     data["title"]["en"] = "Store opening, second take"
     response = _upload(client, "", file=json.dumps(data, indent=2).encode())
     assert response.status_code == 303, response.text[:3000]
@@ -266,3 +277,45 @@ def test_user_text_is_escaped(world, client):
         html = get_page(client, path, headers={"Accept-Language": "en"})
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
         assert "<script>alert(1)" not in html
+
+
+def _form_of(answers: list[dict]) -> dict[str, str]:
+    """The preview form's fields for API answers (yes/no, numbers and keys as text, N/A)."""
+    form = {}
+    for answer in answers:
+        key, value = answer["item"], answer.get("value")
+        if answer.get("na"):
+            form[f"na-{key}"] = "1"
+            form[f"answer-{key}"] = ":na"  # a yes/no or choice item's own N/A option
+        elif answer.get("photo_ids"):
+            form[f"answer-{key}"] = "taken"
+        else:
+            form[f"answer-{key}"] = {True: "yes", False: "no"}.get(value, str(value))
+    return form
+
+
+@pytest.mark.parametrize(
+    ("key", "answers"),
+    [
+        ("self-call", call_answers(transferred_without_repeating=None, follow_up_offered=False)),
+        (
+            "first-five-seconds",
+            [{"item": k, "value": v} for k, v in VISIT_ANSWERS.items()]
+            + [{"item": "entrance_photo", "photo_ids": [str(uuid.uuid4())]}],
+        ),
+    ],
+)
+def test_the_preview_form_scores_as_the_api_does(world, client, key, answers):
+    url = f"{PAGES}/{key}/versions/1"
+    response = _preview(_hq(client), url, _form_of(answers))
+    assert response.status_code == 200, response.text[-3000:]
+    api = world.hq.post(
+        f"{API}/{key}/versions/1/score",
+        json={"answers": answers},
+        headers={"Accept-Language": "en"},
+    ).get_json()
+    result = re.search(r'<div id="preview-result".*', response.text, re.S).group(0)
+    assert numbers(result)[: 1 + len(api["sections"])] == [
+        api["overall"],
+        *[s["pct"] for s in api["sections"]],
+    ]
