@@ -161,6 +161,10 @@ def test_a_yaml_syntax_error_gives_line_and_column(app, world, client):
     assert _stored(app) == before
     aliases = _upload(client, "a: &x [1, 2]\nb: *x\n")
     assert aliases.status_code == 422 and "anchors and aliases" in aliases.text
+    for deep in ("[" * 5000 + "]" * 5000, "a: " + "[" * 5000 + "]" * 5000):
+        refused = _upload(client, deep)
+        assert refused.status_code == 422 and "nested too deeply" in refused.text
+    assert _stored(app) == before
 
 
 def test_a_refusal_without_a_path_is_shown_above_the_form(world, client):

@@ -9,15 +9,17 @@ from dataclasses import dataclass
 from typing import Any
 
 import yaml
+from flask_babel import lazy_gettext as _l
 
 STEP = re.compile(r"\[(\d+)\]|\.?([^.\[\]]+)")
+TOO_DEEP = _l("nested too deeply")
 
 
 @dataclass(frozen=True)
 class Problem:
     """One problem of the text: a definition path (or none, for syntax) with its line."""
 
-    message: str
+    message: Any
     path: str | None = None
     line: int | None = None
     column: int | None = None
@@ -27,7 +29,7 @@ class TextInvalid(ValueError):
     """The text is not a YAML or JSON document the console can hand to the service."""
 
     def __init__(self, problem: Problem) -> None:
-        super().__init__(problem.message)
+        super().__init__(str(problem.message))
         self.problem = problem
 
 
@@ -42,7 +44,7 @@ def _no_aliases(text: str) -> None:
         if isinstance(event, yaml.NodeEvent) and event.anchor:
             mark = event.start_mark
             raise TextInvalid(
-                Problem("anchors and aliases (& and *) are not allowed", None, mark.line + 1)
+                Problem(_l("anchors and aliases (& and *) are not allowed"), None, mark.line + 1)
             )
 
 
@@ -54,6 +56,8 @@ def parse(text: str) -> Any:
             return json.loads(text)
         except json.JSONDecodeError as exc:
             raise TextInvalid(Problem(exc.msg, None, exc.lineno, exc.colno)) from None
+        except RecursionError:
+            raise TextInvalid(Problem(TOO_DEEP)) from None
     try:
         _no_aliases(text)
         loaded = yaml.safe_load(text)
@@ -64,6 +68,8 @@ def parse(text: str) -> Any:
         raise TextInvalid(Problem(message, None, line, column)) from None
     except yaml.YAMLError as exc:
         raise TextInvalid(Problem(str(exc))) from None
+    except RecursionError:
+        raise TextInvalid(Problem(TOO_DEEP)) from None
     # YAML has dates and other types JSON has not: they travel on as their text.
     return json.loads(json.dumps(loaded, default=str))
 
@@ -88,7 +94,7 @@ def problems(text: str, errors: dict[str, list[str]]) -> list[Problem]:
     """The service's path errors, one per message, each with its line in `text` if found."""
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):
         root = None  # JSON that YAML cannot read (tabs): the paths alone
     found = []
     for path, messages in sorted(errors.items()):
