@@ -20,6 +20,7 @@ def test_hq_uploads_previews_and_publishes_a_checklist(page, world):
     page.wait_for_url("**/console/checklists/")
     expect(page.locator('tr[data-checklist="self-call"]')).to_be_visible()
     check_axe(page)
+    shoot(page, "checklists-list")
 
     # A mistake: the problem is listed beside the text with its path and line.
     page.get_by_role("link", name="Upload a checklist").click()
