@@ -105,6 +105,9 @@ def test_a_version_shows_its_items_and_no_publish_for_builtins(world, client):
     assert "critical" in item and "An automated menu: 0.3" in item and "choice" in item
     assert "Publish version" not in html
     assert 'name="answer-answered_by"' in html and 'for="q-rings_to_answer"' in html
+    assert "only when Who answered? is person" in html  # greeting_company's show_if
+    spanish = get_page(client, f"{PAGES}/self-call/versions/2?lang=es")
+    assert "¿Quién contestó?" in spanish and "Probar una puntuación" in spanish
 
 
 def test_upload_yaml_saves_a_draft_and_opens_it(world, client):
