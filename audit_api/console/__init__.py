@@ -17,6 +17,7 @@ AREAS = [
     "scores",
     "actions",
     "exports",
+    "checklists",
 ]
 
 _nested: list[str] = []  # the blueprints live as long as the process; apps (tests) come and go
