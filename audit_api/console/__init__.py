@@ -17,6 +17,8 @@ AREAS = [
     "scores",
     "actions",
     "exports",
+    "users",
+    "places",
 ]
 
 _nested: list[str] = []  # the blueprints live as long as the process; apps (tests) come and go
