@@ -209,3 +209,14 @@ def test_spanish(world, client):
     sign_in(client, "hq@a.example")
     html = get_page(client, f"{PLACES}?lang=es")
     assert "Regiones y locales" in html and "Agregar una región" in html
+
+
+def test_a_location_with_audits_stays(scored, client):
+    # The API answered 500 here before (the audits' foreign key); now both say 409 in_use.
+    api = scored.hq.delete(f"/api/v1/locations/{scored.ids['ne1']}")
+    assert api.status_code == 409 and api.get_json()["reason"] == "in_use"
+    sign_in(client, "hq@a.example")
+    url = f"{PLACES}locations/{scored.ids['n1']}"
+    refused = client.post(f"{url}/delete", data={"csrf_token": csrf_token(get_page(client, url))})
+    assert refused.status_code == 409 and "stays for the record" in refused.text
+    assert scored.hq.get(f"/api/v1/locations/{scored.ids['n1']}").status_code == 200

@@ -50,6 +50,9 @@ BY_TEXT = {
     "The region still has schedules; move or remove them first.": _l(
         "Audit schedules name this region: change or deactivate them first."
     ),
+    "The location has audits, assignments or corrective actions; they keep it.": _l(
+        "This location has audits, assignments or corrective actions: it stays for the record."
+    ),
     "The location is in a manager's scope; remove it from there first.": _l(
         "Managers have this location in their scope: change their scope first."
     ),
