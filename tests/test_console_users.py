@@ -130,6 +130,18 @@ def test_the_last_hq_admin_cannot_go_and_the_page_says_so(world, client):
     assert body["active"] is True and body["role"] == "hq_admin"
 
 
+def test_hq_deactivating_themselves_is_signed_out(world, client):
+    body = {**NEW, "email": "hq2@a.example", "role": "hq_admin"}
+    assert world.hq.post("/api/v1/users", json=body).status_code == 201
+    sign_in(client, "hq@a.example")
+    me = world.ids["hq"]
+    token = csrf_token(get_page(client, f"{USERS}{me}"))
+    off = client.post(f"{USERS}{me}/active", data={"active": "false", "csrf_token": token})
+    assert off.status_code == 303 and off.location.startswith("/console/sign-in")
+    assert client.get(USERS).status_code == 302  # the console session ended too
+    assert world.hq.get("/api/v1/me").status_code == 401
+
+
 def test_deactivate_and_reactivate(world, client):
     sign_in(client, "hq@a.example")
     user_id = world.ids["manager_s1"]
