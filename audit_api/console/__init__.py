@@ -18,6 +18,8 @@ AREAS = [
     "actions",
     "exports",
     "checklists",
+    "users",
+    "places",
 ]
 
 _nested: list[str] = []  # the blueprints live as long as the process; apps (tests) come and go

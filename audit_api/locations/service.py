@@ -6,6 +6,9 @@ from typing import Any
 
 from sqlalchemy import exists, select
 
+from audit_api.actions.models import Action
+from audit_api.assignments.models import Assignment
+from audit_api.audits.models import Audit
 from audit_api.auth.policy import locations_in_region, visible_locations
 from audit_api.db import commit_unique, db, fetch_page, get_visible, text_search
 from audit_api.errors import Reason
@@ -71,10 +74,17 @@ def update_location(actor: User, location: Location, data: dict[str, Any]) -> Lo
 
 
 def delete_location(location: Location) -> None:
-    """Delete a location no manager has in scope; otherwise 409."""
+    """Delete a location nothing refers to; one in a manager's scope, or with audits,
+    assignments or corrective actions (kept for the record), answers 409."""
     if db.session.scalar(select(exists().where(scope_locations.c.location_id == location.id))):
         raise Reason.in_use.error(
             "The location is in a manager's scope; remove it from there first."
+        )
+    # Deleting would break their foreign keys: a 409 rather than the database's refusal.
+    history = (Audit.location_id, Assignment.location_id, Action.location_id)
+    if any(db.session.scalar(select(exists().where(c == location.id))) for c in history):
+        raise Reason.in_use.error(
+            "The location has audits, assignments or corrective actions; they keep it."
         )
     db.session.delete(location)
     db.session.commit()

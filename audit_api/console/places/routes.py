@@ -1,0 +1,167 @@
+"""Places pages (HQ): the region tree with its locations; regions and locations created,
+changed, moved and deleted through the services and schemas the API uses (a location moved
+here is moved by the API's own update, so the score roll-ups follow it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from audit_api.auth.policy import check
+from audit_api.console import refusals
+from audit_api.console.places.forms import (
+    location_data,
+    location_form,
+    region_data,
+    region_form,
+)
+from audit_api.console.places.tree import region_tree
+from audit_api.console.session import current_user, roles_required
+from audit_api.db import db
+from audit_api.errors import DomainError, Reason, validated
+from audit_api.locations import service as locations
+from audit_api.locations.schemas import LocationIn, LocationPatch
+from audit_api.regions import service as regions
+from audit_api.regions.schemas import RegionIn, RegionPatch
+from audit_api.users.models import User
+
+bp = Blueprint("places", __name__, url_prefix="/places")
+
+PASSES = (Reason.not_found, Reason.forbidden)  # the console's error pages
+STALE = refusals.BY_REASON[Reason.stale_etag]
+
+
+def _admin() -> User:
+    """The signed-in HQ admin, if the policy lets them write the organization."""
+    actor = current_user()
+    check(actor, "org:write")
+    return actor
+
+
+@bp.get("/")
+@roles_required("hq_admin")
+def index() -> str:
+    """The region tree, each region with its locations; locations without a region last."""
+    return render_template("console/places/index.html", tree=region_tree(_admin()))
+
+
+def _page(template: str, form: Any, obj: Any, status: int = 200, **extra: Any) -> Any:
+    return render_template(f"console/places/{template}", form=form, obj=obj, **extra), status
+
+
+def _refused(template: str, form: Any, obj: Any, error: DomainError) -> Any:
+    """Nothing of the attempt is kept; the refusal shows beside its field or above the form."""
+    if error.reason in PASSES:
+        raise error
+    db.session.rollback()
+    refusals.show(form, error, {})
+    return _page(template, form, obj, error.status)
+
+
+def _saved(message: str) -> Any:
+    flash(message, "success")
+    return redirect(url_for(".index"), 303)
+
+
+@bp.route("/regions/new", methods=["GET", "POST"])
+@roles_required("hq_admin")
+def new_region() -> Any:
+    """Add a region, at the top or under another."""
+    actor = _admin()
+    form = region_form(actor)
+    if request.method == "GET":
+        form.parent_id.data = request.args.get("parent_id", "")
+        return _page("region.html", form, None)
+    try:
+        region = regions.create_region(actor, validated(RegionIn(), region_data(form)))
+    except DomainError as error:
+        return _refused("region.html", form, None, error)
+    return _saved(_("Region %(name)s was added.", name=region.name))
+
+
+@bp.route("/regions/<int:region_id>", methods=["GET", "POST"])
+@roles_required("hq_admin")
+def region(region_id: int) -> Any:
+    """Rename a region or move it under another (never below itself)."""
+    actor = _admin()
+    found = regions.get_region(actor, region_id)
+    form = region_form(actor, found)
+    if request.method == "GET":
+        return _page("region.html", form, found)
+    if form.revision.data != str(found.row_version):
+        fresh = region_form(actor, found, fresh=True)
+        fresh.form_errors = [STALE]
+        return _page("region.html", fresh, found, 409)
+    try:
+        regions.update_region(actor, found, validated(RegionPatch(), region_data(form)))
+    except DomainError as error:
+        return _refused("region.html", form, found, error)
+    return _saved(_("Region %(name)s is saved.", name=found.name))
+
+
+@bp.post("/regions/<int:region_id>/delete")
+@roles_required("hq_admin")
+def delete_region(region_id: int) -> Any:
+    """Delete an empty region; one still in use stays, and the page says what uses it."""
+    actor = _admin()
+    found = regions.get_region(actor, region_id)
+    name = found.name
+    try:
+        regions.delete_region(found)
+    except DomainError as error:
+        return _refused("region.html", region_form(actor, found, fresh=True), found, error)
+    return _saved(_("Region %(name)s was deleted.", name=name))
+
+
+@bp.route("/locations/new", methods=["GET", "POST"])
+@roles_required("hq_admin")
+def new_location() -> Any:
+    """Add a location, in a region or none."""
+    actor = _admin()
+    form = location_form(actor)
+    if request.method == "GET":
+        form.region_id.data = request.args.get("region_id", "")
+        return _page("location.html", form, None)
+    try:
+        data = validated(LocationIn(), location_data(form))
+        location = locations.create_location(actor, data)
+    except DomainError as error:
+        return _refused("location.html", form, None, error)
+    return _saved(_("Location %(code)s was added.", code=location.code))
+
+
+@bp.route("/locations/<int:location_id>", methods=["GET", "POST"])
+@roles_required("hq_admin")
+def location(location_id: int) -> Any:
+    """Change a location or move it to another region."""
+    actor = _admin()
+    found = locations.get_location(actor, location_id)
+    form = location_form(actor, found)
+    if request.method == "GET":
+        return _page("location.html", form, found)
+    if form.revision.data != str(found.row_version):
+        fresh = location_form(actor, found, fresh=True)
+        fresh.form_errors = [STALE]
+        return _page("location.html", fresh, found, 409)
+    try:
+        data = validated(LocationPatch(), location_data(form))
+        locations.update_location(actor, found, data)
+    except DomainError as error:
+        return _refused("location.html", form, found, error)
+    return _saved(_("Location %(code)s is saved.", code=found.code))
+
+
+@bp.post("/locations/<int:location_id>/delete")
+@roles_required("hq_admin")
+def delete_location(location_id: int) -> Any:
+    """Delete a location no manager has in scope; otherwise the page says so."""
+    actor = _admin()
+    found = locations.get_location(actor, location_id)
+    code = found.code
+    try:
+        locations.delete_location(found)
+    except DomainError as error:
+        return _refused("location.html", location_form(actor, found, fresh=True), found, error)
+    return _saved(_("Location %(code)s was deleted.", code=code))
