@@ -17,6 +17,8 @@ AREAS = [
     "scores",
     "actions",
     "exports",
+    "schedules",
+    "webhooks",
 ]
 
 _nested: list[str] = []  # the blueprints live as long as the process; apps (tests) come and go
