@@ -41,7 +41,7 @@ class ScheduleForm(FlaskForm):
         validators=[Optional(), NumberRange(min=1)],
     )
     target = RadioField(
-        _l("Where"),
+        _l("Which locations"),
         choices=[
             SelectChoice("locations", _l("The locations chosen below")),
             SelectChoice("region", _l("Every location of a region (and of the regions below it)")),
