@@ -253,3 +253,17 @@ def test_the_pages_speak_spanish(world, client):
     assert "Vista previa" in page and "lunes" in page
     preview = client.post(NEW, data=_form(client, world, op="preview"))
     assert "Cada semana el lunes, jueves a las 10:00" in html.unescape(preview.text)
+
+
+def test_previewing_a_change_leaves_the_stored_schedule_as_it_was(app, world, client):
+    made = world.hq.post(SCHEDULES, json=schedule_body(world)).get_json()
+    _hq(client)
+    url = f"/console/schedules/{made['id']}"
+    before = _counts(app)
+    form = _form(client, world, url, op="preview", freq="DAILY", name="Changed", lockout_days="0")
+    response = client.post(url, data={**form, "location_ids": [str(world.ids["n1"])]})
+    assert response.status_code == 200 and "Every day at 10:00" in response.text
+    assert "already made" in response.text  # the visits the schedule has made already
+    assert "NE1 " not in response.text[response.text.index('id="preview"') :]
+    assert _counts(app) == before
+    assert world.hq.get(f"{SCHEDULES}/{made['id']}").get_json() == made
