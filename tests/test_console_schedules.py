@@ -174,7 +174,8 @@ def test_other_refusals_beside_their_fields(app, world, client):
     before = _counts(app)
     nowhere = client.post(NEW, data=_form(client, world, location_ids=[]))
     assert nowhere.status_code == 422
-    assert re.search(r'id="location_ids-error" class="field-error">[^<]+', nowhere.text)
+    error = 'id="location_ids-error" class="field-error">Choose at least one location.'
+    assert error in nowhere.text
     unknown = client.post(NEW, data=_form(client, world, checklist_key="no-such-list"))
     assert unknown.status_code == 422 and 'id="checklist_key-error"' in unknown.text
     other_org = client.post(NEW, data=_form(client, world, location_ids=[str(world.ids["b1"])]))
@@ -182,7 +183,7 @@ def test_other_refusals_beside_their_fields(app, world, client):
     not_auditor = client.post(NEW, data=_form(client, world, auditor_ids=[str(world.ids["hq"])]))
     assert not_auditor.status_code == 422 and 'id="auditor_ids-error"' in not_auditor.text
     unnamed = client.post(NEW, data=_form(client, world, name=" "))
-    assert unnamed.status_code == 422 and 'id="name-error"' in unnamed.text
+    assert unnamed.status_code == 422 and "Give the schedule a name." in unnamed.text
     no_end = client.post(NEW, data=_form(client, world, ends="until"))
     assert no_end.status_code == 422 and 'id="until-error"' in no_end.text
     assert _counts(app) == before
@@ -253,6 +254,8 @@ def test_the_pages_speak_spanish(world, client):
     assert "Vista previa" in page and "lunes" in page
     preview = client.post(NEW, data=_form(client, world, op="preview"))
     assert "Cada semana el lunes, jueves a las 10:00" in html.unescape(preview.text)
+    refused = client.post(NEW, data=_form(client, world, location_ids=[]))
+    assert "Elija al menos un local." in refused.text
 
 
 def test_previewing_a_change_leaves_the_stored_schedule_as_it_was(app, world, client):

@@ -70,6 +70,22 @@ def _show_errors(form: ScheduleForm, error: DomainError) -> None:
             form.form_errors.append(" ".join(messages) if path else error.message)
 
 
+def _blank_messages(form: ScheduleForm) -> None:
+    """A control left empty gets a plain message in the page's language (the schema's own
+    says the same in English)."""
+    blank = {
+        "name": _("Give the schedule a name."),
+        "checklist_key": _("Choose a checklist."),
+        "location_ids": _("Choose at least one location."),
+        "region_id": _("Choose a region."),
+    }
+    for name, message in blank.items():
+        field = getattr(form, name)
+        empty = not field.data or (isinstance(field.data, str) and not field.data.strip())
+        if field.errors and empty:
+            field.errors = [message]
+
+
 def _window(form: ScheduleForm) -> tuple[date, date]:
     start = max(utcnow().date(), form.starts_on.data or date.min)
     return start, start + timedelta(days=PREVIEW_DAYS - 1)
@@ -120,6 +136,7 @@ def _submit(form: ScheduleForm, schedule: Schedule | None, kinds: dict[str, str]
     except DomainError as error:
         db.session.rollback()
         _show_errors(form, error)
+        _blank_messages(form)
         return _editor(form, _reloaded(schedule), error.status)
     return redirect(url_for(".edit", schedule_id=schedule.id), 303)
 

@@ -33,6 +33,11 @@ def _show_errors(form: Any, error: DomainError) -> None:
             form.form_errors.append(" ".join(messages))
     if not error.errors:
         form.form_errors.append(error.message)
+    # A control left empty: a plain message in the page's language.
+    if getattr(form, "url", None) is not None and form.url.errors and not form.url.data:
+        form.url.errors = [_("Give the endpoint's URL.")]
+    if getattr(form, "events", None) is not None and form.events.errors and not form.events.data:
+        form.events.errors = [_("Choose at least one event.")]
 
 
 def _index(form: EndpointForm, status: int = 200) -> Any:
