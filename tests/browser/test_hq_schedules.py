@@ -29,6 +29,11 @@ def test_hq_builds_previews_and_saves_a_schedule(page, world, app):
 
     page.get_by_label("Name", exact=True).fill("Second Tuesday <b>calls</b>")
     page.get_by_label("Checklist", exact=True).select_option("self-call")
+    # A refusal comes back beside its control, swapped in place; what was typed stays.
+    page.get_by_role("button", name="Preview").click()
+    expect(page.get_by_text("Choose at least one location.")).to_be_visible()
+    expect(page.get_by_label("Name", exact=True)).to_have_value("Second Tuesday <b>calls</b>")
+    check_axe(page)
     page.get_by_label("N1 Tienda N1", exact=True).check()
     page.get_by_label("NE1 Tienda NE1", exact=True).check()
     page.get_by_label("Repeats").select_option("MONTHLY")
