@@ -20,6 +20,8 @@ AREAS = [
     "checklists",
     "users",
     "places",
+    "schedules",
+    "webhooks",
 ]
 
 _nested: list[str] = []  # the blueprints live as long as the process; apps (tests) come and go

@@ -15,7 +15,7 @@ from audit_api.audits.models import Audit
 from audit_api.auth.policy import AUDITOR, visible_locations, visible_regions, visible_schedules
 from audit_api.checklists.service import get_checklist
 from audit_api.db import db, fetch_page, get_visible, note_core_writes, utcnow
-from audit_api.errors import NotFound, Reason, field_error
+from audit_api.errors import DomainError, NotFound, Reason, field_error
 from audit_api.locations.models import Location
 from audit_api.regions.models import Region
 from audit_api.schedules.expand import RuleInvalid, parse_rule
@@ -192,6 +192,29 @@ def preview(
     planned = plan([schedule], _utc(start), _utc(end + timedelta(days=1)), now)
     db.session.rollback()  # nothing of the simulation is kept
     return [p for p in planned if start <= date.fromisoformat(p[0].occurrence[:10]) <= end]
+
+
+def preview_draft(
+    actor: User,
+    data: dict[str, Any],
+    schedule: Schedule | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> list[tuple[Slot, int | None, Assignment | None]]:
+    """What a new schedule of `data`, or `schedule` changed by `data`, would make, with the
+    same checks as creating or changing it; nothing is stored (the console's Preview)."""
+    if schedule is None:
+        today = utcnow().date()
+        schedule = Schedule(
+            org_id=actor.org_id, created_by_id=actor.id, active=True, starts_on=today
+        )
+        data = {**DEFAULTS, **data}
+    try:
+        _apply(actor, schedule, data)
+    except DomainError:
+        db.session.rollback()  # a stored schedule half changed goes back as it was
+        raise
+    return preview(actor, schedule, start, end)
 
 
 def _utc(day: date) -> datetime:
