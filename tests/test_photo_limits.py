@@ -113,10 +113,10 @@ def test_an_upload_never_waits_for_a_decode_slot(app, world, bucket):
     slots = app.extensions["audit_decode_slots"]
     assert slots.acquire(timeout=1)  # another photo is decoding
     try:
-        started = time.perf_counter()
+        # Held slot, and yet a 202: an upload that decoded would have waited for the slot
+        # PHOTO_DECODE_WAIT and answered 503 photos_busy (no clock read: a busy machine is slow).
         busy = upload(world.manager_north, audit_id, jpeg())
         assert busy.status_code == 202, busy.get_json()
-        assert time.perf_counter() - started < 1.0
         drain(app)  # the task waited a second for a slot, then failed: retried later
     finally:
         slots.release()
