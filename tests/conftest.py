@@ -22,6 +22,7 @@ from audit_api import create_app
 from audit_api.extensions import limiter
 from audit_api.migrate import upgrade
 from audit_api.tasks import drain
+from audit_api.tasks.local import stop_tickers
 from tests.support import snapshot
 from tests.support.helpers import Caller, World, build_world
 
@@ -109,6 +110,14 @@ def _webhooks_stay_on_this_machine() -> Iterator[None]:
     addresses.resolve = local_only
     yield
     addresses.resolve = real
+
+
+@pytest.fixture(autouse=True)
+def _no_sweeping_after_the_test() -> Iterator[None]:
+    """An app a test made (serving, so sweeping in a thread) stops sweeping with the test:
+    its database may be gone, and a thread logging after pytest closed its streams is noise."""
+    yield
+    stop_tickers()
 
 
 @pytest.fixture(scope="session")

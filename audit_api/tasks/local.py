@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import weakref
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import Any
 
@@ -15,6 +16,7 @@ from audit_api.tasks.runner import claim_due, run_job
 
 log = logging.getLogger(__name__)
 _made = threading.Lock()
+_runners: weakref.WeakSet[LocalRunner] = weakref.WeakSet()
 
 
 class LocalRunner:
@@ -29,6 +31,7 @@ class LocalRunner:
         self.ticker: threading.Thread | None = None
         self.last_run: dict[str, float] = {}  # periodic job -> monotonic time it was started
         self.periodic_running: set[str] = set()
+        _runners.add(self)
 
     def submit(self, ids: list[str]) -> None:
         """Run each job on the pool."""
@@ -108,6 +111,13 @@ class LocalRunner:
         """Stop the ticker and wait for the jobs running."""
         self.stop.set()
         self.pool.shutdown(wait=True)
+
+
+def stop_tickers() -> None:
+    """Stop the sweep thread of every runner of this process (jobs still run when submitted):
+    an app whose database is gone must not go on sweeping it, as after each test."""
+    for each in list(_runners):
+        each.stop.set()
 
 
 def runner(app: Any) -> LocalRunner:
