@@ -57,7 +57,7 @@ def parse_json_body() -> None:
             f"The body is not valid JSON: {why}.", {"_schema": [f"not valid JSON: {why}"]}
         ) from None
     else:
-        too_deep = _depth_exceeds(body, MAX_JSON_DEPTH)
+        too_deep = depth_exceeds(body, MAX_JSON_DEPTH)
     if too_deep:
         raise Reason.json_too_deep.error(
             f"The JSON body is nested deeper than {MAX_JSON_DEPTH} levels.",
@@ -92,7 +92,7 @@ def _json_problem(data: bytes) -> str:
     return "unreadable"
 
 
-def _depth_exceeds(value: Any, limit: int) -> bool:
+def depth_exceeds(value: Any, limit: int) -> bool:
     """True when lists/objects nest deeper than `limit` (walked without recursion)."""
     stack: list[tuple[Any, int]] = [(value, 0)]
     while stack:

@@ -170,6 +170,23 @@ def test_a_yaml_syntax_error_gives_line_and_column(app, world, client):
     assert _stored(app) == before
 
 
+def test_hostile_texts_are_refused_before_any_parser_chews_on_them(app, world, client):
+    """Each a 422 naming what is wrong, read in well under a second (the pure-Python YAML
+    scanner took minutes over 100 KB of unclosed brackets, holding SQLite's write lock)."""
+    before = _stored(app)
+    hostile = {
+        "key: x\ndescription: " + "[" * 40_000 + "]" * 40_000: "nested too deeply",
+        "key: x\nd:\n" + "".join("  " * n + f"k{n}:\n" for n in range(1, 60)): "nested too deeply",
+        "key: x\nweight: " + "9" * 5000: "Exceeds the limit",
+        '{"key": "x", "weight": ' + "9" * 5000 + "}": "Exceeds the limit",
+        "key: x\n" + "# padding\n" * 12_000: "longer than 100000 characters",
+    }
+    for text, reason in hostile.items():
+        refused = _upload(_hq(client), text)
+        assert refused.status_code == 422 and reason in refused.text, reason
+    assert _stored(app) == before
+
+
 def test_a_refusal_without_a_path_is_shown_above_the_form(world, client):
     assert _upload(_hq(client), GOOD).status_code == 303
     again = _upload(client, GOOD)  # version 1 is still a draft

@@ -11,8 +11,15 @@ from typing import Any
 import yaml
 from flask_babel import lazy_gettext as _l
 
+from audit_api.request_checks import MAX_JSON_DEPTH, depth_exceeds
+
 STEP = re.compile(r"\[(\d+)\]|\.?([^.\[\]]+)")
 TOO_DEEP = _l("nested too deeply")
+MAX_CHARS = 100_000  # the built-in checklists are 3-5 KB; a brand's largest, a few times that
+# libyaml where PyYAML has it: the pure-Python scanner slows down with every unclosed
+# bracket, so a hostile 100 KB took minutes (it is also what the depth check below is for).
+LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+BRACKETS = re.compile(r"""[\[\]{}]|"(?:[^"\\\n]|\\.)*"|'[^'\n]*'""")
 
 
 @dataclass(frozen=True)
@@ -37,10 +44,30 @@ def _looks_like_json(text: str) -> bool:
     return text.lstrip().startswith(("{", "["))
 
 
+def _bracket_depth(text: str) -> int:
+    """How deep [ and { nest outside quoted strings, read in one pass before any parser."""
+    depth = deepest = 0
+    for found in BRACKETS.finditer(text):
+        token = found.group()
+        if token in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token in "]}":
+            depth = max(depth - 1, 0)
+    return deepest
+
+
+def _bounded(text: str) -> None:
+    if len(text) > MAX_CHARS:
+        raise TextInvalid(Problem(_l("longer than %(num)d characters", num=MAX_CHARS)))
+    if _bracket_depth(text) > MAX_JSON_DEPTH:
+        raise TextInvalid(Problem(TOO_DEEP))
+
+
 def _no_aliases(text: str) -> None:
     # An alias repeats a node without copying it: a few lines could expand to millions of
     # items when validated and stored, so a definition is written out in full.
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+    for event in yaml.parse(text, Loader=LOADER):
         if isinstance(event, yaml.NodeEvent) and event.anchor:
             mark = event.start_mark
             raise TextInvalid(
@@ -51,16 +78,28 @@ def _no_aliases(text: str) -> None:
 def parse(text: str) -> Any:
     """The document in `text` (JSON when it starts with { or [, else YAML), as JSON values;
     raises TextInvalid with the line and column of a syntax error."""
-    if _looks_like_json(text):
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise TextInvalid(Problem(exc.msg, None, exc.lineno, exc.colno)) from None
-        except RecursionError:
-            raise TextInvalid(Problem(TOO_DEEP)) from None
+    _bounded(text)
+    loaded = _json(text) if _looks_like_json(text) else _yaml(text)
+    if depth_exceeds(loaded, MAX_JSON_DEPTH):  # block-style YAML nests without brackets
+        raise TextInvalid(Problem(TOO_DEEP))
+    return loaded
+
+
+def _json(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise TextInvalid(Problem(exc.msg, None, exc.lineno, exc.colno)) from None
+    except RecursionError:
+        raise TextInvalid(Problem(TOO_DEEP)) from None
+    except ValueError as exc:  # an integer of more digits than Python converts
+        raise TextInvalid(Problem(str(exc))) from None
+
+
+def _yaml(text: str) -> Any:
     try:
         _no_aliases(text)
-        loaded = yaml.safe_load(text)
+        loaded = yaml.load(text, Loader=LOADER)  # a safe loader: no Python objects
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
@@ -70,6 +109,8 @@ def parse(text: str) -> Any:
         raise TextInvalid(Problem(str(exc))) from None
     except RecursionError:
         raise TextInvalid(Problem(TOO_DEEP)) from None
+    except ValueError as exc:  # an integer of more digits than Python converts
+        raise TextInvalid(Problem(str(exc))) from None
     # YAML has dates and other types JSON has not: they travel on as their text.
     return json.loads(json.dumps(loaded, default=str))
 
@@ -93,7 +134,7 @@ def _node_at(root: yaml.Node, path: str) -> yaml.Node:
 def problems(text: str, errors: dict[str, list[str]]) -> list[Problem]:
     """The service's path errors, one per message, each with its line in `text` if found."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=LOADER)
     except (yaml.YAMLError, RecursionError):
         root = None  # JSON that YAML cannot read (tabs): the paths alone
     found = []
