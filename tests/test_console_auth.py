@@ -14,6 +14,7 @@ from tests.support.console_helpers import (
     signed_in,
     submitted_visit,
 )
+from tests.support.helpers import PASSWORD
 
 QUEUE = "/console/review/"
 
@@ -121,6 +122,19 @@ def test_the_api_and_the_console_share_the_login_limits(app, world):
     assert refused.status_code == 429
     assert "Too many attempts" in refused.text and "Retry-After" in refused.headers
     assert client.post("/api/v1/auth/token", json=body).status_code == 429
+
+
+@pytest.mark.app_config(LOGIN_LIMIT_PER_ACCOUNT="2 per minute")
+def test_a_multipart_sign_in_counts_against_its_account_too(app, world):
+    """A browser may send the form as multipart: the account's limit holds all the same."""
+    client = app.test_client()
+    body = {"email": "manager_north@a.example", "password": "wrong"}
+    for _ in range(2):
+        assert client.post("/api/v1/auth/token", json=body).status_code == 401
+    page = client.get("/console/sign-in")
+    form = {"csrf_token": csrf_token(page), "email": body["email"], "password": PASSWORD}
+    refused = client.post("/console/sign-in", data=form, content_type="multipart/form-data")
+    assert refused.status_code == 429
 
 
 def test_auditors_get_a_friendly_403(world, client):

@@ -31,7 +31,9 @@ from audit_api.fields import MAX_ID
 from audit_api.users.models import User
 
 MAX_EMAIL = 320
-FORM = "application/x-www-form-urlencoded"
+# Both encodings a browser form may use (Flask-WTF takes either): a sign-in sent as multipart
+# must count against its account like any other, not against an anonymous "-".
+FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def setting(name: str) -> Callable[[], str]:
@@ -44,7 +46,7 @@ def _body() -> dict[str, Any]:
     body = request.get_json(silent=True)
     if isinstance(body, dict):
         return body
-    return request.form.to_dict() if request.mimetype == FORM else {}
+    return request.form.to_dict() if request.mimetype in FORMS else {}
 
 
 def _account() -> str:
