@@ -73,6 +73,9 @@ REFUSED = [
     ("https://[::1]/h", "non-public"),
     ("https://[::ffff:127.0.0.1]/h", "non-public"),
     ("https://[fe80::1]/h", "non-public"),
+    ("https://[64:ff9b::a00:1]/h", "non-public"),  # NAT64 of 10.0.0.1
+    ("https://[64:ff9b::a9fe:a9fe]/latest/meta-data/", "non-public"),  # NAT64 of the metadata
+    ("https://[64:ff9b:1::a00:1]/h", "non-public"),  # a network's local NAT64 prefix
     ("https://224.0.0.1/h", "non-public"),
     ("https://240.0.0.1/h", "non-public"),
     ("https://0.0.0.0/h", "non-public"),
@@ -104,7 +107,7 @@ def test_a_public_https_url_is_taken_and_a_patch_is_checked_too(world):
 
 
 def test_the_address_rules():
-    for text in ("8.8.8.8", "2606:4700:4700::1111", PUBLIC_IP):
+    for text in ("8.8.8.8", "2606:4700:4700::1111", PUBLIC_IP, "64:ff9b::808:808"):
         assert addresses.public(addresses.ipaddress.ip_address(text)), text
     for text in ("127.0.0.1", "10.0.0.1", "172.16.0.1", "100.64.0.1", "fd00:ec2::254", "ff02::1"):
         assert not addresses.public(addresses.ipaddress.ip_address(text)), text

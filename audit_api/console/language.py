@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from typing import Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
@@ -54,8 +55,17 @@ def lang_url(code: str) -> str:
     """This page in another language (its filters kept); after a form, the home page."""
     if request.method != "GET" or request.endpoint is None:
         return url_for("console.home", lang=code)
-    args = {**request.args.to_dict(), "lang": code}
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
+    return query_url(lang=code)
+
+
+@bp.app_template_global()
+def query_url(**changes: Any) -> str:
+    """This page with its query, `changes` replacing keys (None removes one). Built from the
+    path, never through url_for, where a query key named like one of the path's parts (or
+    `_external`) would change the link or fail."""
+    args = [(k, v) for k, v in request.args.items(multi=True) if k not in changes]
+    args += [(k, v) for k, v in changes.items() if v is not None]
+    return f"{request.script_root}{request.path}?{urlencode(args)}"
 
 
 def init_app(app: Flask) -> None:

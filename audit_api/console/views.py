@@ -17,7 +17,13 @@ from audit_api.errors import DomainError, Reason
 
 def _safe_next(target: str | None) -> str:
     """Only a path inside the console: a sign-in link never sends anyone elsewhere."""
-    if target and target.startswith("/console/") and not target.startswith("/console//"):
+    if (
+        target
+        and target.startswith("/console/")
+        and not target.startswith("/console//")
+        and target.isprintable()  # no CR/LF to break the Location header with
+        and "\\" not in target
+    ):
         return target
     return url_for("console.home")
 

@@ -49,12 +49,20 @@ def parse(url: str, *, allow_http: bool) -> Target:
     return Target(parts.scheme, parts.hostname, port or default, path)
 
 
+NAT64 = ipaddress.IPv6Network("64:ff9b::/96")  # RFC 6052
+NAT64_LOCAL = ipaddress.IPv6Network("64:ff9b:1::/48")  # RFC 8215
+
+
 def public(address: IPAddress) -> bool:
     """Whether an address is a public unicast one (IPv4 inside IPv6 judged as IPv4)."""
     if isinstance(address, ipaddress.IPv6Address):
         if address.teredo:
             return False
+        if address in NAT64_LOCAL:  # a network's own translator: never a public host
+            return False
         inner = address.ipv4_mapped or address.sixtofour
+        if address in NAT64:  # the well-known prefix carries the IPv4 in its last 32 bits
+            inner = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
         if inner is not None:
             address = inner
     if address in METADATA or address.is_multicast:

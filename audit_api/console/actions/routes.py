@@ -16,10 +16,12 @@ from audit_api.actions.models import OUTSTANDING
 from audit_api.actions.views import action_view
 from audit_api.auth.policy import check
 from audit_api.console.actions.forms import ActionFilters, ResolveForm, list_filters
+from audit_api.console.forms import page_arg
 from audit_api.console.session import login_required
 from audit_api.db import db
 from audit_api.errors import DomainError, Reason
 from audit_api.evidence.serving import serve_stored
+from audit_api.fields import MAX_ID
 from audit_api.locations.service import get_location
 from audit_api.photos import action_photos
 from audit_api.photos.routes import PHOTO_BODY, read_file
@@ -46,11 +48,11 @@ def index() -> str:
         form.show.data = form.show.default
     filters: dict[str, Any] = dict(list_filters(form.show.data))
     location = None
-    if request.args.get("location_id", "").isdigit():
-        location = get_location(actor, int(request.args["location_id"]))
+    raw = request.args.get("location_id", "")
+    if raw.isdigit():  # past the id columns' range it names nothing: the 404 page
+        location = get_location(actor, int(raw) if len(raw) <= 10 and int(raw) <= MAX_ID else 0)
         filters["location_id"] = location.id
-    page = request.args.get("page", "1")
-    page = max(int(page), 1) if page.isdigit() else 1
+    page = page_arg()
     rows, total = service.list_actions(actor, page=page, page_size=PAGE_SIZE, **filters)
     return render_template(
         "console/actions/index.html",

@@ -16,6 +16,7 @@ from audit_api.checklists.views import localize, preview_view
 from audit_api.console.checklists import preview
 from audit_api.console.checklists.forms import UploadForm
 from audit_api.console.checklists.text import Problem, TextInvalid, parse, problems
+from audit_api.console.forms import page_arg
 from audit_api.console.session import roles_required
 from audit_api.db import db
 from audit_api.errors import DomainError, Reason
@@ -44,8 +45,7 @@ def _lang(languages: list[str]) -> str:
 def index() -> str:
     """The organization's checklists and the built-ins, each version linked."""
     actor = _actor()
-    page = request.args.get("page", "1")
-    page = max(int(page), 1) if page.isdigit() else 1
+    page = page_arg()
     rows, total = service.list_checklists(actor, page=page, page_size=PAGE_SIZE)
     shown = []
     for checklist in rows:

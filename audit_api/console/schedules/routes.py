@@ -9,6 +9,7 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from audit_api.console.forms import page_arg
 from audit_api.console.schedules import page
 from audit_api.console.schedules.forms import ScheduleForm
 from audit_api.console.schedules.recurrence import describe, from_rrule
@@ -43,8 +44,7 @@ FIELDS = {
 @roles_required(HQ)
 def index() -> str:
     """The organization's schedules by name: where, the rule in words, the next times."""
-    number = request.args.get("page", "1")
-    number = max(int(number), 1) if number.isdigit() else 1
+    number = page_arg()
     rows, total = service.list_schedules(current_user(), page=number, page_size=PAGE_SIZE)
     return render_template(
         "console/schedules/index.html",

@@ -10,13 +10,22 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Optional
+from wtforms.validators import Optional, ValidationError
 
+from audit_api.fields import PLAUSIBLE
 from audit_api.regions.service import list_regions
 from audit_api.reports.service import DEFAULT_DAYS, window_for
 from audit_api.users.models import User
 
 WINDOWS = (30, 90, 180, 365)
+
+
+def plausible_date(form: Any, field: Any) -> None:
+    """The API's range of plausible dates (year 1 or 9999 would overflow a window's sums)."""
+    if field.data and not PLAUSIBLE.min <= field.data <= PLAUSIBLE.max:
+        raise ValidationError(_l("must be between 1970-01-01 and 2100-12-31"))
+
+
 MAX_REGIONS = 500  # a filter menu, not a directory: more regions than this are typed in the API
 
 
@@ -42,8 +51,8 @@ class ScoreFilters(FlaskForm):
     )
     region_id = SelectField(_l("Region"), choices=[SelectChoice("", _l("All regions"))], default="")
     # A window of one's own (both dates) instead of the last days: a quarter, a campaign.
-    start = DateField(_l("From"), name="from", validators=[Optional()])
-    end = DateField(_l("To"), name="to", validators=[Optional()])
+    start = DateField(_l("From"), name="from", validators=[Optional(), plausible_date])
+    end = DateField(_l("To"), name="to", validators=[Optional(), plausible_date])
 
 
 def filter_form(actor: User, *, regions: bool = True) -> ScoreFilters:

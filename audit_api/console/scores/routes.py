@@ -11,6 +11,7 @@ from flask_babel import get_locale
 from audit_api.actions.service import list_actions
 from audit_api.actions.views import action_view
 from audit_api.auth.policy import check
+from audit_api.console.forms import page_arg
 from audit_api.console.scores.forms import MAX_REGIONS, filter_form, service_filters, window_args
 from audit_api.console.scores.labels import checklist_labels
 from audit_api.console.session import login_required
@@ -33,8 +34,7 @@ def _reader() -> Any:
 
 
 def _page_number() -> int:
-    page = request.args.get("page", "1")
-    return max(int(page), 1) if page.isdigit() else 1
+    return page_arg()
 
 
 def _partial(full: str, part: str, **context: Any) -> str:

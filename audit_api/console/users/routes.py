@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 
 from audit_api.auth.policy import check
 from audit_api.console import refusals
+from audit_api.console.forms import page_arg
 from audit_api.console.session import current_user, roles_required
 from audit_api.console.users.forms import UserFilters, UserForm, user_data, user_form
 from audit_api.db import db
@@ -49,8 +50,7 @@ def index() -> str:
         filters = validated(UserQuery(), {k: v for k, v in args.items() if v})
     except DomainError:
         filters = {}  # a hand-made URL with a bad filter: the whole list
-    page = request.args.get("page", "1")
-    page = max(int(page), 1) if page.isdigit() else 1
+    page = page_arg()
     rows, total = service.list_users(actor, page=page, page_size=PAGE_SIZE, **filters)
     return render_template(
         "console/users/index.html",
