@@ -8,6 +8,7 @@ seconds to make (HEIC encoding above all), so they are cached between runs.
 from __future__ import annotations
 
 import io
+import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -121,7 +122,7 @@ def camera_photos() -> dict[str, CameraPhoto]:
     for name, (content_type, size, taken, gps) in PHOTOS.items():
         path = folder / name
         if not path.exists():
-            partial = path.with_suffix(".part")
+            partial = path.with_suffix(f".{os.getpid()}.part")  # workers may make them at once
             partial.write_bytes(_make(name))
             partial.replace(path)
         photos[name] = CameraPhoto(name, path.read_bytes(), content_type, size, taken, gps)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import tarfile
 import urllib.request
 from pathlib import Path
@@ -40,7 +41,7 @@ def cache_dir() -> Path:
 
 
 def _download(url: str, sha256: str, target: Path) -> None:
-    partial = target.with_suffix(".part")
+    partial = target.with_suffix(f".{os.getpid()}.part")  # test workers may fetch side by side
     with urllib.request.urlopen(url, timeout=120) as answer, partial.open("wb") as out:
         digest = hashlib.sha256()
         while chunk := answer.read(1 << 20):
@@ -53,13 +54,18 @@ def _download(url: str, sha256: str, target: Path) -> None:
 
 
 def _extract(archive: Path, prefix: str, target: Path) -> None:
-    partial = target.with_name(target.name + ".part")
+    partial = target.with_name(f"{target.name}.{os.getpid()}.part")
     with tarfile.open(archive) as tar:
         members = [m for m in tar.getmembers() if m.isfile() and m.name.startswith(prefix)]
         for member in members:
             member.name = member.name[len(prefix) :]
         tar.extractall(partial, members=members, filter="data")
-    partial.replace(target)
+    try:
+        partial.replace(target)
+    except OSError:  # another test worker's copy arrived first: keep that one
+        if not target.is_dir():
+            raise
+        shutil.rmtree(partial)
 
 
 def real_world_images() -> dict[str, Path]:
@@ -72,7 +78,7 @@ def real_world_images() -> dict[str, Path]:
             if not archive.exists():
                 _download(url, sha256, archive)
             _extract(archive, prefix, folder)
-            archive.unlink()
+            archive.unlink(missing_ok=True)
         for path in sorted(folder.rglob("*")):
             if path.is_file():
                 files[f"{name}/{path.relative_to(folder).as_posix()}"] = path
