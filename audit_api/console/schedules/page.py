@@ -32,8 +32,7 @@ def pickers(actor: User, form: Any) -> dict[str, str]:
     """Fill the form's pickers from what the actor may use; returns each checklist's kind."""
     checklists, _n = list_checklists(actor, page=1, page_size=PICKER_SIZE)
     form.checklist_key.choices = [SelectChoice("", _("Choose a checklist"))] + [
-        SelectChoice(c.key, f"{c.key} ({_('visit') if c.kind == 'visit' else _('call')})")
-        for c in checklists
+        SelectChoice(c.key, _kind_label(c.key, c.kind)) for c in checklists
     ]
     locations, _n = list_locations(actor, page=1, page_size=PICKER_SIZE)
     form.location_ids.choices = [
@@ -45,6 +44,13 @@ def pickers(actor: User, form: Any) -> dict[str, str]:
     auditors, _n = list_users(actor, page=1, page_size=PICKER_SIZE, role=Role.AUDITOR, active=True)
     form.auditor_ids.choices = [SelectChoice(u.id, u.name) for u in auditors]
     return {c.key: c.kind for c in checklists}
+
+
+def _kind_label(name: str, kind: str) -> str:
+    """A checklist in a picker with its kind, one whole sentence for the translators."""
+    if kind == "visit":
+        return _("%(checklist)s (visit)", checklist=name)
+    return _("%(checklist)s (call)", checklist=name)
 
 
 def next_occurrences(schedule: Schedule, count: int = NEXT_SHOWN) -> list[str]:
