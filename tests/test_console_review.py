@@ -258,3 +258,14 @@ def test_the_queue_pages_keep_the_filters(world, client, monkeypatch):
     assert beyond.status_code == 200 and "past the end of the list" in beyond.text
     bad = client.get(QUEUE, query_string={"page": "x", "kind": "nonsense"})
     assert bad.status_code == 200  # a hand-made URL shows the whole queue, not an error
+
+
+def test_scores_read_with_the_pages_decimal_mark_and_one_decimal(world, client):
+    audit_id = submitted_visit(world, facilities_available="none")
+    overall = world.hq.get(f"{AUDITS}/{audit_id}").get_json()["score"]["overall"]
+    signed_in(client, "manager_north@a.example")
+    english, spanish = f"{overall:.1f}", f"{overall:.1f}".replace(".", ",")
+    assert f">{english}</data>" in client.get(QUEUE).text
+    assert f">{spanish}</data>" in client.get(QUEUE + "?lang=es").text
+    page = client.get(page_of(audit_id)).text
+    assert f">{spanish}</data>" in page and f"{overall:.2f}".replace(".", ",") not in page
