@@ -256,7 +256,7 @@ def test_the_pages_speak_spanish(world, client):
     preview = client.post(NEW, data=_form(client, world, op="preview"))
     assert "Cada semana el lunes, jueves a las 10:00" in html.unescape(preview.text)
     refused = client.post(NEW, data=_form(client, world, location_ids=[]))
-    assert "Elija al menos un local." in refused.text
+    assert "Elige al menos un local." in refused.text
 
 
 def test_previewing_a_change_leaves_the_stored_schedule_as_it_was(app, world, client):
