@@ -117,13 +117,19 @@ def check_axe(page: Any) -> None:
 
 def shoot(page: Any, name: str) -> list[Path]:
     """Full-page screenshots at phone (390x844) and laptop (1440x900) sizes under
-    artifacts/screenshots/ (git-ignored; CI keeps them as artifacts)."""
+    artifacts/screenshots/ (git-ignored; CI keeps them as artifacts). The page must fit
+    the phone's width: a page that scrolls sideways fails (after its screenshot is taken)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     paths = []
+    widths = {}
     for label, size in (("phone", PHONE), ("laptop", LAPTOP)):
         page.set_viewport_size(size)
         path = SCREENSHOTS / f"{name}-{label}.png"
         page.screenshot(path=str(path), full_page=True)
+        widths[label] = page.evaluate("document.documentElement.scrollWidth")
         paths.append(path)
     page.set_viewport_size(LAPTOP)
+    assert widths["phone"] <= PHONE["width"], (
+        f"{page.url} scrolls sideways on a phone: {widths['phone']} px wide at {PHONE['width']}"
+    )
     return paths
