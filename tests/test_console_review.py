@@ -3,6 +3,8 @@ with the policy's denials and a conflict shown as a message."""
 
 from __future__ import annotations
 
+import re
+
 from tests.support.audit_helpers import assign, call_audit, new_id
 from tests.support.console_helpers import (
     AUDITS,
@@ -269,3 +271,14 @@ def test_scores_read_with_the_pages_decimal_mark_and_one_decimal(world, client):
     assert f">{spanish}</data>" in client.get(QUEUE + "?lang=es").text
     page = client.get(page_of(audit_id)).text
     assert f">{spanish}</data>" in page and f"{overall:.2f}".replace(".", ",") not in page
+
+
+def test_submitted_is_the_same_moment_in_the_queue_and_on_the_page(world, client):
+    audit_id = submitted_visit(world)
+    signed_in(client, "manager_north@a.example")
+    queue = client.get(QUEUE).text
+    shown = re.search(r'data-label="Submitted"><time datetime="[^"]+">([^<]+)</time>', queue)
+    assert shown and re.fullmatch(r"\d{1,2} \w{3} \d{4} \d{2}:\d{2}", shown.group(1))
+    page = client.get(page_of(audit_id)).text
+    assert f"<dt>Submitted</dt><dd>{shown.group(1)}</dd>" in page
+    assert "Times in America/Santiago, the location" in page

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from audit_api.checklists.service import list_checklists
+from audit_api.console.language import wall_clock
 from audit_api.db import db, utcnow
 from audit_api.locations.models import Location
 from audit_api.locations.service import list_locations
@@ -63,7 +64,7 @@ def next_occurrences(schedule: Schedule, count: int = NEXT_SHOWN) -> list[str]:
     except RuleInvalid:
         return []
     today = datetime.combine(utcnow().date(), time(0))
-    return [t.strftime("%Y-%m-%d %H:%M") for t in itertools.islice(rule.xafter(today), count)]
+    return [wall_clock(t) for t in itertools.islice(rule.xafter(today), count)]
 
 
 def where(schedules: list[Schedule]) -> dict[int, str]:
@@ -102,8 +103,8 @@ def preview_rows(planned: list[tuple[Any, int | None, Any]]) -> list[dict[str, A
         ends = slot.due_to.astimezone(zone)
         rows.append(
             {
-                "starts": starts.strftime("%Y-%m-%d %H:%M"),
-                "ends": ends.strftime("%Y-%m-%d %H:%M"),
+                "starts": wall_clock(starts),
+                "ends": wall_clock(ends),
                 "timezone": loc.timezone,
                 "location": f"{loc.code} {loc.name}",
                 "auditor": names.get(auditor_id) if auditor_id else None,
