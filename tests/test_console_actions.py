@@ -37,6 +37,10 @@ def test_open_and_overdue_actions_in_scope(app, world, client):
     sign_in(client, "manager_north@a.example")
     html = get_page(client, "/console/actions/")
     assert f'data-action-id="{action["id"]}"' in html and "overdue</span>" not in html
+    assert "Self-call" in html and "self-call /" not in html  # the checklist's title
+    page = get_page(client, f"/console/actions/{action['id']}")
+    item = re.search(r"<dt>Item</dt><dd>(.*?)</dd>", page, re.S).group(1)
+    assert item.startswith("Who answered?") and "· answered_by</small>" in item  # key: small
     with app.app_context():
         past = utcnow() - timedelta(days=1)
         db.session.execute(update(Action).where(Action.id == action["id"]).values(due_at=past))

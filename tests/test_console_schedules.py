@@ -253,6 +253,7 @@ def test_the_pages_speak_spanish(world, client):
     page = get_page(client, NEW + "?lang=es")
     assert "Vista previa" in page and "lunes" in page
     assert "(visita)" in page and "(visit)" not in page  # the checklist picker's kinds
+    assert "Los primeros cinco segundos (visita)" in page  # its title, not its key
     preview = client.post(NEW, data=_form(client, world, op="preview"))
     assert "Cada semana el lunes, jueves a las 10:00" in html.unescape(preview.text)
     refused = client.post(NEW, data=_form(client, world, location_ids=[]))

@@ -14,6 +14,7 @@ from wtforms import SelectChoice
 
 from audit_api.checklists.service import list_checklists
 from audit_api.console.language import wall_clock
+from audit_api.console.scores.labels import checklist_title
 from audit_api.db import db, utcnow
 from audit_api.locations.models import Location
 from audit_api.locations.service import list_locations
@@ -33,7 +34,7 @@ def pickers(actor: User, form: Any) -> dict[str, str]:
     """Fill the form's pickers from what the actor may use; returns each checklist's kind."""
     checklists, _n = list_checklists(actor, page=1, page_size=PICKER_SIZE)
     form.checklist_key.choices = [SelectChoice("", _("Choose a checklist"))] + [
-        SelectChoice(c.key, _kind_label(c.key, c.kind)) for c in checklists
+        SelectChoice(c.key, _kind_label(checklist_title(c), c.kind)) for c in checklists
     ]
     locations, _n = list_locations(actor, page=1, page_size=PICKER_SIZE)
     form.location_ids.choices = [
