@@ -9,6 +9,7 @@ from typing import Any
 
 from flask_babel import get_locale
 
+from audit_api.actions.service import item_title
 from audit_api.checklists.service import get_checklist
 from audit_api.errors import DomainError
 from audit_api.scoring.engine import iter_items
@@ -58,3 +59,24 @@ def checklist_labels(actor: User, keys: Iterable[str], lang: str) -> dict[str, d
         names |= {i["key"]: _text(i["prompt"], lang) for _, i in iter_items(definition)}
         labels[key] = names
     return labels
+
+
+def action_titles(actor: User, actions: Iterable[Any], lang: str) -> dict[int, str]:
+    """Each action's title for the page: the item's prompt in the page's language while the
+    title is still the default one (the prompt in the checklist's first language), else the
+    title as someone wrote it."""
+    definitions: dict[str, dict[str, Any] | None] = {}
+    titles = {}
+    for action in actions:
+        if action.checklist_key not in definitions:
+            try:
+                checklist = get_checklist(actor, action.checklist_key)
+            except DomainError:
+                checklist = None
+            definitions[action.checklist_key] = checklist and latest_definition(checklist)
+        definition = definitions[action.checklist_key]
+        items = {i["key"]: i for _, i in iter_items(definition)} if definition else {}
+        item = items.get(action.item_key)
+        default = item is not None and action.title == item_title(definition, item)
+        titles[action.id] = _text(item["prompt"], lang) if default else action.title
+    return titles
