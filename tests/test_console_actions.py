@@ -37,6 +37,19 @@ def test_open_and_overdue_actions_in_scope(app, world, client):
     sign_in(client, "manager_north@a.example")
     html = get_page(client, "/console/actions/")
     assert f'data-action-id="{action["id"]}"' in html and "overdue</span>" not in html
+    assert "Self-call" in html and "self-call /" not in html  # the checklist's title
+    page = get_page(client, f"/console/actions/{action['id']}")
+    item = re.search(r"<dt>Item</dt><dd>(.*?)</dd>", page, re.S).group(1)
+    assert item.startswith("Who answered?") and "· answered_by</small>" in item  # key: small
+    # The default title (the prompt in the checklist's first language, Spanish) reads in
+    # the page's language; a title someone wrote stays as written.
+    assert "<h1>Who answered?</h1>" in page and "¿Quién contestó?" not in page
+    spanish = get_page(client, f"/console/actions/{action['id']}?lang=es")
+    assert "<h1>¿Quién contestó?</h1>" in spanish
+    renamed = world.hq.patch(f"{ACTIONS}/{action['id']}", json={"title": "Retrain the desk"})
+    assert renamed.status_code == 200, renamed.get_json()
+    page = get_page(client, f"/console/actions/{action['id']}?lang=en")
+    assert "<h1>Retrain the desk</h1>" in page
     with app.app_context():
         past = utcnow() - timedelta(days=1)
         db.session.execute(update(Action).where(Action.id == action["id"]).values(due_at=past))

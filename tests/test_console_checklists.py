@@ -102,7 +102,8 @@ def test_a_version_shows_its_items_and_no_publish_for_builtins(world, client):
     html = get_page(_hq(client), f"{PAGES}/self-call/versions/2")
     assert "Self-call" in html and "published" in html and "Who answered?" in html
     item = re.search(r'<tr data-item="answered_by">(.*?)</tr>', html, re.S).group(1)
-    assert "critical" in item and "An automated menu: 0.3" in item and "choice" in item
+    assert "critical" in item and "An automated menu: 0.3" in item and ">Choice<" in item
+    assert "yes_no" not in html and ">Yes or no<" in html  # item types by their label
     assert "Publish version" not in html
     assert 'name="answer-answered_by"' in html and 'for="q-rings_to_answer"' in html
     assert "only when Who answered? is person" in html  # greeting_company's show_if

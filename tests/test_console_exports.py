@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import openpyxl
 import pytest
@@ -34,6 +35,7 @@ def test_the_form_offers_exports_formats_and_filters(scored, client):
     for name in ("what", "fmt", "from", "to", "status", "kind", "checklist_key", "region_id"):
         assert f'name="{name}"' in html and f'<label for="{name}"' in html
     assert ">North</option>" in html and ">South</option>" not in html  # the scope's regions
+    assert re.search(r'value="first-five-seconds"[^>]*>The first five seconds</option>', html)
 
 
 def test_csv_holds_the_apis_rows(scored, client):

@@ -3,6 +3,8 @@ with the policy's denials and a conflict shown as a message."""
 
 from __future__ import annotations
 
+import re
+
 from tests.support.audit_helpers import assign, call_audit, new_id
 from tests.support.console_helpers import (
     AUDITS,
@@ -258,3 +260,25 @@ def test_the_queue_pages_keep_the_filters(world, client, monkeypatch):
     assert beyond.status_code == 200 and "past the end of the list" in beyond.text
     bad = client.get(QUEUE, query_string={"page": "x", "kind": "nonsense"})
     assert bad.status_code == 200  # a hand-made URL shows the whole queue, not an error
+
+
+def test_scores_read_with_the_pages_decimal_mark_and_one_decimal(world, client):
+    audit_id = submitted_visit(world, facilities_available="none")
+    overall = world.hq.get(f"{AUDITS}/{audit_id}").get_json()["score"]["overall"]
+    signed_in(client, "manager_north@a.example")
+    english, spanish = f"{overall:.1f}", f"{overall:.1f}".replace(".", ",")
+    assert f">{english}</data>" in client.get(QUEUE).text
+    assert f">{spanish}</data>" in client.get(QUEUE + "?lang=es").text
+    page = client.get(page_of(audit_id)).text
+    assert f">{spanish}</data>" in page and f"{overall:.2f}".replace(".", ",") not in page
+
+
+def test_submitted_is_the_same_moment_in_the_queue_and_on_the_page(world, client):
+    audit_id = submitted_visit(world)
+    signed_in(client, "manager_north@a.example")
+    queue = client.get(QUEUE).text
+    shown = re.search(r'data-label="Submitted"><time datetime="[^"]+">([^<]+)</time>', queue)
+    assert shown and re.fullmatch(r"\d{1,2} \w{3} \d{4} \d{2}:\d{2}", shown.group(1))
+    page = client.get(page_of(audit_id)).text
+    assert f"<dt>Submitted</dt><dd>{shown.group(1)}</dd>" in page
+    assert "Times in America/Santiago, the location" in page

@@ -89,7 +89,7 @@ def _hq(client):
                 "until": "2027-06-30",
             },
             "FREQ=MONTHLY;BYDAY=-1FR;UNTIL=20270630T235959",
-            "Every month on the last Friday at 10:00, until 2027-06-30",
+            "Every month on the last Friday at 10:00, until 30 Jun 2027",
         ),
         ({"advanced": "FREQ=YEARLY;BYMONTH=3"}, "FREQ=YEARLY;BYMONTH=3", "Custom rule"),
     ],
@@ -118,7 +118,7 @@ def test_preview_shows_the_visits_on_each_clock_and_stores_nothing(app, world, c
     preview = response.text[response.text.index('id="preview"') :]
     assert "Nothing has been saved" in preview
     assert "N1 " in preview and "NE1 " in preview
-    assert re.search(r"\d{4}-\d\d-\d\d 10:00", preview)  # 10:00 on the location's clock
+    assert re.search(r"\d{1,2} \w{3} \d{4} 10:00", preview)  # 10:00 on the location's clock
     assert "America/Santiago" in preview or "/" in preview
     assert "auditor" in preview  # the rotation's choice, by name
     # The form keeps what was typed.
@@ -137,7 +137,7 @@ def test_a_saved_schedule_is_listed_and_makes_its_visits(app, world, client):
     listing = get_page(client, "/console/schedules/")
     assert "Llamadas lunes y jueves" in listing and "N1, NE1" in listing
     assert "Every week on Monday, Thursday at 10:00" in listing
-    assert re.search(r"<time>\d{4}-\d\d-\d\d 10:00</time>", listing)
+    assert re.search(r"<time>\d{1,2} \w{3} \d{4} 10:00</time>", listing)
 
 
 def test_a_region_schedule_and_an_edit(app, world, client):
@@ -252,10 +252,12 @@ def test_the_pages_speak_spanish(world, client):
     _hq(client)
     page = get_page(client, NEW + "?lang=es")
     assert "Vista previa" in page and "lunes" in page
+    assert "(visita)" in page and "(visit)" not in page  # the checklist picker's kinds
+    assert "Los primeros cinco segundos (visita)" in page  # its title, not its key
     preview = client.post(NEW, data=_form(client, world, op="preview"))
     assert "Cada semana el lunes, jueves a las 10:00" in html.unescape(preview.text)
     refused = client.post(NEW, data=_form(client, world, location_ids=[]))
-    assert "Elija al menos un local." in refused.text
+    assert "Elige al menos un local." in refused.text
 
 
 def test_previewing_a_change_leaves_the_stored_schedule_as_it_was(app, world, client):

@@ -25,6 +25,8 @@ def test_the_scorecard_shows_the_apis_numbers(scored, client):
     html = get_page(client, f"/console/scores/locations/{scored.ids['n1']}", query_string=QUERY)
     assert numbers(block(html, "stat-mean")) == [card["score"]["mean"]]
     assert f"{card['score']['n']} approved audits" in block(html, "stat-mean")
+    keys = {a["checklist_key"] for a in card["latest_audits"]}
+    assert keys and not any(f'<td class="wide">{key}</td>' in html for key in keys)  # titles
     low, high = card["score"]["ci95"]
     shown = [max(low, 0), min(high, 100), card["score"]["sd"]]  # no score lies outside 0-100
     assert numbers(block(html, "stat-interval")) == shown

@@ -3,6 +3,7 @@ the compiled messages.mo is the current messages.po."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
@@ -82,3 +83,18 @@ def test_pages_speak_spanish_and_english(client):
     assert "Iniciar sesión" in kept.text
     back = client.get("/console/sign-in?lang=en")
     assert "Iniciar sesión" not in back.text
+
+
+def test_the_spanish_speaks_to_the_reader_as_tu_and_says_lista_de_control():
+    # Formal "usted" imperatives and possessives, and the other word for a checklist.
+    formal = re.compile(
+        r"\b(Elija|Indique|Escriba|Seleccione|Cópielo|Actívelo|Dé|Sus sistemas|Pauta|pauta)\b"
+    )
+    found = [
+        f"{m.id!r}: {text}"
+        for m in _po()
+        if m.id
+        for text in (m.string if isinstance(m.string, tuple | list) else [m.string])
+        if formal.search(text)
+    ]
+    assert found == []

@@ -38,6 +38,8 @@ def test_the_list_shows_the_organization_and_filters_by_role(world, client):
     assert "hq@b.example" not in html
     north = re.search(rf'<tr data-user-id="{world.ids["manager_north"]}">(.*?)</tr>', html, re.S)
     assert north and "North" in north.group(1) and "Active" in north.group(1)
+    me = re.search(rf'<tr data-user-id="{world.ids["hq"]}">(.*?)</tr>', html, re.S)
+    assert me and re.search(r"\d{1,2} \w{3} \d{4} \d\d:\d\d UTC", me.group(1))  # just signed in
     managers = get_page(client, USERS, query_string={"role": "manager"})
     assert "manager_s1@a.example" in managers and "auditor@a.example" not in managers
     found = get_page(client, USERS, query_string={"q": "s1"})

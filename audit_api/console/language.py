@@ -73,20 +73,39 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, default_domain="messages")
 
 
+# One way to write a day and a moment on every page, as the PDF report writes them: "7 Dec
+# 2026 11:02" / "7 dic 2026 11:02", the month in words so no day/month order is misread.
+DAY = "d MMM y"
+MOMENT = "d MMM y HH:mm"
+
+
 @bp.app_template_filter("console_datetime")
-def console_datetime(value: datetime | None, timezone: str = "UTC") -> str:
-    """A moment as a person reads it there: the location's time zone, the page's language."""
+def console_datetime(value: datetime | None, timezone: str | None = None) -> str:
+    """A moment on `timezone`'s clock (an audit's location: the page names the zone once),
+    else in UTC, saying so."""
     if value is None:
         return "—"
     if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return format_datetime(value, "short", tzinfo=ZoneInfo(timezone), locale=_locale())
+        value = value.replace(tzinfo=UTC)  # the database's times are UTC
+    text = format_datetime(value, MOMENT, tzinfo=ZoneInfo(timezone or "UTC"), locale=_locale())
+    return text if timezone else f"{text} UTC"
 
 
 @bp.app_template_filter("console_date")
-def console_date(value: date | None) -> str:
-    """A day in the page's language."""
-    return "—" if value is None else format_date(value, "medium", locale=_locale())
+def console_date(value: date | str | None) -> str:
+    """A day in the page's language (a date, or the API's ISO text of one)."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    if isinstance(value, datetime):
+        value = value.date()
+    return format_date(value, DAY, locale=_locale())
+
+
+def wall_clock(value: datetime) -> str:
+    """A time already on a local clock (a schedule's occurrence), written like the others."""
+    return format_datetime(value.replace(tzinfo=UTC), MOMENT, tzinfo=UTC, locale=_locale())
 
 
 def _locale() -> str:

@@ -52,3 +52,31 @@ def test_hq_adds_a_user_and_moves_a_location(page: Page, world):
         world.hq.get(f"/api/v1/locations/{world.ids['n1']}").get_json()["region_id"]
         == (world.ids["south"])
     )
+
+
+def test_the_header_fits_a_laptop_row_and_folds_into_a_menu_on_a_phone(page: Page, world):
+    sign_in(page, "hq@a.example")
+    page.goto("/console/users/?lang=es")  # HQ's nine areas, in the longer language
+    header = page.locator("header.console-header")
+    brand = page.get_by_role("link", name="Consola de auditorías")
+    sign_out = page.get_by_role("button", name="Cerrar sesión")
+    # A laptop: one row, the language switch and sign-out beside the areas.
+    assert abs(sign_out.bounding_box()["y"] - brand.bounding_box()["y"]) < 20
+    assert header.bounding_box()["height"] < 110
+    # A phone: the areas fold behind "Menú", which names the current area.
+    page.set_viewport_size({"width": 390, "height": 844})
+    menu = page.locator("header summary")
+    expect(menu).to_have_text("Menú: Usuarios")
+    assert header.bounding_box()["height"] < 160, header.bounding_box()
+    expect(page.get_by_role("link", name="Lugares")).to_be_hidden()
+    menu.focus()
+    page.keyboard.press("Enter")  # opens from the keyboard
+    places = page.get_by_role("link", name="Lugares")
+    expect(places).to_be_visible()
+    expect(page.locator("header details a[aria-current=page]")).to_have_text("Usuarios")
+    check_axe(page)
+    shoot(page, "header-menu-es")
+    page.set_viewport_size({"width": 390, "height": 844})
+    places.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Regiones y locales")).to_be_visible()

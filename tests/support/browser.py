@@ -8,6 +8,7 @@ error). Helpers: `sign_in`, `check_axe`, `shoot`."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from collections.abc import Iterator
@@ -117,13 +118,33 @@ def check_axe(page: Any) -> None:
 
 def shoot(page: Any, name: str) -> list[Path]:
     """Full-page screenshots at phone (390x844) and laptop (1440x900) sizes under
-    artifacts/screenshots/ (git-ignored; CI keeps them as artifacts)."""
+    artifacts/screenshots/ (git-ignored; CI keeps them as artifacts). The page must fit
+    the phone's width: a page that scrolls sideways fails (after its screenshot is taken)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     paths = []
+    widths = {}
     for label, size in (("phone", PHONE), ("laptop", LAPTOP)):
         page.set_viewport_size(size)
+        _settle(page)
         path = SCREENSHOTS / f"{name}-{label}.png"
         page.screenshot(path=str(path), full_page=True)
+        widths[label] = page.evaluate("document.documentElement.scrollWidth")
         paths.append(path)
     page.set_viewport_size(LAPTOP)
+    assert widths["phone"] <= PHONE["width"], (
+        f"{page.url} scrolls sideways on a phone: {widths['phone']} px wide at {PHONE['width']}"
+    )
     return paths
+
+
+def _settle(page: Any) -> None:
+    """Let a resize finish (Chart.js redraws its canvas a frame or two later) before the
+    picture: two animation frames, then briefly wait for the page to fit its new width;
+    whether it does is judged after the picture."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_function(
+            "document.documentElement.scrollWidth <= window.innerWidth", timeout=2_000
+        )

@@ -38,7 +38,7 @@ def rows(html: str, attribute: str) -> dict[str, str]:
 
 def cell(row: str, css_class: str) -> str:
     """The text or data value of the cell with this class in a row."""
-    found = re.search(rf'<td class="num {css_class}">(.*?)</td>', row, re.S)
+    found = re.search(rf'<td class="num {css_class}"[^>]*>(.*?)</td>', row, re.S)
     assert found, f"no {css_class} cell"
     value = DATA.search(found.group(1))
     return value.group(1) if value else re.sub(r"<[^>]+>", "", found.group(1)).strip()

@@ -17,6 +17,7 @@ from audit_api.actions.views import action_view
 from audit_api.auth.policy import check
 from audit_api.console.actions.forms import ActionFilters, ResolveForm, list_filters
 from audit_api.console.forms import page_arg
+from audit_api.console.scores.labels import action_titles, checklist_labels, page_lang
 from audit_api.console.session import login_required
 from audit_api.db import db
 from audit_api.errors import DomainError, Reason
@@ -59,6 +60,8 @@ def index() -> str:
         form=form,
         location=location,
         rows=[(a, action_view(a)) for a in rows],
+        labels=checklist_labels(actor, {a.checklist_key for a in rows}, page_lang()),
+        titles=action_titles(actor, rows, page_lang()),
         total=total,
         page=page,
         pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
@@ -77,6 +80,8 @@ def _detail(actor: Any, action_id: int, form: ResolveForm, status: int = 200) ->
             form=form if action.status in OUTSTANDING else None,
             problems=getattr(form, "form_errors", []),
             events=service.events(actor, action.id)[0],
+            labels=checklist_labels(actor, [action.checklist_key], page_lang()),
+            title=action_titles(actor, [action], page_lang())[action.id],
         ),
         status,
     )

@@ -11,6 +11,7 @@ from wtforms import BooleanField, DateField, SelectField
 from wtforms.fields.choices import SelectChoice
 
 from audit_api.checklists.service import list_checklists
+from audit_api.console.scores.labels import checklist_title
 from audit_api.locations.service import list_locations
 from audit_api.regions.service import list_regions
 from audit_api.users.models import User
@@ -87,6 +88,6 @@ def export_form(actor: User, formdata) -> ExportForm:
     checklists, _ = list_checklists(actor, page=1, page_size=MAX_CHOICES)
     form.checklist_key.choices = [
         SelectChoice("", _l("Every checklist")),
-        *(SelectChoice(c.key, c.key) for c in checklists),
+        *(SelectChoice(c.key, checklist_title(c)) for c in checklists),
     ]
     return form

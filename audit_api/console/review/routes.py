@@ -18,6 +18,7 @@ from audit_api.checklists.views import localize
 from audit_api.console.review import queue
 from audit_api.console.review.forms import CommentForm, QueueFilters, ReviewForm
 from audit_api.console.review.page import STATUS_LABELS, audit_page, event_label
+from audit_api.console.scores.labels import checklist_labels, page_lang
 from audit_api.console.session import current_user, login_required
 from audit_api.db import db
 from audit_api.errors import DomainError, Reason
@@ -59,7 +60,8 @@ def _filters() -> tuple[QueueFilters, dict[str, Any]]:
     form.region_id.choices += [SelectChoice(r.id, r.name) for r in regions]
     keys = queue.checklist_keys(current_user())
     form.checklist_key.choices = [SelectChoice("", _l("Any checklist"))]
-    form.checklist_key.choices += [SelectChoice(k, k) for k in keys]
+    titles = checklist_labels(current_user(), keys, page_lang())
+    form.checklist_key.choices += [SelectChoice(k, titles.get(k, {}).get("", k)) for k in keys]
     if not form.validate():
         return form, {}
     data = {

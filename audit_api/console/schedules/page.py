@@ -13,6 +13,8 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from audit_api.checklists.service import list_checklists
+from audit_api.console.language import wall_clock
+from audit_api.console.scores.labels import checklist_title
 from audit_api.db import db, utcnow
 from audit_api.locations.models import Location
 from audit_api.locations.service import list_locations
@@ -32,8 +34,7 @@ def pickers(actor: User, form: Any) -> dict[str, str]:
     """Fill the form's pickers from what the actor may use; returns each checklist's kind."""
     checklists, _n = list_checklists(actor, page=1, page_size=PICKER_SIZE)
     form.checklist_key.choices = [SelectChoice("", _("Choose a checklist"))] + [
-        SelectChoice(c.key, f"{c.key} ({_('visit') if c.kind == 'visit' else _('call')})")
-        for c in checklists
+        SelectChoice(c.key, _kind_label(checklist_title(c), c.kind)) for c in checklists
     ]
     locations, _n = list_locations(actor, page=1, page_size=PICKER_SIZE)
     form.location_ids.choices = [
@@ -47,6 +48,13 @@ def pickers(actor: User, form: Any) -> dict[str, str]:
     return {c.key: c.kind for c in checklists}
 
 
+def _kind_label(name: str, kind: str) -> str:
+    """A checklist in a picker with its kind, one whole sentence for the translators."""
+    if kind == "visit":
+        return _("%(checklist)s (visit)", checklist=name)
+    return _("%(checklist)s (call)", checklist=name)
+
+
 def next_occurrences(schedule: Schedule, count: int = NEXT_SHOWN) -> list[str]:
     """The rule's next wall-clock times from today, the same on every location's clock."""
     if not schedule.active:
@@ -57,7 +65,7 @@ def next_occurrences(schedule: Schedule, count: int = NEXT_SHOWN) -> list[str]:
     except RuleInvalid:
         return []
     today = datetime.combine(utcnow().date(), time(0))
-    return [t.strftime("%Y-%m-%d %H:%M") for t in itertools.islice(rule.xafter(today), count)]
+    return [wall_clock(t) for t in itertools.islice(rule.xafter(today), count)]
 
 
 def where(schedules: list[Schedule]) -> dict[int, str]:
@@ -96,8 +104,8 @@ def preview_rows(planned: list[tuple[Any, int | None, Any]]) -> list[dict[str, A
         ends = slot.due_to.astimezone(zone)
         rows.append(
             {
-                "starts": starts.strftime("%Y-%m-%d %H:%M"),
-                "ends": ends.strftime("%Y-%m-%d %H:%M"),
+                "starts": wall_clock(starts),
+                "ends": wall_clock(ends),
                 "timezone": loc.timezone,
                 "location": f"{loc.code} {loc.name}",
                 "auditor": names.get(auditor_id) if auditor_id else None,

@@ -11,6 +11,8 @@ from babel.dates import get_day_names
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
+from audit_api.console.language import console_date
+
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY")
 NTHS = ("1", "2", "3", "4", "-1")
@@ -139,7 +141,7 @@ def describe(text: str, local_time: str) -> str:
             said = _("%(every)s on day %(day)d", every=said, day=r.day_of_month)
     said = _("%(rule)s at %(time)s", rule=said, time=local_time)
     if r.until:
-        said = _("%(rule)s, until %(date)s", rule=said, date=r.until.isoformat())
+        said = _("%(rule)s, until %(date)s", rule=said, date=console_date(r.until))
     elif r.count:
         said = ngettext("%(rule)s, once", "%(rule)s, %(num)d times", r.count, rule=said)
     return said

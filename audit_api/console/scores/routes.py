@@ -13,7 +13,7 @@ from audit_api.actions.views import action_view
 from audit_api.auth.policy import check
 from audit_api.console.forms import page_arg
 from audit_api.console.scores.forms import MAX_REGIONS, filter_form, service_filters, window_args
-from audit_api.console.scores.labels import checklist_labels
+from audit_api.console.scores.labels import action_titles, checklist_labels
 from audit_api.console.session import login_required
 from audit_api.i18n import LanguageChoice
 from audit_api.locations.service import get_location
@@ -114,6 +114,7 @@ def scorecard(location_id: int) -> str:
         card=view,
         chart=chart,
         actions=[action_view(a) for a in actions],
+        action_titles=action_titles(actor, actions, lang),
         open_total=open_total,
         labels=labels,
         section_names={k: v for names in labels.values() for k, v in names.items()},

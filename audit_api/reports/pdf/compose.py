@@ -108,9 +108,8 @@ def _summary(audit: Audit, words: Words, names: Mapping[int, str]) -> list[Fact]
         Fact(words("auditor"), names.get(audit.auditor_id, "—")),
         Fact(words("status"), words(audit.status)),
         Fact(words("started"), words.moment(audit.started_at, timezone)),
-        Fact(
-            words("sent"), words.moment(audit.device_submitted_at or audit.submitted_at, timezone)
-        ),
+        # When the service received it (the phone's clock may be wrong): the review queue's time.
+        Fact(words("sent"), words.moment(audit.submitted_at, timezone)),
     ]
     return facts
 
