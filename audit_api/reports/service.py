@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.orm import defer, lazyload
 
 from audit_api.audits.models import (
     Audit,
@@ -64,6 +65,17 @@ def _latest(actor: User, window: Window, filters: dict[str, Any]) -> list[Any]:
         .where(*audit_conditions(scored_audits(actor), f), AuditScore.overall.is_not(None))
         .order_by(Audit.visit_date.desc(), Audit.submitted_at.desc())
         .limit(5)
+        # The card shows a few columns of each (and the version's languages, joined): not its
+        # answers, photos, location or the score's sections and items, five more queries.
+        .options(
+            defer(Audit.answers),
+            defer(Audit.paradata),
+            lazyload(Audit.location),
+            lazyload(Audit.score),
+            lazyload(Audit.photos),
+            lazyload(AuditScore.sections),
+            lazyload(AuditScore.items),
+        )
     )
     return list(db.session.execute(stmt).all())
 
