@@ -31,7 +31,7 @@ from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from audit_api import create_app
+from audit_api import create_app, settle
 from audit_api.auth.service import login
 from audit_api.migrate import upgrade
 from audit_api.orgs.service import create_org
@@ -120,6 +120,7 @@ def main() -> None:
                 "ANALYZE audits, score_rollups, score_rollup_months, score_rollup_sections,"
                 " score_rollup_items"
             )
+        settle()  # as wsgi.py does for the server
         print(
             f"seeded {args.locations} locations, {args.audits} audits ({queued} submitted) "
             f"in {time.perf_counter() - start:.1f} s (COPY)"

@@ -40,7 +40,7 @@ from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from audit_api import create_app
+from audit_api import create_app, settle
 from audit_api.audits import review as review_module
 from audit_api.auth.service import login
 from audit_api.checklists.models import ChecklistVersion
@@ -235,13 +235,14 @@ import sys
 from pathlib import Path
 from werkzeug.serving import make_server
 sys.path.insert(0, {root!r})
-from audit_api import create_app
+from audit_api import create_app, settle
 
 def memory(field):
     status = Path("/proc/self/status").read_text().splitlines()
     return next(line.split()[1] for line in status if line.startswith(field))
 
 app = create_app({settings!r})
+settle()  # as wsgi.py
 server = make_server("127.0.0.1", 0, app, threaded=False)
 # The start (imports, Argon2's dummy hash) peaks on its own; measure the request alone:
 # "5" resets VmHWM to the current RSS. (Not ru_maxrss: Linux carries it over fork+exec.)
@@ -317,6 +318,7 @@ def prepare(dsn: str, schema: str, settings: dict, size: tuple[int, int]):
         print(f"rollup rebuilt in {time.perf_counter() - start:.1f} s: {counts}", flush=True)
     with psycopg.connect(dsn, autocommit=True, options=f"-csearch_path={schema}") as conn:
         conn.execute("ANALYZE")  # as autovacuum would have by now: fresh statistics
+    settle()  # as wsgi.py does for the server
     return app, token
 
 
