@@ -3,13 +3,14 @@
 
 from typing import Any
 
-from audit_api import create_app
+from audit_api import create_app, settle
 from audit_api.config import SettingsError
 
 try:
     app = create_app()
 except SettingsError as error:  # a bad setting: its name and the fix, not a traceback
     raise SystemExit(f"audit_api cannot start: {error}") from None
+settle()
 
 
 def __getattr__(name: str) -> Any:

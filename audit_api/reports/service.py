@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.orm import defer, lazyload
 
 from audit_api.audits.models import (
     Audit,
@@ -64,6 +65,17 @@ def _latest(actor: User, window: Window, filters: dict[str, Any]) -> list[Any]:
         .where(*audit_conditions(scored_audits(actor), f), AuditScore.overall.is_not(None))
         .order_by(Audit.visit_date.desc(), Audit.submitted_at.desc())
         .limit(5)
+        # The card shows a few columns of each (and the version's languages, joined): not its
+        # answers, photos, location or the score's sections and items, five more queries.
+        .options(
+            defer(Audit.answers),
+            defer(Audit.paradata),
+            lazyload(Audit.location),
+            lazyload(Audit.score),
+            lazyload(Audit.photos),
+            lazyload(AuditScore.sections),
+            lazyload(AuditScore.items),
+        )
     )
     return list(db.session.execute(stmt).all())
 
@@ -91,6 +103,10 @@ def scorecard(actor: User, location_id: int, filters: dict[str, Any]) -> dict[st
     }
 
 
+# What a table row of each shows (reports/views.py): read as plain rows, not ORM objects.
+SHOWN = {Location: ("id", "code", "name", "region_id"), Region: ("id", "name", "parent_id")}
+
+
 def _ranked(
     model: type[Location] | type[Region],
     current: dict[int, Summary],
@@ -100,13 +116,15 @@ def _ranked(
 ) -> list[dict[str, Any]]:
     """Rows ranked by mean, best first (ties share a rank), with the change since before."""
     kept = {k: v for k, v in current.items() if v.n >= min_n}
-    # Read-only rows with the model's columns as attributes (o.id, o.code, o.name...): a league
-    # of 10,000 locations built as ORM objects took longer than computing it.
-    stmt = select(*model.__table__.columns).where(id_in(model.id, list(kept)))
-    objects = {o.id: o for o in db.session.execute(stmt)}
-    means = {k: _tie(v.mean) for k, v in kept.items()}
-    order = sorted(kept, key=lambda k: (-means[k], getattr(objects[k], label)))
-    ranks = competition_ranks([means[k] for k in order])
+    # Read-only rows of the columns a table shows (o.id, o.code, o.name...): a league of
+    # 10,000 locations built as ORM objects, or with every column converted (timestamps to
+    # aware datetimes), took longer than computing it.
+    columns = [getattr(model, name) for name in SHOWN[model]]
+    stmt = select(*columns).where(id_in(model.id, list(kept)))
+    objects = {o[0]: o for o in db.session.execute(stmt)}
+    keys = {k: (-_tie(v.mean), getattr(objects[k], label)) for k, v in kept.items()}
+    order = sorted(kept, key=keys.__getitem__)
+    ranks = competition_ranks([-keys[k][0] for k in order])
     return [
         {
             "object": objects[k],
@@ -120,7 +138,7 @@ def _ranked(
 
 def league(actor: User, filters: dict[str, Any]) -> list[dict[str, Any]]:
     """Locations in scope ranked by mean score (ties share a rank), with the change; each
-    row's `object` is a read-only row of the location's columns (`.id`, `.code`, ...)."""
+    row's `object` is a read-only row of the columns a table shows (`.id`, `.code`, ...)."""
     window = window_for(filters.get("start"), filters.get("end"))
     current = SOURCE.by_location(actor, window, filters)
     before = SOURCE.by_location(actor, window.previous(), filters)

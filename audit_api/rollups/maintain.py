@@ -14,8 +14,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from audit_api.audits.models import Audit, AuditStatus
 from audit_api.db import db
-from audit_api.rollups.models import MonthRollup
-from audit_api.rollups.sources import KEY, MONTH_KEY, TABLES
+from audit_api.rollups.models import MonthRollup, ScoreRollup
+from audit_api.rollups.sources import KEY, MONTH_KEY, TABLES, month_from_days
 
 Key = tuple[int, date, int, str, int]  # location, visit date, checklist version, kind, org
 
@@ -71,19 +71,22 @@ def _statements(dialect_name: str) -> list[Any]:
     statements: list[Any] = [lock]
     for model, source, names in TABLES:
         if model is MonthRollup:
+            # From the month's day rows, made again just before (TABLES puts them first): a
+            # few rows in one index range, where its audits were a row each, far apart.
             own = [getattr(MonthRollup, name) == value for name, value in month_key.items()]
-            audits = [
-                Audit.location_id == p["location_id"],
-                Audit.visit_date >= p["first"],
-                Audit.visit_date < p["after"],
-                Audit.checklist_version_id == p["checklist_version_id"],
-                Audit.kind == p["kind"],
+            days = [
+                ScoreRollup.location_id == p["location_id"],
+                ScoreRollup.visit_date >= p["first"],
+                ScoreRollup.visit_date < p["after"],
+                ScoreRollup.checklist_version_id == p["checklist_version_id"],
+                ScoreRollup.kind == p["kind"],
             ]
+            rows = month_from_days(*days)
         else:
             own = [getattr(model, name) == p[name] for name in KEY[:4]]
-            audits = [getattr(Audit, name) == p[name] for name in KEY[:4]]
+            rows = source(*(getattr(Audit, name) == p[name] for name in KEY[:4]))
         statements.append(delete(model).where(*own))
-        statements.append(insert(model).from_select(list(names), source(*audits)))
+        statements.append(insert(model).from_select(list(names), rows))
     return statements
 
 

@@ -79,7 +79,10 @@ def rebuild() -> dict[str, int]:
     counts = {}
     for model, source, names in TABLES:
         db.session.execute(delete(model))
-        db.session.execute(insert(model).from_select(list(names), source()))
+        # In key order, so a key's rows share a page or two, as the upkeep writes them: spread
+        # over thirty pages (a GROUP BY's order, as bench 1M showed), a refresh touched all thirty.
+        keys = [c.name for c in model.__table__.primary_key.columns]
+        db.session.execute(insert(model).from_select(list(names), source().order_by(*keys)))
         counts[model.__tablename__] = db.session.scalar(select(func.count()).select_from(model))
     db.session.commit()
     return counts

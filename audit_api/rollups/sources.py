@@ -97,6 +97,23 @@ def month_rows(*where: ColumnElement[bool]) -> Select[Any]:
     return stmt.where(*where).group_by(*key, AuditScore.checklist_key)
 
 
+def month_from_days(*where: ColumnElement[bool]) -> Select[Any]:
+    """score_rollup_months rows summed from the day rows (score_rollups) instead of the audits:
+    the upkeep's way, a month's few day rows in one index range, not its audits. The same sums
+    added in another order (the check allows for that)."""
+    R = ScoreRollup
+    month = month_of(R.visit_date).label("month")
+    key = (R.location_id, month, R.checklist_version_id, R.kind, R.org_id)
+    stmt = select(
+        *key,
+        R.checklist_key,
+        func.sum(R.n).label("n"),
+        func.sum(R.total).label("total"),
+        func.sum(R.total_sq).label("total_sq"),
+    )
+    return stmt.where(*where).group_by(*key, R.checklist_key)
+
+
 SUMS = ("checklist_key", "n", "total", "total_sq")
 MONTH_KEY = ("location_id", "month", "checklist_version_id", "kind", "org_id")
 # Each rollup table with the query that makes its rows and the names of their columns.
