@@ -61,11 +61,13 @@ def test_the_header_fits_a_laptop_row_and_folds_into_a_menu_on_a_phone(page: Pag
     brand = page.get_by_role("link", name="Consola de auditorías")
     sign_out = page.get_by_role("button", name="Cerrar sesión")
     # A laptop: one row, the language switch and sign-out beside the areas.
+    expect(page.locator("header ul.areas")).to_be_visible()
     assert abs(sign_out.bounding_box()["y"] - brand.bounding_box()["y"]) < 20
     assert header.bounding_box()["height"] < 110
     # A phone: the areas fold behind "Menú", which names the current area.
     page.set_viewport_size({"width": 390, "height": 844})
     menu = page.locator("header summary")
+    expect(page.locator("header ul.areas")).to_be_hidden()  # the narrow layout has applied
     expect(menu).to_have_text("Menú: Usuarios")
     assert header.bounding_box()["height"] < 160, header.bounding_box()
     expect(page.get_by_role("link", name="Lugares")).to_be_hidden()
@@ -76,7 +78,8 @@ def test_the_header_fits_a_laptop_row_and_folds_into_a_menu_on_a_phone(page: Pag
     expect(page.locator("header details a[aria-current=page]")).to_have_text("Usuarios")
     check_axe(page)
     shoot(page, "header-menu-es")
-    page.set_viewport_size({"width": 390, "height": 844})
+    page.set_viewport_size({"width": 390, "height": 844})  # shoot leaves it laptop-sized
+    expect(places).to_be_visible()
     places.focus()
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Regiones y locales")).to_be_visible()
