@@ -34,6 +34,7 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import boto3
@@ -100,7 +101,7 @@ def seed(settings: dict, auditors: int, audits: int) -> list[tuple[str, list[dic
             "longitude": -70.61,
         }
         locations.append(made(client.post("/api/v1/locations", json=body, headers=hq))["id"])
-    phones = []
+    phones, now = [], datetime.now(UTC)
     for a in range(auditors):
         email = f"auditor{a}@load.example"
         body = {"email": email, "name": f"A{a}", "role": "auditor", "password": PASSWORD}
@@ -113,8 +114,9 @@ def seed(settings: dict, auditors: int, audits: int) -> list[tuple[str, list[dic
                 "checklist_version": 1,
                 "kind": "visit",
                 "auditor_id": user["id"],
-                "due_from": "2026-11-20T09:00:00-03:00",
-                "due_to": "2026-11-30T18:00:00-03:00",
+                # Open around now, whenever the bench runs (a closed window is refused).
+                "due_from": (now - timedelta(days=2)).isoformat(),
+                "due_to": (now + timedelta(days=5)).isoformat(),
             }
             work.append(made(client.post("/api/v1/assignments", json=body, headers=hq)))
         phones.append((token(email), work))

@@ -10,6 +10,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -183,8 +184,8 @@ def visit_body(assignment: dict[str, Any]) -> dict[str, Any]:
         "checklist_version": 1,
         "kind": "visit",
         "assignment_id": assignment["id"],
-        "started_at": "2026-11-22T12:00:00-03:00",
-        "submitted_at": "2026-11-22T12:20:00-03:00",
+        "started_at": (datetime.now(UTC) - timedelta(minutes=30)).isoformat(),
+        "submitted_at": (datetime.now(UTC) - timedelta(minutes=10)).isoformat(),
         "visit": {"seconds_to_acknowledge": 3},
         "answers": [{"item": k, "value": v} for k, v in VISIT_ANSWERS.items()],
     }
