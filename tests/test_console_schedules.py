@@ -1,7 +1,7 @@
 """Console schedules (HQ): the recurrence builder turned into the service's RRULE, the preview
-(nothing stored), saving, editing (a stale form refused, as the API's If-Match) and
-deactivating through the schedule service; refusals beside their fields; CSRF, other roles and
-other organizations."""
+(nothing stored), saving, editing (a stale form refused, as the API's If-Match), deactivating
+and reactivating through the schedule service; refusals beside their fields; CSRF, other roles
+and other organizations."""
 
 from __future__ import annotations
 
@@ -297,3 +297,40 @@ def test_a_form_read_before_someone_else_changed_the_schedule_is_refused(app, wo
     fresh = client.post(url, data=_form(client, world, url, name="From the console"))
     assert fresh.status_code == 303
     assert world.hq.get(api).get_json()["name"] == "From the console"
+
+
+def test_a_deactivated_schedule_is_reactivated(world, client):
+    made = world.hq.post(SCHEDULES, json=schedule_body(world)).get_json()
+    _hq(client)
+    url = f"/console/schedules/{made['id']}"
+    world.hq.patch(f"{SCHEDULES}/{made['id']}", json={"active": False})
+    page = get_page(client, url)
+    assert "Reactivate schedule" in page and "Deactivate schedule" not in page
+    assert "<time>" not in get_page(client, "/console/schedules/")
+    response = client.post(f"{url}/reactivate", data={"csrf_token": csrf_token(page)})
+    assert response.status_code == 303 and response.location.endswith(url)
+    assert world.hq.get(f"{SCHEDULES}/{made['id']}").get_json()["active"] is True
+    assert "Deactivate schedule" in get_page(client, url)
+    listing = get_page(client, "/console/schedules/")
+    assert re.search(r"<time>\d{1,2} \w{3} \d{4} 10:00</time>", listing)  # next occurrences
+    preview = client.post(url, data=_form(client, world, url, op="preview"))
+    assert preview.status_code == 200 and 'id="preview"' in preview.text
+
+
+def test_reactivation_is_refused_without_csrf_to_managers_and_across_organizations(world, client):
+    mine = world.hq.post(SCHEDULES, json=schedule_body(world)).get_json()
+    body = schedule_body(world, location_ids=[world.ids["b1"]], auditor_ids=[])
+    theirs = world.hq_b.post(SCHEDULES, json=body).get_json()
+    world.hq.patch(f"{SCHEDULES}/{mine['id']}", json={"active": False})
+    world.hq_b.patch(f"{SCHEDULES}/{theirs['id']}", json={"active": False})
+    _hq(client)
+    token = csrf_token(get_page(client, "/console/schedules/"))
+    assert client.post(f"/console/schedules/{mine['id']}/reactivate").status_code == 400
+    other = client.post(f"/console/schedules/{theirs['id']}/reactivate", data={"csrf_token": token})
+    assert other.status_code == 404
+    sign_in(client, "manager_north@a.example")
+    token = csrf_token(get_page(client, "/console/review/"))
+    denied = client.post(f"/console/schedules/{mine['id']}/reactivate", data={"csrf_token": token})
+    assert denied.status_code == 403
+    assert world.hq.get(f"{SCHEDULES}/{mine['id']}").get_json()["active"] is False
+    assert world.hq_b.get(f"{SCHEDULES}/{theirs['id']}").get_json()["active"] is False

@@ -1,5 +1,5 @@
 """Schedule pages (HQ): the list, a schedule made or changed with the recurrence builder, its
-preview (nothing stored) and deactivation, all through the schedule service."""
+preview (nothing stored), deactivation and reactivation, all through the schedule service."""
 
 from __future__ import annotations
 
@@ -213,3 +213,22 @@ def deactivate(schedule_id: int) -> Any:
     service.deactivate(current_user(), schedule)
     flash(_("Schedule deactivated. Its future visits were removed."), "success")
     return redirect(url_for(".index"), 303)
+
+
+@bp.post("/<int:schedule_id>/reactivate")
+@roles_required(HQ)
+def reactivate(schedule_id: int) -> Any:
+    """Start an inactive schedule again (the API's `active: true`): its horizon is made now."""
+    schedule = service.get_schedule(current_user(), schedule_id)  # the CSRF token: session.py
+    try:
+        service.update_schedule(current_user(), schedule, {"active": True})
+    except DomainError as error:  # e.g. a rule with no occurrence left: shown above the form
+        db.session.rollback()
+        schedule = service.get_schedule(current_user(), schedule_id)
+        form = ScheduleForm(formdata=None)
+        page.pickers(current_user(), form)
+        _fill(form, schedule)
+        _show_errors(form, error)
+        return _editor(form, schedule, error.status)
+    flash(_("Schedule reactivated. Its visits are made again from now."), "success")
+    return redirect(url_for(".edit", schedule_id=schedule.id), 303)
