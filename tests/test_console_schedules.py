@@ -1,6 +1,7 @@
 """Console schedules (HQ): the recurrence builder turned into the service's RRULE, the preview
-(nothing stored), saving, editing and deactivating through the schedule service; refusals
-beside their fields; CSRF, other roles and other organizations."""
+(nothing stored), saving, editing (a stale form refused, as the API's If-Match), deactivating
+and reactivating through the schedule service; refusals beside their fields; CSRF, other roles
+and other organizations."""
 
 from __future__ import annotations
 
@@ -18,13 +19,17 @@ from tests.support.schedule_helpers import SCHEDULES, in_days, schedule_body
 
 NEW = "/console/schedules/new"
 RULE = re.compile(r'id="rrule-text" class="rrule" type="text" value="([^"]*)"')
+ETAG = re.compile(r'id="etag" name="etag" type="hidden" value="([^"]*)"')
 
 
 def _form(client, world, url: str = NEW, **overrides) -> dict:
     """The builder's fields as a browser posts them: weekly self-calls of n1 and ne1 on
     Mondays and Thursdays, 10:00 on their clocks, for the auditor."""
+    page = get_page(client, url)
+    etag = ETAG.search(page)
     return {
-        "csrf_token": csrf_token(get_page(client, url)),
+        "csrf_token": csrf_token(page),
+        "etag": etag.group(1) if etag else "",
         "name": "Llamadas lunes y jueves",
         "checklist_key": "self-call",
         "target": "locations",
@@ -272,3 +277,60 @@ def test_previewing_a_change_leaves_the_stored_schedule_as_it_was(app, world, cl
     assert "NE1 " not in response.text[response.text.index('id="preview"') :]
     assert _counts(app) == before
     assert world.hq.get(f"{SCHEDULES}/{made['id']}").get_json() == made
+
+
+def test_a_form_read_before_someone_else_changed_the_schedule_is_refused(app, world, client):
+    made = world.hq.post(SCHEDULES, json=schedule_body(world)).get_json()
+    _hq(client)
+    url, api = f"/console/schedules/{made['id']}", f"{SCHEDULES}/{made['id']}"
+    stale = _form(client, world, url, name="From the console")
+    assert stale["etag"] == f"schedules-{made['id']}-r1"
+    patched = world.hq.patch(api, json={"name": "From the API", "window_days": 2})
+    assert patched.status_code == 200
+    before = _counts(app)
+    refused = client.post(url, data=stale)
+    assert refused.status_code == 409
+    assert "Someone else changed this schedule; here it is as it is now." in refused.text
+    assert 'value="From the API"' in refused.text and "From the console" not in refused.text
+    assert ETAG.search(refused.text).group(1) == patched.headers["ETag"].strip('"').split(".")[0]
+    assert world.hq.get(api).get_json() == patched.get_json() and _counts(app) == before
+    fresh = client.post(url, data=_form(client, world, url, name="From the console"))
+    assert fresh.status_code == 303
+    assert world.hq.get(api).get_json()["name"] == "From the console"
+
+
+def test_a_deactivated_schedule_is_reactivated(world, client):
+    made = world.hq.post(SCHEDULES, json=schedule_body(world)).get_json()
+    _hq(client)
+    url = f"/console/schedules/{made['id']}"
+    world.hq.patch(f"{SCHEDULES}/{made['id']}", json={"active": False})
+    page = get_page(client, url)
+    assert "Reactivate schedule" in page and "Deactivate schedule" not in page
+    assert "<time>" not in get_page(client, "/console/schedules/")
+    response = client.post(f"{url}/reactivate", data={"csrf_token": csrf_token(page)})
+    assert response.status_code == 303 and response.location.endswith(url)
+    assert world.hq.get(f"{SCHEDULES}/{made['id']}").get_json()["active"] is True
+    assert "Deactivate schedule" in get_page(client, url)
+    listing = get_page(client, "/console/schedules/")
+    assert re.search(r"<time>\d{1,2} \w{3} \d{4} 10:00</time>", listing)  # next occurrences
+    preview = client.post(url, data=_form(client, world, url, op="preview"))
+    assert preview.status_code == 200 and 'id="preview"' in preview.text
+
+
+def test_reactivation_is_refused_without_csrf_to_managers_and_across_organizations(world, client):
+    mine = world.hq.post(SCHEDULES, json=schedule_body(world)).get_json()
+    body = schedule_body(world, location_ids=[world.ids["b1"]], auditor_ids=[])
+    theirs = world.hq_b.post(SCHEDULES, json=body).get_json()
+    world.hq.patch(f"{SCHEDULES}/{mine['id']}", json={"active": False})
+    world.hq_b.patch(f"{SCHEDULES}/{theirs['id']}", json={"active": False})
+    _hq(client)
+    token = csrf_token(get_page(client, "/console/schedules/"))
+    assert client.post(f"/console/schedules/{mine['id']}/reactivate").status_code == 400
+    other = client.post(f"/console/schedules/{theirs['id']}/reactivate", data={"csrf_token": token})
+    assert other.status_code == 404
+    sign_in(client, "manager_north@a.example")
+    token = csrf_token(get_page(client, "/console/review/"))
+    denied = client.post(f"/console/schedules/{mine['id']}/reactivate", data={"csrf_token": token})
+    assert denied.status_code == 403
+    assert world.hq.get(f"{SCHEDULES}/{mine['id']}").get_json()["active"] is False
+    assert world.hq_b.get(f"{SCHEDULES}/{theirs['id']}").get_json()["active"] is False

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectChoice,
@@ -106,6 +107,7 @@ class ScheduleForm(FlaskForm):
         default=30,
         validators=[Optional()],
     )
+    etag = HiddenField()  # the schedule's ETag when the page was read: the API's If-Match
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

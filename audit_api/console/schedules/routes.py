@@ -1,5 +1,5 @@
 """Schedule pages (HQ): the list, a schedule made or changed with the recurrence builder, its
-preview (nothing stored) and deactivation, all through the schedule service."""
+preview (nothing stored), deactivation and reactivation, all through the schedule service."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from audit_api.console.schedules.forms import ScheduleForm
 from audit_api.console.schedules.recurrence import describe, from_rrule
 from audit_api.console.session import current_user, roles_required
 from audit_api.db import db, utcnow
-from audit_api.errors import DomainError, validated
+from audit_api.errors import DomainError, Reason, validated
+from audit_api.http import check_etag, etag_of
 from audit_api.schedules import service
 from audit_api.schedules.models import Schedule
 from audit_api.schedules.schemas import ScheduleIn, SchedulePatch
@@ -109,6 +110,13 @@ def _editor(form: ScheduleForm, schedule: Schedule | None, status: int = 200, **
 
 def _submit(form: ScheduleForm, schedule: Schedule | None, kinds: dict[str, str]) -> Any:
     """Preview (nothing stored) or save, as the button pressed says."""
+    if schedule is not None and request.form.get("op") != "preview":
+        try:  # the API's If-Match check, on the ETag the page was read with
+            check_etag(schedule, [form.etag.data or ""])
+        except DomainError as error:
+            if error.reason != Reason.stale_etag:
+                raise
+            return _conflict(schedule)
     if not form.validate():
         return _editor(form, schedule, 422)
     if form.ends.data == "until" and not form.until.data and not form.advanced.data:
@@ -165,6 +173,25 @@ def edit(schedule_id: int) -> Any:
     kinds = page.pickers(current_user(), form)
     if request.method == "POST":
         return _submit(form, schedule, kinds)
+    _fill(form, schedule)
+    return _editor(form, schedule)
+
+
+def _conflict(schedule: Schedule) -> Any:
+    """Someone else changed the schedule since the page was read: nothing is stored and the
+    page shows it as it is now."""
+    fresh = ScheduleForm(formdata=None)
+    page.pickers(current_user(), fresh)
+    _fill(fresh, schedule)
+    fresh.form_errors.append(
+        _("Someone else changed this schedule; here it is as it is now. Check it before you save.")
+    )
+    return _editor(fresh, schedule, 409)
+
+
+def _fill(form: ScheduleForm, schedule: Schedule) -> None:
+    """The form with the stored schedule's values and its ETag."""
+    form.etag.data = etag_of(schedule)
     form.name.data = schedule.name
     form.checklist_key.data = schedule.checklist.key
     form.checklist_version.data = schedule.checklist_version
@@ -176,7 +203,6 @@ def edit(schedule_id: int) -> Any:
     form.time_of_day.data = time(*map(int, schedule.local_time.split(":")))
     form.window_days.data, form.lockout_days.data = schedule.window_days, schedule.lockout_days
     form.auditor_ids.data = [u.id for u in schedule.auditors]
-    return _editor(form, schedule)
 
 
 @bp.post("/<int:schedule_id>/deactivate")
@@ -187,3 +213,22 @@ def deactivate(schedule_id: int) -> Any:
     service.deactivate(current_user(), schedule)
     flash(_("Schedule deactivated. Its future visits were removed."), "success")
     return redirect(url_for(".index"), 303)
+
+
+@bp.post("/<int:schedule_id>/reactivate")
+@roles_required(HQ)
+def reactivate(schedule_id: int) -> Any:
+    """Start an inactive schedule again (the API's `active: true`): its horizon is made now."""
+    schedule = service.get_schedule(current_user(), schedule_id)  # the CSRF token: session.py
+    try:
+        service.update_schedule(current_user(), schedule, {"active": True})
+    except DomainError as error:  # e.g. a rule with no occurrence left: shown above the form
+        db.session.rollback()
+        schedule = service.get_schedule(current_user(), schedule_id)
+        form = ScheduleForm(formdata=None)
+        page.pickers(current_user(), form)
+        _fill(form, schedule)
+        _show_errors(form, error)
+        return _editor(form, schedule, error.status)
+    flash(_("Schedule reactivated. Its visits are made again from now."), "success")
+    return redirect(url_for(".edit", schedule_id=schedule.id), 303)
