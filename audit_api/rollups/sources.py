@@ -35,17 +35,22 @@ def _approved(*columns: Any) -> Select[Any]:
     )
 
 
-def overall_rows(*where: ColumnElement[bool]) -> Select[Any]:
-    """score_rollups rows (n, sum and sum of squares of overall) per key."""
+def _overall_by(key: tuple[Any, ...], where: tuple[ColumnElement[bool], ...]) -> Select[Any]:
+    """n, sum and sum of squares of the approved audits' overall, per `key`."""
     score = AuditScore.overall
     stmt = _approved(
-        *KEY_COLUMNS,
+        *key,
         AuditScore.checklist_key,
         func.count().label("n"),
         func.sum(score).label("total"),
         func.sum(score * score).label("total_sq"),
     )
-    return stmt.where(*where).group_by(*KEY_COLUMNS, AuditScore.checklist_key)
+    return stmt.where(*where).group_by(*key, AuditScore.checklist_key)
+
+
+def overall_rows(*where: ColumnElement[bool]) -> Select[Any]:
+    """score_rollups rows (n, sum and sum of squares of overall) per key."""
+    return _overall_by(KEY_COLUMNS, where)
 
 
 def section_rows(*where: ColumnElement[bool]) -> Select[Any]:
@@ -86,15 +91,7 @@ def month_rows(*where: ColumnElement[bool]) -> Select[Any]:
     """score_rollup_months rows: overall_rows per calendar month instead of per day."""
     month = month_of(Audit.visit_date).label("month")
     key = (Audit.location_id, month, Audit.checklist_version_id, Audit.kind, Audit.org_id)
-    score = AuditScore.overall
-    stmt = _approved(
-        *key,
-        AuditScore.checklist_key,
-        func.count().label("n"),
-        func.sum(score).label("total"),
-        func.sum(score * score).label("total_sq"),
-    )
-    return stmt.where(*where).group_by(*key, AuditScore.checklist_key)
+    return _overall_by(key, where)
 
 
 def month_from_days(*where: ColumnElement[bool]) -> Select[Any]:
