@@ -8,7 +8,10 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from audit_api.db import db
 from audit_api.errors import DomainError, Reason
+
+PASSES = (Reason.not_found, Reason.forbidden)  # these become the console's error pages
 
 # One text per reason that means the same whatever field it names.
 BY_REASON = {
@@ -68,6 +71,20 @@ def text(message: str) -> Any:
     if found and found.group(1) == "1":
         return _l("Required, at most %(max)s characters.", max=found.group(2))
     return message
+
+
+def rolled_back(error: DomainError) -> None:
+    """Nothing of a refused attempt is kept; a 404 or 403 goes on to the console's error
+    pages (re-raised), any other refusal is the form's to show."""
+    if error.reason in PASSES:
+        raise error
+    db.session.rollback()
+
+
+def refuse(form: Any, error: DomainError, fields: dict[str, str]) -> None:
+    """rolled_back, then the refusal shown on the form (see show)."""
+    rolled_back(error)
+    show(form, error, fields)
 
 
 def show(form: Any, error: DomainError, fields: dict[str, str]) -> None:

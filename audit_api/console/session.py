@@ -14,7 +14,7 @@ from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
 
 from audit_api.auth import service
-from audit_api.auth.policy import AUDITOR
+from audit_api.auth.policy import AUDITOR, check
 from audit_api.console.blueprint import bp
 from audit_api.errors import DomainError
 from audit_api.users.models import User
@@ -103,6 +103,13 @@ def sign_out() -> None:
 def current_user() -> User:
     """The signed-in user of this request (views behind login_required)."""
     return cast(User, g.console_user)
+
+
+def org_admin() -> User:
+    """The signed-in user, if the policy lets them change the organization (HQ's pages)."""
+    actor = current_user()
+    check(actor, "org:write")
+    return actor
 
 
 def _to_sign_in() -> Any:

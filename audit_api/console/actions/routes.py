@@ -15,11 +15,11 @@ from audit_api.actions import service
 from audit_api.actions.models import OUTSTANDING
 from audit_api.actions.views import action_view
 from audit_api.auth.policy import check
+from audit_api.console import refusals
 from audit_api.console.actions.forms import ActionFilters, ResolveForm, list_filters
 from audit_api.console.forms import page_arg
 from audit_api.console.scores.labels import action_titles, checklist_labels, page_lang
 from audit_api.console.session import login_required
-from audit_api.db import db
 from audit_api.errors import DomainError, Reason
 from audit_api.evidence.serving import serve_stored
 from audit_api.fields import MAX_ID
@@ -131,9 +131,7 @@ class Resolve(MethodView):
             action = service.get_action(actor, action_id, lock=True)
             service.resolve(actor, action, form.note.data, photo_ids)
         except DomainError as error:
-            if error.reason in (Reason.not_found, Reason.forbidden):
-                raise
-            db.session.rollback()
+            refusals.rolled_back(error)
             _form_errors(form, error)
             return _detail(actor, action_id, form, error.status)
         flash(_("Action resolved. The next approved audit will verify it."), "success")

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from audit_api.auth.policy import check
 from audit_api.checklists import service
 from audit_api.checklists.views import localize, preview_view
+from audit_api.console import refusals
 from audit_api.console.checklists import preview
 from audit_api.console.checklists.forms import UploadForm
 from audit_api.console.checklists.text import Problem, TextInvalid, parse, problems
@@ -168,9 +169,7 @@ def upload() -> Any:
     except TextInvalid as invalid:
         return _upload_page(form, [invalid.problem], 422)
     except DomainError as error:
-        if error.reason in (Reason.not_found, Reason.forbidden):
-            raise
-        db.session.rollback()
+        refusals.rolled_back(error)
         found = problems(text, error.errors) if error.errors else [Problem(error.message)]
         return _upload_page(form, found, error.status)
     flash(_("Version %(version)d saved as a draft.", version=row.version), "success")

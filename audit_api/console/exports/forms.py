@@ -11,6 +11,7 @@ from wtforms import BooleanField, DateField, SelectField
 from wtforms.fields.choices import SelectChoice
 
 from audit_api.checklists.service import list_checklists
+from audit_api.console.scores.forms import KINDS
 from audit_api.console.scores.labels import checklist_title
 from audit_api.locations.service import list_locations
 from audit_api.regions.service import list_regions
@@ -56,15 +57,7 @@ class ExportForm(FlaskForm):
         ],
         default="approved",
     )
-    kind = SelectField(
-        _l("Kind"),
-        choices=[
-            SelectChoice("", _l("Visits and calls")),
-            SelectChoice("visit", _l("Visits")),
-            SelectChoice("call", _l("Calls")),
-        ],
-        default="",
-    )
+    kind = SelectField(_l("Kind"), choices=KINDS, default="")
     checklist_key = SelectField(_l("Checklist"), choices=[SelectChoice("", _l("Every checklist"))])
     region_id = SelectField(_l("Region"), choices=[SelectChoice("", _l("All regions"))])
     location_id = SelectField(_l("Location"), choices=[SelectChoice("", _l("All locations"))])

@@ -9,7 +9,6 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from audit_api.auth.policy import check
 from audit_api.console import refusals
 from audit_api.console.places.forms import (
     location_data,
@@ -18,33 +17,23 @@ from audit_api.console.places.forms import (
     region_form,
 )
 from audit_api.console.places.tree import region_tree
-from audit_api.console.session import current_user, roles_required
-from audit_api.db import db
+from audit_api.console.session import org_admin, roles_required
 from audit_api.errors import DomainError, Reason, validated
 from audit_api.locations import service as locations
 from audit_api.locations.schemas import LocationIn, LocationPatch
 from audit_api.regions import service as regions
 from audit_api.regions.schemas import RegionIn, RegionPatch
-from audit_api.users.models import User
 
 bp = Blueprint("places", __name__, url_prefix="/places")
 
-PASSES = (Reason.not_found, Reason.forbidden)  # the console's error pages
 STALE = refusals.BY_REASON[Reason.stale_etag]
-
-
-def _admin() -> User:
-    """The signed-in HQ admin, if the policy lets them write the organization."""
-    actor = current_user()
-    check(actor, "org:write")
-    return actor
 
 
 @bp.get("/")
 @roles_required("hq_admin")
 def index() -> str:
     """The region tree, each region with its locations; locations without a region last."""
-    return render_template("console/places/index.html", tree=region_tree(_admin()))
+    return render_template("console/places/index.html", tree=region_tree(org_admin()))
 
 
 def _page(template: str, form: Any, obj: Any, status: int = 200, **extra: Any) -> Any:
@@ -53,10 +42,7 @@ def _page(template: str, form: Any, obj: Any, status: int = 200, **extra: Any) -
 
 def _refused(template: str, form: Any, obj: Any, error: DomainError) -> Any:
     """Nothing of the attempt is kept; the refusal shows beside its field or above the form."""
-    if error.reason in PASSES:
-        raise error
-    db.session.rollback()
-    refusals.show(form, error, {})
+    refusals.refuse(form, error, {})
     return _page(template, form, obj, error.status)
 
 
@@ -69,7 +55,7 @@ def _saved(message: str) -> Any:
 @roles_required("hq_admin")
 def new_region() -> Any:
     """Add a region, at the top or under another."""
-    actor = _admin()
+    actor = org_admin()
     form = region_form(actor)
     if request.method == "GET":
         form.parent_id.data = request.args.get("parent_id", "")
@@ -85,7 +71,7 @@ def new_region() -> Any:
 @roles_required("hq_admin")
 def region(region_id: int) -> Any:
     """Rename a region or move it under another (never below itself)."""
-    actor = _admin()
+    actor = org_admin()
     found = regions.get_region(actor, region_id)
     form = region_form(actor, found)
     if request.method == "GET":
@@ -105,7 +91,7 @@ def region(region_id: int) -> Any:
 @roles_required("hq_admin")
 def delete_region(region_id: int) -> Any:
     """Delete an empty region; one still in use stays, and the page says what uses it."""
-    actor = _admin()
+    actor = org_admin()
     found = regions.get_region(actor, region_id)
     name = found.name
     try:
@@ -119,7 +105,7 @@ def delete_region(region_id: int) -> Any:
 @roles_required("hq_admin")
 def new_location() -> Any:
     """Add a location, in a region or none."""
-    actor = _admin()
+    actor = org_admin()
     form = location_form(actor)
     if request.method == "GET":
         form.region_id.data = request.args.get("region_id", "")
@@ -136,7 +122,7 @@ def new_location() -> Any:
 @roles_required("hq_admin")
 def location(location_id: int) -> Any:
     """Change a location or move it to another region."""
-    actor = _admin()
+    actor = org_admin()
     found = locations.get_location(actor, location_id)
     form = location_form(actor, found)
     if request.method == "GET":
@@ -157,7 +143,7 @@ def location(location_id: int) -> Any:
 @roles_required("hq_admin")
 def delete_location(location_id: int) -> Any:
     """Delete a location no manager has in scope; otherwise the page says so."""
-    actor = _admin()
+    actor = org_admin()
     found = locations.get_location(actor, location_id)
     code = found.code
     try:

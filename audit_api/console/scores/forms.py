@@ -18,6 +18,12 @@ from audit_api.reports.service import DEFAULT_DAYS, window_for
 from audit_api.users.models import User
 
 WINDOWS = (30, 90, 180, 365)
+# The kind filter of the score and export pages: either, or one of the two.
+KINDS = [
+    SelectChoice("", _l("Visits and calls")),
+    SelectChoice("visit", _l("Visits")),
+    SelectChoice("call", _l("Calls")),
+]
 
 
 def plausible_date(form: Any, field: Any) -> None:
@@ -40,15 +46,7 @@ class ScoreFilters(FlaskForm):
         choices=[SelectChoice(str(d), _l("Last %(days)s days", days=d)) for d in WINDOWS],
         default=str(DEFAULT_DAYS),
     )
-    kind = SelectField(
-        _l("Kind"),
-        choices=[
-            SelectChoice("", _l("Visits and calls")),
-            SelectChoice("visit", _l("Visits")),
-            SelectChoice("call", _l("Calls")),
-        ],
-        default="",
-    )
+    kind = SelectField(_l("Kind"), choices=KINDS, default="")
     region_id = SelectField(_l("Region"), choices=[SelectChoice("", _l("All regions"))], default="")
     # A window of one's own (both dates) instead of the last days: a quarter, a campaign.
     start = DateField(_l("From"), name="from", validators=[Optional(), plausible_date])

@@ -9,12 +9,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from audit_api.auth.policy import check
 from audit_api.console import refusals
 from audit_api.console.forms import page_arg
-from audit_api.console.session import current_user, roles_required
+from audit_api.console.session import org_admin, roles_required
 from audit_api.console.users.forms import UserFilters, UserForm, user_data, user_form
-from audit_api.db import db
 from audit_api.errors import DomainError, Reason, validated
 from audit_api.users import service
 from audit_api.users.models import User
@@ -29,21 +27,13 @@ FIELDS = {
     "scope.region_ids": "region_ids",
     "scope.location_ids": "location_ids",
 }
-PASSES = (Reason.not_found, Reason.forbidden)  # the console's error pages
-
-
-def _admin() -> User:
-    """The signed-in HQ admin, if the policy lets them write the organization."""
-    actor = current_user()
-    check(actor, "org:write")
-    return actor
 
 
 @bp.get("/")
 @roles_required("hq_admin")
 def index() -> str:
     """The organization's users by name, filtered by role, status and text."""
-    actor = _admin()
+    actor = org_admin()
     form = UserFilters(formdata=request.args)
     args = {"q": form.q.data, "role": form.role.data, "active": form.status.data}
     try:
@@ -68,10 +58,7 @@ def _form_page(form: UserForm, user: User | None, status: int = 200) -> tuple[st
 
 def _refused(form: UserForm, user: User | None, error: DomainError) -> tuple[str, int]:
     """Nothing of the attempt is kept; the refusal shows beside its field."""
-    if error.reason in PASSES:
-        raise error
-    db.session.rollback()
-    refusals.show(form, error, FIELDS)
+    refusals.refuse(form, error, FIELDS)
     return _form_page(form, user, error.status)
 
 
@@ -79,7 +66,7 @@ def _refused(form: UserForm, user: User | None, error: DomainError) -> tuple[str
 @roles_required("hq_admin")
 def create() -> Any:
     """Add a user with an initial password (the API's way: there are no invitations)."""
-    actor = _admin()
+    actor = org_admin()
     form = user_form(actor)
     if request.method == "GET":
         return _form_page(form, None)
@@ -100,7 +87,7 @@ def _stale(form: UserForm, user: User) -> bool:
 @roles_required("hq_admin")
 def edit(user_id: int) -> Any:
     """A user's page: name, e-mail, role, scope, a new password; and (de)activation."""
-    actor = _admin()
+    actor = org_admin()
     user = service.get_user(actor, user_id)
     if request.method == "GET":
         return _form_page(user_form(actor, user), user)
@@ -122,7 +109,7 @@ def edit(user_id: int) -> Any:
 @roles_required("hq_admin")
 def set_active(user_id: int) -> Response | tuple[str, int]:
     """Deactivate (signed out everywhere at once, kept for the audit trail) or reactivate."""
-    actor = _admin()
+    actor = org_admin()
     user = service.get_user(actor, user_id)
     active = request.form.get("active") == "true"
     try:
