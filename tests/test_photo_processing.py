@@ -4,7 +4,6 @@ background task; the copies answer 409 + Retry-After meanwhile; the task is safe
 from __future__ import annotations
 
 import threading
-import time
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
@@ -20,7 +19,7 @@ from audit_api.tasks import drain, enqueue, run_periodic
 from audit_api.tasks.models import Job, JobStatus
 from audit_api.tasks.runner import _claim, claim_due, run_job
 from tests.support.audit_helpers import visit_body
-from tests.support.photo_helpers import jpeg, upload
+from tests.support.photo_helpers import jpeg, settled, upload
 from tests.test_celery_worker import QUEUE, REDIS, live  # noqa: F401  (its fixture)
 from tests.test_photos import AUDITS, TAKEN, draft, fetch, post_form
 
@@ -237,12 +236,7 @@ def test_a_celery_worker_processes_the_photo(live, world):  # noqa: F811  (the f
     audit_id = draft(caller)
     answer = upload(caller.manager_north, audit_id, jpeg(**TAKEN), item="entrance_photo")
     assert answer.status_code == 202, answer.get_json()
-    photo_id = answer.get_json()["id"]
-    deadline = time.monotonic() + 30
-    while status_of(caller, audit_id, photo_id)["status"] == "processing":
-        assert time.monotonic() < deadline, "the worker did not process the photo"
-        time.sleep(0.1)
-    photo = status_of(caller, audit_id, photo_id)
+    _, photo = settled(caller.manager_north, answer, timeout_s=30)  # the worker processed it
     assert photo["status"] == "ready" and photo["width"] == 640 and photo["signals"] == []
     shown = caller.manager_north.get(photo["links"]["display"])
     assert shown.status_code == 200 and shown.headers["Content-Type"] == "image/jpeg"

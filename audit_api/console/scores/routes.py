@@ -33,10 +33,6 @@ def _reader() -> Any:
     return g.console_user
 
 
-def _page_number() -> int:
-    return page_arg()
-
-
 def _partial(full: str, part: str, **context: Any) -> str:
     """The whole page, or only its results for an htmx filter request."""
     return render_template(part if request.headers.get("HX-Request") else full, **context)
@@ -50,7 +46,7 @@ def league() -> str:
     form = filter_form(actor)
     rows = [location_rank_view(r) for r in service.league(actor, service_filters(form))]
     regions = {choice.value: choice.label for choice in form.region_id.choices}
-    page, pages = _page_number(), max((len(rows) + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    page, pages = page_arg(), max((len(rows) + PAGE_SIZE - 1) // PAGE_SIZE, 1)
     page = min(page, pages)
     shown = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     return _partial(
