@@ -109,8 +109,8 @@ def _from_domain(error: DomainError) -> ResponseReturnValue:
     if page is not None:
         return page
     headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else {}
-    if error.reason in RETRY_AFTER:
-        headers["Retry-After"] = str(RETRY_AFTER[error.reason])
+    if retry:
+        headers["Retry-After"] = str(retry)
     body = payload(error.status, error.reason, error.message, error.errors)
     return jsonify(body), error.status, headers
 
