@@ -23,11 +23,9 @@ import re
 import statistics
 import sys
 import time
-import uuid
 from pathlib import Path
 
 import psycopg
-from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -36,7 +34,7 @@ from audit_api.auth.service import login
 from audit_api.migrate import upgrade
 from audit_api.orgs.service import create_org
 from audit_api.rollups.rebuild import rebuild
-from bench.common import PASSWORD, SETTINGS
+from bench.common import PASSWORD, SETTINGS, own_schema
 from bench.scores import seed
 
 URL = os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1/test")
@@ -91,13 +89,8 @@ def main() -> None:
     parser.add_argument("--audits", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
-    dsn = make_url(URL).set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(dsn, autocommit=True) as admin:
-        admin.execute(f'CREATE SCHEMA "{schema}"')
-    scoped = make_url(URL).update_query_dict({"options": f"-csearch_path={schema}"})
-    settings = {**SETTINGS, "DATABASE_URL": scoped.render_as_string(hide_password=False)}
-    try:
+    with own_schema(URL) as (schema, url, dsn):
+        settings = {**SETTINGS, "DATABASE_URL": url}
         app = create_app(settings)
         with app.app_context():
             upgrade(app)
@@ -151,9 +144,6 @@ def main() -> None:
                 f"{name:28} {median:8.1f} {p95(times):8.1f} {median / me:8.1f}"
                 f" {median / api_league:13.2f}"
             )
-    finally:
-        with psycopg.connect(dsn, autocommit=True) as admin:
-            admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
 
 
 REVIEW_QUEUE = "/console/review/"  # the review area's queue (console.review)

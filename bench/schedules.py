@@ -23,7 +23,6 @@ from pathlib import Path
 
 import psycopg
 from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -33,7 +32,7 @@ from audit_api.db import db
 from audit_api.migrate import upgrade
 from audit_api.orgs.service import create_org
 from audit_api.tasks import run_periodic
-from bench.common import PASSWORD
+from bench.common import PASSWORD, own_schema
 from bench.common import SETTINGS as BASE_SETTINGS
 
 URL = os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1/test")
@@ -170,13 +169,8 @@ def main() -> None:
     parser.add_argument("--auditors", type=int, default=50)
     parser.add_argument("--history", type=int, default=20_000, help="past audits")
     args = parser.parse_args()
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
-    dsn = make_url(URL).set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(dsn, autocommit=True) as admin:
-        admin.execute(f'CREATE SCHEMA "{schema}"')
-    scoped = make_url(URL).update_query_dict({"options": f"-csearch_path={schema}"})
-    settings = {**SETTINGS, "DATABASE_URL": scoped.render_as_string(hide_password=False)}
-    try:
+    with own_schema(URL) as (schema, url, dsn):
+        settings = {**SETTINGS, "DATABASE_URL": url}
         app = create_app(settings)
         with app.app_context():
             upgrade(app)
@@ -209,9 +203,6 @@ def main() -> None:
                 )
             )
         print(f"rows: {total} assignments, {used} auditors used, {unassigned} unassigned")
-    finally:
-        with psycopg.connect(dsn, autocommit=True) as admin:
-            admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
 
 
 if __name__ == "__main__":
