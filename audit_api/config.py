@@ -43,6 +43,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "DB_POOL_TIMEOUT", "int", 10, "s a request waits for a connection (then 503)", Range(1)
     ),
+    Setting(
+        "EXPORT_COPY_PARTS",
+        "int",
+        2,
+        "connections one large answers CSV is written over (PostgreSQL; about one per core)",
+        Range(1, 16),
+    ),
     Setting("AUTO_MIGRATE", "bool", None, "apply migrations at start; default on for SQLite only"),
     Setting("SYNC_CHECKLISTS", "bool", True, "publish new built-in checklist versions at start"),
     Setting("ACCESS_TOKEN_TTL", "int", 900, "access token lifetime, s", Range(min=30)),

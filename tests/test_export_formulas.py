@@ -8,6 +8,11 @@ import json
 
 import openpyxl
 import pytest
+from sqlalchemy import select
+
+from audit_api.audits.models import AuditItemScore
+from audit_api.db import db
+from audit_api.migrate import downgrade, upgrade
 
 from tests.support.audit_helpers import new_id
 from tests.support.checklist_factory import item, raw_checklist, section
@@ -25,6 +30,7 @@ SPLIT_DEFUSED = {"t_semi": "x;'=1+1;", "t_line": "ok\n'=1+1;", "t_crlf": "a\r\n'
 SPLIT_DEFUSED |= {"t_seps": ";'@x;;'+y", "t_cr2": "a\r'\r'=b", "t_safe": "a;b\nc -1"}
 GRADE = {"es": "=1+1", "en": "-1"}
 NUMBERS = {"delta": -5, "ratio": -3.5}
+ANSWER_CELLS = ("answer_index", "answer", "answer_is_text", "comment", "photo_count")
 
 
 def _checklist(hq) -> None:
@@ -72,6 +78,44 @@ def planted(world, client):
     _ok(login(client, email).post(f"/api/v1/audits/{audit_id}/submit", json=body))
     _ok(hq.post(f"/api/v1/audits/{audit_id}/review", json={"decision": "approve"}))
     return world
+
+
+def test_a_draft_reads_as_a_scored_audit_does(planted, client):
+    """answers.csv?status=all takes a draft's answers from its JSON and a scored audit's
+    from its item scores (on PostgreSQL): the same answers give the same cells either way."""
+    rows = _csv(planted.hq.get(f"{EXPORTS}/answers.csv"))
+    (approved,) = {r["audit_id"] for r in rows}
+    body = planted.hq.get(f"/api/v1/audits/{approved}").get_json()
+    draft = {k: body[k] for k in ("location_id", "kind", "started_at", "answers")}
+    draft |= {"checklist_key": "evil", "checklist_version": 1}
+    answered = login(client, "=1+1@a.example").put(f"/api/v1/audits/{new_id()}", json=draft)
+    assert answered.status_code == 201, answered.get_json()
+    both = _csv(planted.hq.get(f"{EXPORTS}/answers.csv", query_string={"status": "all"}))
+    cells = ("item", "answer", "comment", "photo_count")
+    by_audit: dict[str, list] = {}
+    for row in both:
+        by_audit.setdefault(row["audit_id"], []).append([row[c] for c in cells])
+    assert by_audit.pop(approved) == [[r[c] for c in cells] for r in rows]
+    (drafted,) = by_audit.values()
+    assert drafted == [[r[c] for c in cells] for r in rows]
+    assert {r["fraction"] for r in both if r["audit_id"] != approved} == {""}  # no score yet
+
+
+def test_the_migration_keeps_the_answers_the_service_stores(app, planted):
+    """Migration 0016 fills item scores' answer cells from the audits' answers: the same
+    cells the service writes when it scores (SQL on PostgreSQL, Python on SQLite)."""
+    columns = (AuditItemScore.item_key, *(getattr(AuditItemScore, c) for c in ANSWER_CELLS))
+    before_csv = planted.hq.get(f"{EXPORTS}/answers.csv").get_data()
+    with app.app_context():
+        stored = sorted(db.session.execute(select(*columns)).all())
+        assert len(stored) == 1 + len(NUMBERS) + len(TEXTS | SPLIT)
+        assert ("delta", 1, "-5", False, "\rx", 0) in stored
+        db.session.close()
+        downgrade(app, "0015")
+        upgrade(app)
+        assert sorted(db.session.execute(select(*columns)).all()) == stored
+        db.session.close()
+    assert planted.hq.get(f"{EXPORTS}/answers.csv").get_data() == before_csv
 
 
 def _csv(response) -> list[dict[str, str]]:
@@ -154,3 +198,23 @@ def test_the_cli_writes_the_same_defused_files(app, planted, tmp_path):
         result = app.test_cli_runner().invoke(args=args)
         assert result.exit_code == 0, result.output
         assert out.read_bytes() == planted.hq.get(f"{EXPORTS}/{what}.csv").get_data(), what
+
+
+@pytest.mark.parametrize("key", ["=x", "+x", "-x", "@x", "\tx", "a;=b", "a\n-b", "A", "1a"])
+@pytest.mark.parametrize("where", ["section", "item"])
+def test_keys_can_never_start_a_formula(hq, key, where):
+    """Section and item keys are slugs, so exports write them undefused (COPY skips the
+    check on millions of cells): a key that could start a cell with a formula is refused."""
+    inner = item(key if where == "item" else "ok")
+    outer = section(key if where == "section" else "a", [inner])
+    response = hq.post("/api/v1/checklists", json=raw_checklist([outer], key="keys"))
+    assert response.status_code == 422, response.get_json()
+    assert "key" in str(response.get_json()["errors"])
+
+
+@pytest.mark.parametrize("key", ["=x", "-x", "x-", "a;b", "A"])
+def test_checklist_keys_can_never_start_a_formula(hq, key):
+    body = raw_checklist([section("a", [item("ok")])], key=key)
+    response = hq.post("/api/v1/checklists", json=body)
+    assert response.status_code == 422, response.get_json()
+    assert "key" in response.get_json()["errors"]

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from audit_api.checklists.models import ChecklistVersion
@@ -116,6 +116,14 @@ class AuditItemScore(Base):
     fraction: Mapped[float | None]
     applicable: Mapped[bool]
     failed: Mapped[bool]
+    # The answer this row scored, as the answers CSV writes it, so PostgreSQL's COPY reads
+    # plain columns instead of taking every answer out of the audit's JSON and looking its
+    # score up (three times the work per row). None of them when the item was not answered.
+    answer_index: Mapped[int | None]  # its place among the audit's answers
+    answer: Mapped[str | None] = mapped_column(Text)  # N/A, True/False, the number or the text
+    answer_is_text: Mapped[bool | None]  # free text (or JSON): defused in a CSV cell
+    comment: Mapped[str | None] = mapped_column(Text)
+    photo_count: Mapped[int | None]
 
 
 class AuditEvent(Base):

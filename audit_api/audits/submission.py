@@ -31,6 +31,7 @@ from audit_api.db import db, utcnow
 from audit_api.errors import Reason
 from audit_api.evidence.checks import answers_with_photos, refresh_signals
 from audit_api.scoring.answers import AnswersInvalid, check_answers
+from audit_api.scoring.cells import AnswerCells, answer_cells
 from audit_api.scoring.engine import Answer, ScoreResult, iter_items, score, visibility
 from audit_api.users.models import User
 
@@ -81,6 +82,7 @@ def score_answers(
 
 def store_score(audit: Audit, result: ScoreResult) -> None:
     """Replace the audit's stored score: overall, grade, sections and items, with provenance."""
+    cells = answer_cells(audit.answers)  # the answers being scored: set on the audit first
     if audit.score is not None:
         audit.score = None
         db.session.flush()  # the old rows go before the new ones reuse their keys
@@ -103,10 +105,24 @@ def store_score(audit: Audit, result: ScoreResult) -> None:
                 fraction=i.fraction,
                 applicable=i.applicable,
                 failed=i.failed,
+                **_answered(cells.get(i.key)),
             )
             for n, i in enumerate(result.items)
         ],
     )
+
+
+def _answered(cells: AnswerCells | None) -> dict[str, Any]:
+    """The item score's copy of the answer it scored (nothing when it was not answered)."""
+    if cells is None:
+        return {}
+    return {
+        "answer_index": cells.index,
+        "answer": cells.answer,
+        "answer_is_text": cells.is_text,
+        "comment": cells.comment,
+        "photo_count": cells.photo_count,
+    }
 
 
 def _finish(actor: User, audit: Audit, device_time: datetime | None) -> None:

@@ -11,26 +11,30 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
     Text,
-    and_,
     case,
     cast,
     column,
     func,
     literal,
     literal_column,
+    null,
+    or_,
     select,
     true,
+    union_all,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import aliased
 
-from audit_api.audits.models import Audit, AuditItemScore
+from audit_api.audits.models import Audit, AuditItemScore, AuditStatus
 from audit_api.checklists.models import Checklist, ChecklistVersion
 from audit_api.db import db
+from audit_api.exports import copy_parts
 from audit_api.exports.formats import FORMULA_CELLS, FORMULA_STARTS
 from audit_api.locations.models import Location
 
@@ -79,10 +83,11 @@ def _audits(where: list[ColumnElement[bool]]):
         select(
             Audit.id,
             Audit.updated_at,
+            Audit.status,
             literal_column("audits.ctid").label("tid"),
             _defused(Location.code).label("code"),
             cast(Audit.visit_date, Text).label("visit_date"),
-            _defused(Checklist.key).label("key"),
+            Checklist.key.label("key"),
             _cursor(Audit.updated_at, Audit.id).label("cursor"),
         )
         .join(Location, Location.id == Audit.location_id)
@@ -96,39 +101,65 @@ def _audits(where: list[ColumnElement[bool]]):
 
 
 def _answers_of(audits: Any):
-    """Per audit (LATERAL): its answers in order, each with its stored item score, every JSON
-    field taken out once (OFFSET 0 keeps the planner from copying each extraction into every
-    expression that uses it: up to four times per answer)."""
+    """Per audit (LATERAL): its answers with their places and cells. A scored audit (any but
+    a draft) reads them from its item scores, which keep the answer they scored; a draft,
+    which has no score, from its JSON. Each branch runs only for its own audits (a filter on
+    the outer row alone is checked once, before the branch is read)."""
+    score = AuditItemScore
+    scored = select(
+        score.answer_index.label("n"),
+        score.item_key.label("item"),
+        score.section_key,
+        score.fraction,
+        score.applicable,
+        score.failed,
+        score.answer,
+        score.answer_is_text,
+        score.comment,
+        score.photo_count,
+    ).where(
+        audits.c.status != AuditStatus.DRAFT,
+        score.audit_id == audits.c.id,
+        score.answer_index.is_not(None),
+    )
+    return union_all(scored, _draft_answers(audits)).lateral("x")
+
+
+def _draft_answers(audits: Any):
+    """A draft's answers out of its JSON, with the cells migration 0016 stored for the rest."""
     src = aliased(Audit, name="src")
     elem = (
         func.jsonb_array_elements(src.answers)
         .table_valued(column("value", JSONB), with_ordinality="n")
         .render_derived(name="e")
     )
-    answer, score = elem.c.value, AuditItemScore
-    item = answer["item"].astext
-    matches = and_(score.audit_id == audits.c.id, score.item_key == item)
+    answer = elem.c.value
+    kind = func.jsonb_typeof(answer["value"])
+    na = answer["na"].astext == "true"
+    text = case(
+        (na, "N/A"),
+        (kind == "boolean", case((answer["value"].astext == "true", "True"), else_="False")),
+        (kind.in_(("string", "number")), answer["value"].astext),
+        (kind.in_(("object", "array")), cast(answer["value"], Text)),
+    )
+    listed = answer["photo_ids"]
+    photos = case((func.jsonb_typeof(listed) == "array", func.jsonb_array_length(listed)), else_=0)
     return (
         select(
-            elem.c.n,
-            item.label("item"),
-            answer["value"].label("value"),
-            answer["value"].astext.label("value_text"),
-            func.jsonb_typeof(answer["value"]).label("kind"),
-            answer["na"].astext.label("na"),
-            answer["comment"].astext.label("comment"),
-            answer["photo_ids"].label("photo_ids"),
-            score.section_key,
-            score.fraction,
-            score.applicable,
-            score.failed,
+            (elem.c.n - 1).label("n"),
+            answer["item"].astext,
+            null(),
+            null(),
+            null(),
+            null(),
+            text,
+            or_(na, kind.in_(("string", "object", "array"))),
+            answer["comment"].astext,
+            photos,
         )
         .select_from(src)
         .join(elem, true())
-        .outerjoin(score, matches)
-        .where(literal_column("src.ctid") == audits.c.tid)
-        .offset(0)
-        .lateral("x")
+        .where(audits.c.status == AuditStatus.DRAFT, literal_column("src.ctid") == audits.c.tid)
     )
 
 
@@ -141,33 +172,27 @@ def answers_select(where: list[ColumnElement[bool]]):
     """
     audits = _audits(where)
     x = _answers_of(audits)
-    value = case(
-        (x.c.na == "true", "N/A"),
-        (x.c.kind == "boolean", case((x.c.value_text == "true", "True"), else_="False")),
-        (x.c.kind == "string", _defused(x.c.value_text)),
-        (x.c.kind == "number", x.c.value_text),
-        (x.c.kind.in_(("object", "array")), _defused(cast(x.c.value, Text))),
-    )
-    photo_ids = x.c.photo_ids
-    photos = case(
-        (func.jsonb_typeof(photo_ids) == "array", func.jsonb_array_length(photo_ids)), else_=0
-    )
+    # Free text and JSON are defused; numbers, booleans and N/A never start a formula.
+    value = case((x.c.answer_is_text, _defused(x.c.answer)), else_=x.c.answer)
     # audit_id (a UUID), visit_date and cursor are written by us and start with a digit or a
-    # letter; every other text column may hold what a user typed.
+    # letter; checklist, section and item keys can only be slugs (checklists/definition.py:
+    # KEY, ITEM_KEY; answers name only items of their checklist), so none can start a cell
+    # with a formula: defusing them cost a second per 3 M rows for nothing. Every other text
+    # column may hold what a user typed.
     return (
         select(
             audits.c.id.label("audit_id"),
             audits.c.code.label("location_code"),
             audits.c.visit_date,
             audits.c.key.label("checklist_key"),
-            _defused(x.c.section_key).label("section"),
-            _defused(x.c.item).label("item"),
+            x.c.section_key.label("section"),
+            x.c.item.label("item"),
             value.label("answer"),
             _py_float(x.c.fraction).label("fraction"),
             _py_bool(x.c.applicable).label("applicable"),
             _py_bool(x.c.failed).label("failed"),
             _defused(x.c.comment).label("comment"),
-            photos.label("photo_count"),
+            x.c.photo_count,
             audits.c.cursor,
         )
         .select_from(audits)
@@ -182,23 +207,40 @@ def uses_copy(what: str, fmt: str) -> bool:
 
 
 def copy_answers_csv(where: list[ColumnElement[bool]], bom: bool):
-    """The answers CSV as PostgreSQL's COPY writes it, in chunks of about CHUNK_BYTES."""
-    compiled = answers_select(where).compile(
-        dialect=db.engine.dialect, compile_kwargs={"render_postcompile": True}
-    )
-    statement = f"COPY ({compiled}) TO STDOUT WITH (FORMAT csv, HEADER)"
+    """The answers CSV as PostgreSQL's COPY writes it, in chunks of about CHUNK_BYTES; large
+    exports in EXPORT_COPY_PARTS parts side by side (copy_parts), the same bytes."""
+    points = copy_parts.boundaries(where, current_app.config["EXPORT_COPY_PARTS"])
+    header = True
+    copies = []
+    for part in copy_parts.ranges(points):
+        copies.append(_copier(answers_select([*where, *part]), header))
+        header = False  # one header line, the first part's
 
     def chunks() -> Iterator[bytes]:
         if bom:
             yield "\ufeff".encode()
-        # The session's own connection and transaction (the caller ends them when done).
-        raw = db.session.connection().connection.dbapi_connection
+        if len(copies) == 1:
+            # The session's own connection and transaction (the caller ends them when done).
+            yield from copies[0](db.session.connection().connection.dbapi_connection)
+        else:
+            yield from copy_parts.joined(copies)
+
+    return chunks()
+
+
+def _copier(stmt: Any, header: bool) -> copy_parts.Copier:
+    """A function running the COPY of `stmt` on a raw connection, yielding its chunks."""
+    compiled = stmt.compile(dialect=db.engine.dialect, compile_kwargs={"render_postcompile": True})
+    options = "FORMAT csv, HEADER" if header else "FORMAT csv"
+    statement = f"COPY ({compiled}) TO STDOUT WITH ({options})"
+
+    def run(raw: Any) -> Iterator[bytes]:
         with raw.cursor() as cursor:
             # JIT compiling these many expressions costs more than it saves (about 1 s here).
             cursor.execute("SET LOCAL jit = off")
             yield from _copy(cursor, statement, compiled.params)
 
-    return chunks()
+    return run
 
 
 def _copy(cursor: Any, statement: str, params: Any) -> Iterator[bytes]:

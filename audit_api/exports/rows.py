@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
@@ -16,6 +15,7 @@ from audit_api.exports.query import audit_batches, encode_cursor
 from audit_api.i18n import LanguageChoice
 from audit_api.numbers import rounded
 from audit_api.regions.models import Region
+from audit_api.scoring.cells import answer_value
 from audit_api.times import rfc3339
 
 AUDIT_COLUMNS = [
@@ -161,14 +161,6 @@ def audit_rows(
 
 
 NO_SCORE = (None, None, None, None)  # section, fraction, applicable, failed of an unscored answer
-
-
-def answer_value(answer: dict[str, Any]) -> Any:
-    """An answer's value as exported: N/A, the value, or JSON for a structured one."""
-    if answer.get("na"):
-        return "N/A"
-    value = answer.get("value")
-    return json.dumps(value) if isinstance(value, dict | list) else value
 
 
 def answer_rows(
