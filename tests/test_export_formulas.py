@@ -13,7 +13,6 @@ from sqlalchemy import select
 from audit_api.audits.models import AuditItemScore
 from audit_api.db import db
 from audit_api.migrate import downgrade, upgrade
-
 from tests.support.audit_helpers import new_id
 from tests.support.checklist_factory import item, raw_checklist, section
 from tests.support.helpers import PASSWORD, created, login

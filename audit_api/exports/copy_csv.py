@@ -15,7 +15,9 @@ from flask import current_app
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
+    Float,
     Text,
+    and_,
     case,
     cast,
     column,
@@ -136,10 +138,13 @@ def _draft_answers(audits: Any):
     answer = elem.c.value
     kind = func.jsonb_typeof(answer["value"])
     na = answer["na"].astext == "true"
+    raw = answer["value"].astext
     text = case(
         (na, "N/A"),
-        (kind == "boolean", case((answer["value"].astext == "true", "True"), else_="False")),
-        (kind.in_(("string", "number")), answer["value"].astext),
+        (kind == "boolean", case((raw == "true", "True"), else_="False")),
+        # A float (jsonb keeps its ".") as Python writes it: 1e-05, not jsonb's 0.00001.
+        (and_(kind == "number", func.strpos(raw, ".") > 0), _py_float(cast(raw, Float))),
+        (kind.in_(("string", "number")), raw),
         (kind.in_(("object", "array")), cast(answer["value"], Text)),
     )
     listed = answer["photo_ids"]

@@ -21,6 +21,10 @@ COLUMNS = ("answer_index", "answer", "answer_is_text", "comment", "photo_count")
 
 # PostgreSQL fills them in one statement, with the values its COPY wrote until now.
 KIND = "jsonb_typeof(e.value -> 'value')"
+# A float (jsonb keeps its "."; never an exponent) as Python's str() writes it: float8's
+# shortest text (1e-05, not jsonb's 0.00001), and 5.0 for a whole one.
+_F = "(e.value ->> 'value')::float8"
+FLOAT = f"CASE WHEN {_F} = trunc({_F}) THEN {_F}::bigint::text || '.0' ELSE {_F}::text END"
 POSTGRES_FILL = f"""
 UPDATE audit_item_scores s SET
     answer_index = e.n - 1,
@@ -28,10 +32,13 @@ UPDATE audit_item_scores s SET
         WHEN e.value ->> 'na' = 'true' THEN 'N/A'
         WHEN {KIND} = 'boolean' THEN CASE WHEN e.value ->> 'value' = 'true'
             THEN 'True' ELSE 'False' END
+        WHEN {KIND} = 'number' AND strpos(e.value ->> 'value', '.') > 0 THEN {FLOAT}
         WHEN {KIND} IN ('string', 'number') THEN e.value ->> 'value'
         WHEN {KIND} IN ('object', 'array') THEN (e.value -> 'value')::text
     END,
-    answer_is_text = e.value ->> 'na' = 'true' OR {KIND} IN ('string', 'object', 'array'),
+    answer_is_text = COALESCE(  -- no "na" and no value (a photo's answer): False, not NULL
+        e.value ->> 'na' = 'true' OR {KIND} IN ('string', 'object', 'array'), false
+    ),
     comment = e.value ->> 'comment',
     photo_count = CASE WHEN jsonb_typeof(e.value -> 'photo_ids') = 'array'
         THEN jsonb_array_length(e.value -> 'photo_ids') ELSE 0 END
