@@ -105,3 +105,48 @@ def test_every_part_reads_one_snapshot(app, scored, split, monkeypatch):
     assert app.extensions["audit_db_engine"].pool.checkedout() == 0
     after = list(csv.reader(io.StringIO(_download(scored, app, 8).decode())))[1:]
     assert after[-1][0] == earliest  # and the change is there for the next export
+
+
+def test_a_failing_part_stops_the_others_at_once(app, scored, split, monkeypatch):
+    """When one part fails, the parts still running are cancelled, even one that had not
+    yet started its query when the failure came: the export ends in moments with an error,
+    every connection given back (not after each other part has run to its end)."""
+    import time
+
+    make = copy_csv._copier
+
+    def failing(stmt, header):
+        run = make(stmt, header)
+
+        def first(raw):
+            raise RuntimeError("the first part fails")
+            yield b""  # a generator, as every copier is
+
+        def later(raw):
+            time.sleep(0.3)  # still setting out when the first part fails
+            with raw.cursor() as cursor:
+                cursor.execute("SELECT pg_sleep(20)")
+            yield from run(raw)
+
+        return first if header else later
+
+    monkeypatch.setattr(copy_csv, "_copier", failing)
+    app.config["EXPORT_COPY_PARTS"] = 2
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    started = time.monotonic()
+    response = scored.hq.get(ANSWERS)
+    assert response.status_code == 500
+    assert split == [2]
+    assert time.monotonic() - started < 10
+    assert app.extensions["audit_db_engine"].pool.checkedout() == 0
+
+
+@pytest.mark.app_config(DB_POOL_SIZE=3, DB_MAX_OVERFLOW=0, DB_POOL_TIMEOUT=2)
+def test_no_more_parts_than_the_pool_holds_beside_the_session(app, scored, split):
+    """EXPORT_COPY_PARTS past what the pool can lend beside the request's own connection
+    would wait for a connection that never comes, then fail every large export: the parts
+    are as many as the pool allows (here 3 connections: the session's and two parts)."""
+    body = _download(scored, app, 8)
+    assert split == [2]
+    app.config["EXPORT_COPY_PARTS"] = 1
+    assert _download(scored, app, 1) == body

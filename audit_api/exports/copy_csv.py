@@ -214,7 +214,11 @@ def uses_copy(what: str, fmt: str) -> bool:
 def copy_answers_csv(where: list[ColumnElement[bool]], bom: bool):
     """The answers CSV as PostgreSQL's COPY writes it, in chunks of about CHUNK_BYTES; large
     exports in EXPORT_COPY_PARTS parts side by side (copy_parts), the same bytes."""
-    points = copy_parts.boundaries(where, current_app.config["EXPORT_COPY_PARTS"])
+    config = current_app.config
+    # The request's session keeps its connection meanwhile: more parts than the pool lends
+    # beside it would wait for one that never comes, then fail the export.
+    room = config["DB_POOL_SIZE"] + config["DB_MAX_OVERFLOW"] - 1
+    points = copy_parts.boundaries(where, min(config["EXPORT_COPY_PARTS"], room))
     header = True
     copies = []
     for part in copy_parts.ranges(points):

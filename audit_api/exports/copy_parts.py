@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import tempfile
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import IO, Any
 
 from sqlalchemy import ARRAY, ColumnElement, Connection, DateTime, func, select, type_coerce
@@ -23,6 +23,7 @@ from audit_api.db import db
 # Below this many audits one COPY is quick enough: extra connections would cost more.
 MIN_AUDITS_PER_PART = 20_000
 READ_BYTES = 64 * 1024
+CANCEL_EVERY = 0.1  # s between cancels of a part still running after the export failed
 
 
 def boundaries(where: list[ColumnElement[bool]], parts: int) -> list[Any]:
@@ -99,8 +100,12 @@ def joined(copies: list[Copier]) -> Iterator[bytes]:
         # The reader left or a part failed: stop the parts still running, then give every
         # connection back (closing ends its transaction).
         for future, raw in zip(futures, raws[1:], strict=False):
-            if not future.done():
+            # A cancel stops only the query running when it arrives: a part whose thread was
+            # still setting out would start its COPY afterwards and run it to the end (the
+            # pool's shutdown waiting meanwhile), so cancel again until the part has given up.
+            while not future.done():
                 raw.cancel_safe()
+                wait([future], timeout=CANCEL_EVERY)
         pool.shutdown(wait=True)
         for future in futures:
             if future.done() and future.exception() is None:
