@@ -54,3 +54,26 @@ def test_a_small_float_reads_as_python_writes_it(app, scored):
         assert sorted(db.session.execute(select(*columns)).all(), key=str) == stored
         db.session.close()
     check()
+
+
+def test_a_score_stored_without_its_answers_still_exports_them(app, scored):
+    """An item score written without the answer cells (by the release before 0016, still
+    serving while the migration ran, or by any writer that leaves them out) must not drop
+    the audit's answers from the CSV: it reads them from its JSON, scores included, as the
+    Python writer (JSON Lines) does."""
+    query = {"status": "all"}
+    before, _ = _answers(scored, query)
+    (victim, *_) = sorted({r["audit_id"] for r in before if r["fraction"] != ""})
+    with app.app_context():
+        cells = {c: None for c in CELLS}
+        db.session.execute(
+            AuditItemScore.__table__.update().where(AuditItemScore.audit_id == victim).values(cells)
+        )
+        db.session.commit()
+    as_csv, as_jsonl = _answers(scored, query)
+    assert sum(r["audit_id"] == victim for r in as_csv) == sum(
+        r["audit_id"] == victim for r in as_jsonl
+    )
+    for text_row, json_row in zip(as_csv, as_jsonl, strict=True):
+        assert text_row == {k: _as_csv_text(v) for k, v in json_row.items()}
+    assert as_csv == before

@@ -24,7 +24,6 @@ from sqlalchemy import (
     func,
     literal,
     literal_column,
-    null,
     or_,
     select,
     true,
@@ -106,7 +105,11 @@ def _answers_of(audits: Any):
     """Per audit (LATERAL): its answers with their places and cells. A scored audit (any but
     a draft) reads them from its item scores, which keep the answer they scored; a draft,
     which has no score, from its JSON. Each branch runs only for its own audits (a filter on
-    the outer row alone is checked once, before the branch is read)."""
+    the outer row alone is checked once, before the branch is read).
+
+    A score whose rows hold no answer (written by the release before migration 0016 while
+    it ran, or by a writer that left them out) is read from the JSON too, its scores looked
+    up by item: its answers are never dropped."""
     score = AuditItemScore
     scored = select(
         score.answer_index.label("n"),
@@ -124,12 +127,21 @@ def _answers_of(audits: Any):
         score.audit_id == audits.c.id,
         score.answer_index.is_not(None),
     )
-    return union_all(scored, _draft_answers(audits)).lateral("x")
+    mine = aliased(AuditItemScore, name="mine")
+    kept = (
+        select(literal(1))
+        .where(mine.audit_id == audits.c.id, mine.answer_index.is_not(None))
+        .correlate_except(mine)  # the outer audit's row, not a FROM of its own
+    )
+    from_json = or_(audits.c.status == AuditStatus.DRAFT, ~kept.exists())
+    return union_all(scored, _json_answers(audits, from_json)).lateral("x")
 
 
-def _draft_answers(audits: Any):
-    """A draft's answers out of its JSON, with the cells migration 0016 stored for the rest."""
+def _json_answers(audits: Any, wanted: ColumnElement[bool]):
+    """The answers out of the JSON (a draft's; a score's that kept none), with the cells
+    migration 0016 stores, and the item scores when there are any."""
     src = aliased(Audit, name="src")
+    score = AuditItemScore
     elem = (
         func.jsonb_array_elements(src.answers)
         .table_valued(column("value", JSONB), with_ordinality="n")
@@ -149,14 +161,15 @@ def _draft_answers(audits: Any):
     )
     listed = answer["photo_ids"]
     photos = case((func.jsonb_typeof(listed) == "array", func.jsonb_array_length(listed)), else_=0)
+    item = answer["item"].astext
     return (
         select(
             (elem.c.n - 1).label("n"),
-            answer["item"].astext,
-            null(),
-            null(),
-            null(),
-            null(),
+            item,
+            score.section_key,
+            score.fraction,
+            score.applicable,
+            score.failed,
             text,
             or_(na, kind.in_(("string", "object", "array"))),
             answer["comment"].astext,
@@ -164,7 +177,8 @@ def _draft_answers(audits: Any):
         )
         .select_from(src)
         .join(elem, true())
-        .where(audits.c.status == AuditStatus.DRAFT, literal_column("src.ctid") == audits.c.tid)
+        .outerjoin(score, and_(score.audit_id == audits.c.id, score.item_key == item))
+        .where(wanted, literal_column("src.ctid") == audits.c.tid)
     )
 
 
