@@ -150,3 +150,19 @@ def test_no_more_parts_than_the_pool_holds_beside_the_session(app, scored, split
     assert split == [2]
     app.config["EXPORT_COPY_PARTS"] = 1
     assert _download(scored, app, 1) == body
+
+
+def test_audits_sharing_a_moment_stay_in_one_part_in_order(app, scored, split):
+    """Many audits changed at one moment (one transaction's now()) sit on a cut: the parts
+    still hold each of them once, in (updated_at, id) order, header first."""
+    with app.extensions["audit_db_engine"].begin() as other:
+        other.exec_driver_sql(
+            "UPDATE audits SET updated_at = '2026-11-30T12:00:00Z'"
+            " WHERE id IN (SELECT id FROM audits ORDER BY id LIMIT 5)"
+        )
+    whole = _download(scored, app, 1)
+    for parts in (2, 3, 8):
+        assert _download(scored, app, parts) == whole
+    assert split
+    rows = list(csv.reader(io.StringIO(whole.decode())))
+    assert rows[0][0] == "audit_id" and len({r[0] for r in rows[1:]}) == 8

@@ -77,3 +77,38 @@ def test_a_score_stored_without_its_answers_still_exports_them(app, scored):
     for text_row, json_row in zip(as_csv, as_jsonl, strict=True):
         assert text_row == {k: _as_csv_text(v) for k, v in json_row.items()}
     assert as_csv == before
+
+
+def test_disputed_rescored_and_returned_audits_read_as_python_writes_them(world):
+    """An overturned dispute rescores with the corrected answer moved last; a returned audit
+    is a draft again with no score: COPY and the Python writer agree row for row."""
+    from tests.support.audit_helpers import assign, call_audit
+    from tests.support.helpers import created
+
+    def submitted() -> str:
+        audit_id = new_id()
+        body = call_audit(world, assign(world))
+        body["answers"][0]["comment"] = '"=1+1"\n\t@x; 👍 ' + "x" * 1900
+        response = world.auditor.post(f"/api/v1/audits/{audit_id}/submit", json=body)
+        assert response.status_code == 200, response.get_json()
+        return audit_id
+
+    disputed, returned = submitted(), submitted()
+    review = f"/api/v1/audits/{disputed}/review"
+    assert world.manager_north.post(review, json={"decision": "approve"}).status_code == 200
+    body = {"items": ["rings_to_answer"], "reason": "mal"}
+    dispute = created(world.manager_north.post(f"/api/v1/audits/{disputed}/disputes", json=body))
+    fix = {"outcome": "overturned", "answers": [{"item": "rings_to_answer", "value": 9}]}
+    resolved = world.hq.post(f"/api/v1/disputes/{dispute['id']}/resolve", json=fix)
+    assert resolved.status_code == 200, resolved.get_json()
+    back = {"decision": "return", "note": "otra vez"}
+    assert (
+        world.manager_north.post(f"/api/v1/audits/{returned}/review", json=back).status_code == 200
+    )
+    as_csv, as_jsonl = _answers(world, {"status": "all"})
+    assert {r["audit_id"] for r in as_csv} == {disputed, returned}
+    for text_row, json_row in zip(as_csv, as_jsonl, strict=True):
+        assert text_row == {k: _as_csv_text(v) for k, v in json_row.items()}
+    mine = [r for r in as_csv if r["audit_id"] == disputed]
+    assert mine[-1]["item"] == "rings_to_answer" and mine[-1]["answer"] == "9"
+    assert {r["fraction"] for r in as_csv if r["audit_id"] == returned} == {""}
