@@ -3,7 +3,8 @@ mid-task, then an integrity check.
 
     python bench/load.py [--auditors 50] [--audits 3] [--photos 2] [--flaky 0.15]
                          [--restart-db] [--kill-worker] [--workers 1] [--concurrency 2]
-                         [--embedded] [--max-seconds 600]
+                         [--embedded] [--max-seconds 600] [--warmup 10]
+                         [--moto-nice 0]
 
 On loopback only: gunicorn serving the app with the shipped configuration, against
 PostgreSQL (a schema of its own, dropped at the end), S3 (moto's server) and Celery workers
@@ -50,12 +51,14 @@ from load_client import Phone, Photos, Stats, audit_once  # noqa: E402
 from load_workers import (  # noqa: E402
     Workers,
     machine_cpu_seconds,
+    process_cpu,
     report_cpu,
     rerun_jobs,
     wait_processed,
 )
 
 from audit_api import create_app  # noqa: E402
+from audit_api.tasks.local import stop_tickers  # noqa: E402
 
 URL = os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1/test")
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -120,6 +123,9 @@ def seed(settings: dict, auditors: int, audits: int) -> list[tuple[str, list[dic
             }
             work.append(made(client.post("/api/v1/assignments", json=body, headers=hq)))
         phones.append((token(email), work))
+    # Seeding through the test client started this app's in-process sweep (no broker here):
+    # left running, it would claim the photo jobs and decode them in the phones' process.
+    stop_tickers()
     app.extensions["audit_db_engine"].dispose()
     return phones
 
@@ -146,14 +152,24 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=2, help="pool size of each worker")
     parser.add_argument("--embedded", action="store_true", help="no broker: tasks in gunicorn")
     parser.add_argument("--max-seconds", type=int, default=600)
+    parser.add_argument(
+        "--moto-nice",
+        type=int,
+        default=0,
+        help="CPU priority of the S3 stand-in (it is another machine in production)",
+    )
+    parser.add_argument(
+        "--warmup", type=int, default=10, help="auditors sending one visit first, unmeasured"
+    )
     args = parser.parse_args()
     photos = Photos()  # made (or read from the cache) before anything is timed
     os.environ.update(AWS)
     # moto in a process of its own: 1.7 GB of photos through it would otherwise fight the 50
     # simulated phones of this process for one GIL, and S3 would look like the bottleneck.
     moto_port = free_port()
+    nice, where = ["nice", "-n", str(args.moto_nice)], ["-H", "127.0.0.1", "-p", str(moto_port)]
     moto = subprocess.Popen(
-        [str(Path(sys.executable).parent / "moto_server"), "-H", "127.0.0.1", "-p", str(moto_port)],
+        [*nice, str(Path(sys.executable).parent / "moto_server"), *where],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -187,7 +203,8 @@ def main() -> None:
     }
     server = workers = None
     try:
-        phones = seed(settings, args.auditors, args.audits)
+        phones = seed(settings, args.auditors + args.warmup, args.audits)
+        phones, warm = phones[: args.auditors], phones[args.auditors :]
         port = free_port()
         broker = {} if args.embedded else {"CELERY_BROKER_URL": REDIS, "CELERY_QUEUE": schema}
         env = {
@@ -206,7 +223,11 @@ def main() -> None:
             env=env,
         )
         wait_ready(f"http://127.0.0.1:{port}", "/readyz")
+        wait_quiet()  # every gunicorn and Celery worker booted: none builds its app mid-load
+        warm_up(f"http://127.0.0.1:{port}", warm, photos, args.photos, dsn, schema)
         stats = Stats()
+        mine = {"gunicorn": server.pid, "moto (S3)": moto.pid}
+        before = process_cpu(mine, workers)
         busy_before, started = machine_cpu_seconds(), time.perf_counter()
         downtime = run_load(args, phones, f"http://127.0.0.1:{port}", stats, photos, workers)
         report(stats, downtime)
@@ -218,9 +239,8 @@ def main() -> None:
         if workers is not None:
             rerun, undone = rerun_jobs(dsn, schema)
             print(f"photo jobs run more than once: {rerun}; not done: {undone}")
-        mine = {"gunicorn": server.pid, "moto (S3)": moto.pid}
-        report_cpu(mine, workers, busy_before, started)
-        integrity(dsn, schema, s3, bucket, args.auditors * args.audits, args.photos)
+        report_cpu(mine, workers, busy_before, started, before)
+        integrity(dsn, schema, s3, bucket, args.auditors * args.audits + len(warm), args.photos)
         print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} (1, 5 min) at the end")
     finally:
         if server is not None:
@@ -232,6 +252,35 @@ def main() -> None:
             admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
         moto.terminate()
         moto.wait(timeout=30)
+
+
+def warm_up(base: str, warm: list, photos: Photos, count: int, dsn: str, schema: str) -> None:
+    """One visit from each warm-up auditor at once, unmeasured, then the machine quiet again:
+    every worker has served each route (its first requests build caches and clients), as a
+    running service's have; the measured phones then start together from a warm service."""
+    if not warm:
+        return
+
+    def visit(index: int) -> None:
+        token, work = warm[index]
+        phone = Phone(base, token, Stats(), random.Random(-index), 0.0)
+        audit_once(phone, work[0], photos, count, seed=10**6 + index)
+
+    with ThreadPoolExecutor(len(warm)) as pool:
+        list(pool.map(visit, range(len(warm))))
+    wait_processed(dsn, schema, time.perf_counter(), 120)
+    wait_quiet()
+
+
+def wait_quiet(limit_s: float = 90.0) -> None:
+    """Until the machine is nearly idle for a second (workers still booting keep it busy)."""
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        before = machine_cpu_seconds()
+        time.sleep(1.0)
+        if machine_cpu_seconds() - before < 0.3:
+            return
+    print(f"the machine was still busy after {limit_s:.0f} s; measuring anyway")
 
 
 def wait_ready(base: str, path: str) -> None:

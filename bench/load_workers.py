@@ -126,16 +126,29 @@ def machine_cpu_seconds() -> float:
     return (sum(ticks) - idle) / os.sysconf("SC_CLK_TCK")
 
 
-def report_cpu(roots: dict[str, int], workers: Workers | None, busy_before: float, started: float):
-    """Print the machine's busy CPU seconds since `started` (others' work included: the
-    machine is shared) and what each part of the bench used."""
+def process_cpu(roots: dict[str, int], workers: Workers | None) -> dict[str, float]:
+    """CPU seconds so far of each part of the bench (the phones: this process alone)."""
     roots = {**roots, "phones (this process)": os.getpid()}
     if workers is not None:
         roots.update({f"celery {n}": p.pid for n, p in enumerate(workers.workers)})
     used = cpu_seconds(roots)
     mine = "phones (this process)"
     used[mine] -= sum(v for k, v in used.items() if k != mine)  # its children counted apart
+    return used
+
+
+def report_cpu(
+    roots: dict[str, int],
+    workers: Workers | None,
+    busy_before: float,
+    started: float,
+    before: dict[str, float],
+) -> None:
+    """Print the machine's busy CPU seconds since `started` (others' work included: the
+    machine is shared) and what each part of the bench used over the same time."""
+    used = process_cpu(roots, workers)
     busy, wall = machine_cpu_seconds() - busy_before, time.perf_counter() - started
     print(f"CPU s, load start to all processed: machine {busy:.0f} of {2 * wall:.0f} on 2")
-    parts = ",".join(f" {k} {v:.0f}" for k, v in used.items())
-    print(f"  CPU s by process since it started:{parts}")
+    # ps counts whole seconds: each figure is good to about one second.
+    parts = ",".join(f" {k} {v - before.get(k, 0.0):.0f}" for k, v in used.items())
+    print(f"  CPU s by process over the same time:{parts}")
