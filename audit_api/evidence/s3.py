@@ -54,6 +54,10 @@ class S3Storage:
                 connect_timeout=5,
                 read_timeout=30,
                 retries={"max_attempts": 3, "mode": "standard"},
+                # One connection per request or task thread that may call S3 at once: past
+                # botocore's 10, each call opened a connection and dropped it after (seen at
+                # 16 threads on the load bench); idle ones cost a socket each.
+                max_pool_connections=64,
             ),
         )
         encryption: dict[str, str] = {}
