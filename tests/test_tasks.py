@@ -16,7 +16,7 @@ from audit_api.tasks.broker import PERIODIC_TASK, PRUNE, SWEEP, celery_app
 from audit_api.tasks.local import runner
 from audit_api.tasks.models import Job, JobStatus
 from audit_api.tasks.periodic import PERIODIC
-from audit_api.tasks.runner import MAX_ATTEMPTS, claim_due, failure_delay, run_job
+from audit_api.tasks.runner import MAX_ATTEMPTS, _claim, claim_due, failure_delay, run_job
 
 SEEN: list[dict] = []
 FAILURES = {"left": 0}
@@ -139,6 +139,25 @@ def test_the_sweep_runs_what_was_left_and_what_a_dead_worker_held(app):
         assert claim_due() == []  # just sent: not again until presumed lost
     drain(app)
     assert sorted(s.get("held", False) for s in SEEN) == [False, True]
+
+
+def test_a_job_whose_worker_died_is_sent_again_once_its_lease_ends(app):
+    """A sweep sent it and a worker took it, then died: the first sweep after the lease sends
+    it again (waiting REDISPATCH_AFTER is for messages nobody took)."""
+    with app.app_context():
+        org = Organization(name="Marca")
+        db.session.add(org)
+        db.session.flush()
+        job = Job(id="e" * 32, name="tests.record", kwargs={"org_id": org.id}, status="pending")
+        db.session.add(job)
+        db.session.commit()  # written directly: no hand-over after this commit
+        assert claim_due() == [job.id]  # the sweep's message
+        assert _claim(job.id, utcnow()) is not None  # a worker takes it...
+        assert claim_due() == []  # ...and holds its lease
+        ended = update(Job).where(Job.id == job.id).values(claimed_until=utcnow() - timedelta(1))
+        db.session.execute(ended)  # ...and dies: its lease runs out
+        db.session.commit()
+        assert claim_due() == [job.id]
 
 
 def test_an_unknown_task_fails_like_any_error(app):

@@ -67,7 +67,15 @@ def _claim(job_id: str, now: datetime) -> Job | None:
     claimed = db.session.execute(
         update(Job)
         .where(Job.id == job_id, _claimable(now))
-        .values(status=JobStatus.RUNNING, claimed_until=lease, attempts=Job.attempts + 1)
+        # Taken: the sweep's message arrived. Should this worker die, the job is sent again
+        # once its lease ends, not after REDISPATCH_AFTER (for messages never taken): a
+        # photo's 30 s lease otherwise became five minutes.
+        .values(
+            status=JobStatus.RUNNING,
+            claimed_until=lease,
+            attempts=Job.attempts + 1,
+            dispatched_at=None,
+        )
     ).rowcount
     job = db.session.get(Job, job_id) if claimed else None
     db.session.commit()
