@@ -31,7 +31,7 @@ from audit_api.db import db, utcnow
 from audit_api.errors import Reason
 from audit_api.evidence.checks import answers_with_photos, refresh_signals
 from audit_api.scoring.answers import AnswersInvalid, check_answers
-from audit_api.scoring.cells import AnswerCells, answer_cells
+from audit_api.scoring.cells import answer_cells
 from audit_api.scoring.engine import Answer, ScoreResult, iter_items, score, visibility
 from audit_api.users.models import User
 
@@ -105,24 +105,12 @@ def store_score(audit: Audit, result: ScoreResult) -> None:
                 fraction=i.fraction,
                 applicable=i.applicable,
                 failed=i.failed,
-                **_answered(cells.get(i.key)),
+                # The answer it scored (nothing when the item was not answered).
+                **(cells[i.key]._asdict() if i.key in cells else {}),
             )
             for n, i in enumerate(result.items)
         ],
     )
-
-
-def _answered(cells: AnswerCells | None) -> dict[str, Any]:
-    """The item score's copy of the answer it scored (nothing when it was not answered)."""
-    if cells is None:
-        return {}
-    return {
-        "answer_index": cells.index,
-        "answer": cells.answer,
-        "answer_is_text": cells.is_text,
-        "comment": cells.comment,
-        "photo_count": cells.photo_count,
-    }
 
 
 def _finish(actor: User, audit: Audit, device_time: datetime | None) -> None:

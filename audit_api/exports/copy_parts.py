@@ -19,6 +19,7 @@ from sqlalchemy import ARRAY, ColumnElement, Connection, DateTime, func, select,
 
 from audit_api.audits.models import Audit
 from audit_api.db import db
+from audit_api.exports.query import count_audits
 
 # Below this many audits one COPY is quick enough: extra connections would cost more.
 MIN_AUDITS_PER_PART = 20_000
@@ -29,8 +30,7 @@ CANCEL_EVERY = 0.1  # s between cancels of a part still running after the export
 def boundaries(where: list[ColumnElement[bool]], parts: int) -> list[Any]:
     """Up to `parts - 1` increasing `updated_at` values that cut the exported audits into
     parts of about equal size (none when too few audits to be worth splitting)."""
-    count = db.session.scalar(select(func.count()).select_from(Audit).where(*where)) or 0
-    parts = min(parts, count // MIN_AUDITS_PER_PART)
+    parts = min(parts, count_audits(where) // MIN_AUDITS_PER_PART)
     if parts < 2:
         return []
     quantiles = [k / parts for k in range(1, parts)]

@@ -8,11 +8,12 @@ from typing import Any, NamedTuple
 
 
 class AnswerCells(NamedTuple):
-    """An answer's cells in the answers CSV, before formula defusal."""
+    """An answer's cells in the answers CSV, before formula defusal (named as the item score's
+    columns that keep them)."""
 
-    index: int  # its place among the audit's answers
+    answer_index: int  # its place among the audit's answers
     answer: str | None  # the text csv writes for answer_value (None: an empty cell)
-    is_text: bool  # free text or JSON: defused (numbers, booleans and N/A never are)
+    answer_is_text: bool  # free text or JSON: defused (numbers, booleans and N/A never are)
     comment: str | None
     photo_count: int
 
