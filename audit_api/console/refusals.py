@@ -73,6 +73,12 @@ def text(message: str) -> Any:
     return message
 
 
+def stale(form: Any, obj: Any) -> bool:
+    """Whether the form was filled from another version of `obj` (its hidden revision): saving
+    it would undo a change made meanwhile."""
+    return form.revision.data != str(obj.row_version)
+
+
 def rolled_back(error: DomainError) -> None:
     """Nothing of a refused attempt is kept; a 404 or 403 goes on to the console's error
     pages (re-raised), any other refusal is the form's to show."""

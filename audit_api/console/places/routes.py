@@ -46,6 +46,12 @@ def _refused(template: str, form: Any, obj: Any, error: DomainError) -> Any:
     return _page(template, form, obj, error.status)
 
 
+def _stale(template: str, fresh: Any, obj: Any) -> Any:
+    """The form as stored now, saying that someone changed it meanwhile: nothing is saved."""
+    fresh.form_errors = [STALE]
+    return _page(template, fresh, obj, 409)
+
+
 def _saved(message: str) -> Any:
     flash(message, "success")
     return redirect(url_for(".index"), 303)
@@ -76,10 +82,8 @@ def region(region_id: int) -> Any:
     form = region_form(actor, found)
     if request.method == "GET":
         return _page("region.html", form, found)
-    if form.revision.data != str(found.row_version):
-        fresh = region_form(actor, found, fresh=True)
-        fresh.form_errors = [STALE]
-        return _page("region.html", fresh, found, 409)
+    if refusals.stale(form, found):
+        return _stale("region.html", region_form(actor, found, fresh=True), found)
     try:
         regions.update_region(actor, found, validated(RegionPatch(), region_data(form)))
     except DomainError as error:
@@ -127,10 +131,8 @@ def location(location_id: int) -> Any:
     form = location_form(actor, found)
     if request.method == "GET":
         return _page("location.html", form, found)
-    if form.revision.data != str(found.row_version):
-        fresh = location_form(actor, found, fresh=True)
-        fresh.form_errors = [STALE]
-        return _page("location.html", fresh, found, 409)
+    if refusals.stale(form, found):
+        return _stale("location.html", location_form(actor, found, fresh=True), found)
     try:
         data = validated(LocationPatch(), location_data(form))
         locations.update_location(actor, found, data)

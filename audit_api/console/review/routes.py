@@ -15,6 +15,7 @@ from audit_api.audits import review
 from audit_api.audits.models import Audit
 from audit_api.audits.service import get_audit
 from audit_api.checklists.views import localize
+from audit_api.console import refusals
 from audit_api.console.review import queue
 from audit_api.console.review.forms import CommentForm, QueueFilters, ReviewForm
 from audit_api.console.review.page import STATUS_LABELS, audit_page, event_label
@@ -143,7 +144,7 @@ def review_audit(audit_id: UUID) -> Any:
         db.session.rollback()
         return _render_audit(_fresh(audit_id), form), 422
     decision, note = form.decision.data, (form.note.data or "").strip() or None
-    if form.revision.data != str(audit.row_version):
+    if refusals.stale(form, audit):
         db.session.rollback()
         return _conflict(audit_id, form)
     try:

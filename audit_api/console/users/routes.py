@@ -79,10 +79,6 @@ def create() -> Any:
     return redirect(url_for(".index"), 303)
 
 
-def _stale(form: UserForm, user: User) -> bool:
-    return form.revision.data != str(user.row_version)
-
-
 @bp.route("/<int:user_id>", methods=["GET", "POST"])
 @roles_required("hq_admin")
 def edit(user_id: int) -> Any:
@@ -92,7 +88,7 @@ def edit(user_id: int) -> Any:
     if request.method == "GET":
         return _form_page(user_form(actor, user), user)
     form = user_form(actor, user)
-    if _stale(form, user):
+    if refusals.stale(form, user):
         # Someone changed the user since the page was read: show it as it is now.
         fresh = user_form(actor, user, fresh=True)
         fresh.form_errors = [refusals.BY_REASON[Reason.stale_etag]]
