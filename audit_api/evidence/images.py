@@ -34,6 +34,9 @@ CONTENT_TYPES = ("image/jpeg", "image/png", "image/webp", "image/heic", "image/h
 # the generic type of clients that do not know. The bytes decide what the file is.
 DECLARED_TYPES = (*CONTENT_TYPES, "image/jpg", "application/octet-stream")
 DISPLAY_PX, THUMB_PX = 1600, 320
+# What a direct upload's `complete` reads of the staged file: a phone's headers (EXIF with its
+# thumbnail, ICC profile, MPF) fit in far less, and a file whose header runs on is read whole.
+HEADER_BYTES = 256 * 1024
 # A progressive JPEG is decoded once per scan: cameras and encoders write about 10 per
 # picture (an MPO and an EXIF thumbnail add theirs), while a crafted file of a few hundred
 # KB can repeat one scan thousands of times and hold a decoder for minutes.
@@ -85,6 +88,12 @@ def inspect(data: bytes, max_pixels: int) -> Inspected:
     bytes, the pixel count from the header, a JPEG's scans, and the SHA-256."""
     image = _open(data, max_pixels)
     return Inspected(FORMATS[image.format or ""], hashlib.sha256(data).hexdigest())
+
+
+def inspect_header(head: bytes, max_pixels: int) -> str:
+    """The checks a file's first bytes allow (format and pixel count): its media type. The
+    JPEG scans and the rest are checked on the whole file, before anything decodes it."""
+    return FORMATS[_open(head, max_pixels, whole=False).format or ""]
 
 
 def process(data: bytes, max_pixels: int) -> Processed:
@@ -150,8 +159,9 @@ def display_box(width: int, height: int) -> tuple[int, int]:
     return math.ceil(width * scale), math.ceil(height * scale)
 
 
-def _open(data: bytes, max_pixels: int) -> Image.Image:
-    """Open (headers only) and check format and pixel count before anything is decoded."""
+def _open(data: bytes, max_pixels: int, whole: bool = True) -> Image.Image:
+    """Open (headers only) and check format and pixel count before anything is decoded; and a
+    JPEG's scans, when `data` is the whole file."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -171,7 +181,7 @@ def _open(data: bytes, max_pixels: int) -> Image.Image:
         )
     if width < 1 or height < 1:
         raise ImageRejected("the image has no pixels")
-    if image.format in ("JPEG", "MPO") and (scans := _scans(data)) > MAX_JPEG_SCANS:
+    if whole and image.format in ("JPEG", "MPO") and (scans := _scans(data)) > MAX_JPEG_SCANS:
         raise ImageRejected(f"the JPEG has {scans} scans; at most {MAX_JPEG_SCANS} are accepted")
     return image
 

@@ -95,7 +95,9 @@ class S3Storage:
         return Stat(int(head["ContentLength"]), head["ETag"])
 
     def read(self, key: str, limit: int, tag: str | None = None) -> bytes:
-        stream = self._get(key, {"IfMatch": tag} if tag else {})
+        # A range, so that only what is read travels (S3 answers all of a shorter object).
+        conditions = {"Range": f"bytes=0-{limit - 1}", **({"IfMatch": tag} if tag else {})}
+        stream = self._get(key, conditions)
         try:
             return stream.read(limit)
         except BotoCoreError as exc:
@@ -119,11 +121,14 @@ class S3Storage:
             raise _unavailable(exc) from exc
         return answer["Body"]
 
-    def promote(self, source: str, target: str, tag: str, sha256: str, content_type: str) -> None:
+    def promote(
+        self, source: str, target: str, tag: str, sha256: str | None, content_type: str
+    ) -> str:
         # A server-side copy of exactly the version that was checked: if a replayed upload
         # form replaced the object meanwhile, S3 refuses (412) instead of copying new bytes.
         # The ETag is an MD5, which can be forged to collide; the copy's SHA-256, computed by
-        # S3, is compared with the hash of the bytes that were checked, so it cannot.
+        # S3, is compared with the hash of the bytes that were checked, so it cannot. It is
+        # also the photo's hash when only the header was read (the rest is checked later).
         try:
             answer = self.client.copy_object(
                 Bucket=self.bucket,
@@ -144,10 +149,11 @@ class S3Storage:
         copied = answer.get("CopyObjectResult", {}).get("ChecksumSHA256")
         if copied is None:  # a server without checksums: hash what was copied
             copied = _b64_sha256(self.read(target, 1 << 40))
-        if copied != _b64_sha256_of_hex(sha256):
+        if sha256 is not None and copied != _b64_sha256_of_hex(sha256):
             self.delete([target])
             raise ObjectChanged(source)
         self.delete([source])
+        return base64.b64decode(copied).hex()
 
     def keys(self, prefix: str) -> Iterator[str]:
         pages = self.client.get_paginator("list_objects_v2").paginate(

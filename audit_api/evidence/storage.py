@@ -31,9 +31,12 @@ class Storage(Protocol):
         """An object's bytes (at most `limit`; a missing object raises KeyError; with `tag`,
         another version of it raises ObjectChanged)."""
 
-    def promote(self, source: str, target: str, tag: str, sha256: str, content_type: str) -> None:
-        """Move the `tag` version of `source`, whose bytes hash to `sha256`, to `target`
-        (ObjectChanged, and nothing at `target`, if it is another)."""
+    def promote(
+        self, source: str, target: str, tag: str, sha256: str | None, content_type: str
+    ) -> str:
+        """Move the `tag` version of `source` to `target` and return its SHA-256 (hex), computed
+        as it moves; ObjectChanged, and nothing at `target`, if it is another version, or if
+        `sha256` is given and the bytes hash otherwise."""
 
     def keys(self, prefix: str) -> Iterator[str]:
         """Every stored key that starts with `prefix`."""
@@ -132,17 +135,21 @@ class LocalStorage:
                 raise ObjectChanged(key)
             return stream.read(limit)
 
-    def promote(self, source: str, target: str, tag: str, sha256: str, content_type: str) -> None:
+    def promote(
+        self, source: str, target: str, tag: str, sha256: str | None, content_type: str
+    ) -> str:
         # Local forms are single-use and `complete` holds the photo's row lock, so the file
         # cannot change between the check and the move; the contract is checked all the same.
         found = self.stat(source)
-        if found is None or found.tag != tag or self._digest(source).hex() != sha256:
+        digest = self._digest(source).hex() if found is not None else None
+        if found is None or found.tag != tag or sha256 not in (None, digest):
             raise ObjectChanged(source)
         try:
             self._folders(self._path(target).parent)
             os.replace(self._path(source), self._path(target))
         except OSError as exc:
             raise self._failed(exc) from exc
+        return digest
 
     def keys(self, prefix: str) -> Iterator[str]:
         base = self._path(prefix.rstrip("/")) if prefix else self.root

@@ -1,10 +1,12 @@
 """Direct-to-storage uploads: a presigned form per upload, a staging key, and `complete`.
 
 The phone POSTs its file to a staging key of its pending photo
-(`uploads/{org}/{audit}/{photo}/{random}`). `complete` checks that object and moves exactly
-the version it checked to the photo's `original` key, which nothing but the server writes,
-so a form replayed later can never change accepted evidence: on S3 it lands on a staging
-key nobody reads (and the prune sweep deletes it), on local storage it is refused.
+(`uploads/{org}/{audit}/{photo}/{random}`). `complete` checks that object's header (type and
+pixel count, from its first bytes only: the processing task checks the rest, as for an upload
+through the API) and moves exactly the version it checked to the photo's `original` key,
+which nothing but the server writes; the storage hashes the bytes as it copies them. A form
+replayed later can never change accepted evidence: on S3 it lands on a staging key nobody
+reads (and the prune sweep deletes it), on local storage it is refused.
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ from audit_api.audits.models import Audit
 from audit_api.audits.service import record
 from audit_api.db import db, utcnow
 from audit_api.errors import DomainError, Invalid, Reason
+from audit_api.evidence.images import HEADER_BYTES, ImageRejected, Inspected, inspect_header
 from audit_api.evidence.models import STAGING, STORED, Photo, PhotoStatus
-from audit_api.evidence.objects import ObjectChanged
+from audit_api.evidence.objects import ObjectChanged, Stat
 from audit_api.evidence.storage import LocalStorage, storage
 from audit_api.photos.processing import accept, inspected
 from audit_api.photos.service import (
@@ -120,35 +123,54 @@ def complete(actor: User, audit_id: str, photo_id: str) -> tuple[Photo, bool]:
         raise Reason.payload_too_large.error(
             "The uploaded photo is too large.", {"file": [f"over {limit} bytes"]}
         )
-    try:
-        data = storage().read(staged, limit + 1, found.tag)
-    except KeyError:  # removed between the two calls
-        raise _not_uploaded() from None
-    except ObjectChanged:
-        raise _changed() from None
     db.session.rollback()  # check with no lock held (see service.upload)
-    try:
-        checked = inspected(data, "file")
-    except Invalid:
-        _refuse(_pending(actor, audit_id, photo_id)[1], staged)
-        raise
+    content_type, sha256 = _checked(actor, audit_id, photo_id, staged, found)
     audit, photo = _pending(actor, audit_id, photo_id)
     if photo.status in STORED:
         return photo, False  # a retry finished first
     if photo.upload_key != staged:
         raise _changed()  # the upload was finished another way meanwhile
-    accept(photo, checked, len(data))
     try:
-        storage().promote(
-            staged, photo.key("original"), found.tag, checked.sha256, checked.content_type
-        )
+        # The storage hashes what it moves: the photo's SHA-256 without reading it back here.
+        sha256 = storage().promote(staged, photo.key("original"), found.tag, sha256, content_type)
     except ObjectChanged:
         db.session.rollback()  # the photo stays pending, for a retried complete
         raise _changed() from None
+    accept(photo, Inspected(content_type, sha256), found.size)
     photo.upload_key = None
     record(audit, actor, "photo_added", photo_id=photo.id, item=photo.item_key)
     commit_or_forget([photo.key("original")])
     return photo, True
+
+
+def _checked(
+    actor: User, audit_id: str, photo_id: str, staged: str, found: Stat
+) -> tuple[str, str | None]:
+    """The staged file's media type after the cheap checks, from its first HEADER_BYTES; and its
+    SHA-256 when it was read whole: when it is that short, or when its header did not pass
+    (the refusal is decided on all of it). A refused upload is deleted."""
+    # An empty file is refused without asking the storage for a range of nothing.
+    data = _read(staged, min(found.size, HEADER_BYTES), found.tag) if found.size else b""
+    if len(data) < found.size:
+        try:
+            return inspect_header(data, current_app.config["PHOTO_MAX_PIXELS"]), None
+        except ImageRejected:
+            data = _read(staged, found.size, found.tag)
+    try:
+        checked = inspected(data, "file")
+    except Invalid:
+        _refuse(_pending(actor, audit_id, photo_id)[1], staged)
+        raise
+    return checked.content_type, checked.sha256
+
+
+def _read(key: str, limit: int, tag: str) -> bytes:
+    try:
+        return storage().read(key, limit, tag)
+    except KeyError:  # removed since the stat
+        raise _not_uploaded() from None
+    except ObjectChanged:
+        raise _changed() from None
 
 
 def _pending(actor: User, audit_id: str, photo_id: str) -> tuple[Audit, Photo]:
