@@ -2,8 +2,8 @@
 mid-task, then an integrity check.
 
     python bench/load.py [--auditors 50] [--audits 3] [--photos 2] [--flaky 0.15]
-                         [--restart-db] [--kill-worker] [--workers 1] [--concurrency 2]
-                         [--embedded] [--max-seconds 600] [--warmup 10]
+                         [--pace 30] [--restart-db] [--kill-worker] [--workers 1]
+                         [--concurrency 2] [--embedded] [--max-seconds 600] [--warmup 10]
                          [--moto-nice 0]
 
 On loopback only: gunicorn serving the app with the shipped configuration, against
@@ -12,14 +12,23 @@ and beat on the local Redis (niced, as background work on a shared machine shoul
 `--embedded`: no broker, the web processes run the tasks). Each simulated auditor submits
 visits with phone photos (12 MP, textured, 3-9 MB; half through the API, half straight to
 S3) from a phone that gives up on some requests early and sends them again unchanged, and
-repeats some that worked. `--restart-db` restarts the machine's PostgreSQL in the middle;
-`--kill-worker` SIGKILLs a worker (and its pool) mid-run and starts another. Prints
-requests/s, p50/p95/p99 latency per route class (JSON writes, photo uploads, submit, and
-the S3 POSTs apart) and the 5xx count, waits until every photo is processed and prints how
-long after the last upload that was, then checks from the database and the bucket that
-nothing was lost, duplicated or orphaned.
+repeats some that worked.
+
+Each auditor's visits fall at random times over `--audits` x `--pace` seconds: together a
+Poisson stream (50 auditors at 30 s: 1.7 visits/s and about 19 MB/s of photos, where a real
+auditor sends a visit every 20-60 minutes). `--pace 0` sends them back to back and measures
+the machine's capacity: each phone then always has a request waiting, so the mean latency is
+50 / throughput (Little's law) whatever the server does.
+
+`--restart-db` restarts the machine's PostgreSQL a third of the way in; `--kill-worker`
+SIGKILLs a worker (and its pool) mid-run and starts another. Prints requests/s, p50/p95/p99
+latency per route class (JSON writes, photo uploads, submit, and the S3 POSTs apart) and the
+5xx count, waits until every photo is processed and prints how long after the last upload
+that was, then checks from the database and the bucket that nothing was lost, duplicated or
+orphaned.
 Targets (2 cores, 50 auditors): JSON writes and submit p99 < 300 ms, photo uploads p99 < 1 s,
-every photo ready within 60 s of the last upload.
+every photo ready within 60 s of the last upload. `BENCH_LOG_LEVEL=INFO` keeps the server's
+request log (one JSON line per request with `duration_ms`) in the output.
 """
 
 from __future__ import annotations
@@ -159,6 +168,12 @@ def main() -> None:
         help="CPU priority of the S3 stand-in (it is another machine in production)",
     )
     parser.add_argument(
+        "--pace",
+        type=float,
+        default=30.0,
+        help="mean s between one auditor's visits (0: back to back, the machine's capacity)",
+    )
+    parser.add_argument(
         "--warmup", type=int, default=10, help="auditors sending one visit first, unmeasured"
     )
     args = parser.parse_args()
@@ -191,7 +206,7 @@ def main() -> None:
         "S3_BUCKET": bucket,
         "S3_ENDPOINT_URL": endpoint,
         "S3_ADDRESSING_STYLE": "path",
-        "LOG_LEVEL": "WARNING",
+        "LOG_LEVEL": os.environ.get("BENCH_LOG_LEVEL", "WARNING"),
         "ARGON2_TIME_COST": 1,
         "ARGON2_MEMORY_COST": 1024,
         # Every simulated phone signs in from 127.0.0.1: the per-address login limit would bite.
@@ -300,18 +315,26 @@ def run_load(args, phones, base: str, stats: Stats, photos: Photos, workers) -> 
     restarted: list[float] = []
     deadline = time.monotonic() + args.max_seconds
 
+    window = args.audits * args.pace  # 0: every phone sends its visits back to back
+
     def auditor(index: int) -> None:
         token, work = phones[index]
-        phone = Phone(base, token, stats, random.Random(index), args.flaky)
+        rng = random.Random(index)
+        phone = Phone(base, token, stats, rng, args.flaky)
+        # Visit times spread at random over the window (all phones together: a Poisson
+        # stream of visits); a visit still running when the next is due delays it.
+        due = sorted(rng.uniform(0, window) for _ in work)
         for k, assignment in enumerate(work):
+            time.sleep(max(0.0, start + due[k] - time.perf_counter()))
             if time.monotonic() > deadline:
                 return
             audit_once(phone, assignment, photos, args.photos, seed=index * 1000 + k)
 
-    if args.restart_db:  # once a third of the work is likely done
-        threading.Timer(3.0, lambda: restarted.append(restart_postgres())).start()
+    later = window / 3  # about a third of the visits are done (or, back to back, started)
+    if args.restart_db:
+        threading.Timer(max(3.0, later), lambda: restarted.append(restart_postgres())).start()
     if args.kill_worker and workers is not None:  # photos are being processed by then
-        threading.Timer(15.0, workers.kill_and_replace).start()
+        threading.Timer(max(15.0, later + 5), workers.kill_and_replace).start()
     start = time.perf_counter()
     with ThreadPoolExecutor(len(phones)) as pool:
         list(pool.map(auditor, range(len(phones))))
