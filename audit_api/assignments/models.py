@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -12,9 +11,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from audit_api.checklists.models import ChecklistVersion
 from audit_api.db import Base, Synced, Tracked
 from audit_api.locations.models import Location
-
-if TYPE_CHECKING:
-    from audit_api.audits.models import Audit
 
 
 class AssignmentStatus(StrEnum):
@@ -61,9 +57,5 @@ class Assignment(Synced, Tracked, Base):
 
     location: Mapped[Location] = relationship(lazy="joined")
     checklist_version: Mapped[ChecklistVersion] = relationship(lazy="joined")
-    audits: Mapped[list[Audit]] = relationship(lazy="selectin", viewonly=True)
-
-    @property
-    def audit_id(self) -> str | None:
-        """The audit started for this assignment, if any."""
-        return self.audits[-1].id if self.audits else None
+    # `audit_id`, the audit started for this assignment if any, is read with the assignment by
+    # a subquery that audits/models.py adds (the audits table is defined after this one).

@@ -132,7 +132,7 @@ def update_assignment(actor: User, assignment: Assignment, data: dict[str, Any])
         )
     if "auditor_id" in data and data["auditor_id"] != assignment.auditor_id:
         _auditor(actor, data["auditor_id"])
-        if assignment.audits:
+        if assignment.audit_id is not None:
             raise Reason.assignment_started.error(
                 "The auditor has already started this audit; it cannot be reassigned."
             )

@@ -6,9 +6,10 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import ForeignKey, Index, String, Text, select
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
+from audit_api.assignments.models import Assignment
 from audit_api.checklists.models import ChecklistVersion
 from audit_api.db import Base, JSONType, Tracked, utcnow
 from audit_api.locations.models import Location
@@ -138,3 +139,13 @@ class AuditEvent(Base):
     at: Mapped[datetime] = mapped_column(default=utcnow)
     note: Mapped[str | None] = mapped_column(String(4000))
     data: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+
+
+# An assignment's audit id (one at most: the column is unique), read with the assignment in a
+# subquery: loading its audits, as a relationship did, also loaded their photos and scores.
+Assignment.audit_id = column_property(
+    select(Audit.id)
+    .where(Audit.assignment_id == Assignment.id)
+    .correlate_except(Audit)
+    .scalar_subquery()
+)
