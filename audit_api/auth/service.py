@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import delete, exists, or_, select, update
+from sqlalchemy.orm import lazyload
 
 from audit_api.auth import tokens
 from audit_api.auth.models import AuthSession, RefreshToken
@@ -178,6 +179,9 @@ def session_user(user_id: int, session_id: str) -> User:
         select(User, AuthSession.revoked_at)
         .join(AuthSession, AuthSession.user_id == User.id)
         .where(AuthSession.id == session_id, User.id == user_id)
+        # Access checks read the scope tables in their own queries: the scope lists are
+        # loaded only where a request shows or changes them (two queries fewer per request).
+        .options(lazyload(User.scope_regions), lazyload(User.scope_locations))
     ).first()
     if row is None:
         raise Reason.token_invalid.error("Invalid access token.")
