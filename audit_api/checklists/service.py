@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import contains_eager
 
 from audit_api.auth.policy import visible_checklists
 from audit_api.checklists.definition import DefinitionInvalid, load_definition
@@ -43,9 +44,16 @@ def get_checklist(actor: User, key: str) -> Checklist:
 
 def get_version(actor: User, key: str, version: int) -> ChecklistVersion:
     """One version of a checklist the actor may use."""
-    checklist = get_checklist(actor, key)
-    found = next((v for v in checklist.versions if v.version == version), None)
+    # That version alone: the checklist's list of versions would read every definition (a
+    # brand that revised its checklist twenty times made each audit's first PUT parse twenty).
+    found = db.session.scalar(
+        select(ChecklistVersion)
+        .join(ChecklistVersion.checklist)
+        .where(Checklist.key == key, visible_checklists(actor), ChecklistVersion.version == version)
+        .options(contains_eager(ChecklistVersion.checklist).lazyload(Checklist.versions))
+    )
     if found is None:
+        get_checklist(actor, key)  # 404 for the checklist itself when there is none
         raise Reason.not_found.error("Checklist version not found.")
     return found
 
