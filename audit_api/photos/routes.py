@@ -211,7 +211,11 @@ class Complete(MethodView):
     @blp.doc(operationId="completePhotoUpload")
     def post(self, audit_id: UUID, photo_id: UUID) -> Any:
         """Check the uploaded file cheaply and accept it (then processed in the background);
-        a refused file is deleted (413, 422)."""
+        a refused file is deleted (413, 422).
+
+        Size, type and pixel count are checked from the file's first 256 KiB; what the header
+        cannot show (a damaged file, too many JPEG scans) leaves the photo `rejected` later,
+        with the reason in `rejection`."""
         photo, new = direct.complete(current_user(), str(audit_id), str(photo_id))
         return _accepted(photo, new)
 
