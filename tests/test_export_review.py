@@ -56,6 +56,23 @@ def test_a_small_float_reads_as_python_writes_it(app, scored):
     check()
 
 
+def test_negative_zero_is_stored_as_zero_and_exports_agree(scored):
+    """JSON's -0.0 is kept as 0.0: PostgreSQL's jsonb has no negative zero, so the answer read
+    -0.0 on SQLite and 0.0 on PostgreSQL, and the exports could disagree with each other."""
+    body = visit_body(scored, seconds_to_greeting=-0.0)
+    audit_id = new_id()
+    assert scored.manager_north.put(f"/api/v1/audits/{audit_id}", json=body).status_code == 201
+    assert upload(scored.manager_north, audit_id, jpeg(), item="entrance_photo").status_code == 201
+    assert scored.manager_north.post(f"/api/v1/audits/{audit_id}/submit").status_code == 200
+    shown = scored.manager_north.get(f"/api/v1/audits/{audit_id}").get_json()["answers"]
+    value = next(a["value"] for a in shown if a["item"] == "seconds_to_greeting")
+    assert value == 0 and str(value) == "0.0"
+    as_csv, as_jsonl = _answers(scored, {"status": "all"})
+    for text_row, json_row in zip(as_csv, as_jsonl, strict=True):
+        assert text_row == {k: _as_csv_text(v) for k, v in json_row.items()}
+    assert [r["answer"] for r in as_csv if r["item"] == "seconds_to_greeting"] == ["0.0"]
+
+
 def test_a_score_stored_without_its_answers_still_exports_them(app, scored):
     """An item score written without the answer cells (by the release before 0016, still
     serving while the migration ran, or by any writer that leaves them out) must not drop

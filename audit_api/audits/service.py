@@ -65,8 +65,16 @@ def record(audit: Audit, actor: User, action: str, note: str | None = None, **da
 
 
 def plain_answers(answers: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Validated answers as stored JSON: photo UUIDs as text."""
-    return [{**a, "photo_ids": [str(p) for p in a.get("photo_ids", [])]} for a in answers]
+    """Validated answers as stored JSON: photo UUIDs as text, and -0.0 as 0.0 (PostgreSQL's
+    jsonb has no negative zero: the answers CSV and the JSON Lines export would disagree)."""
+    return [
+        {
+            **a,
+            **({"value": 0.0} if isinstance(a.get("value"), float) and a["value"] == 0 else {}),
+            "photo_ids": [str(p) for p in a.get("photo_ids", [])],
+        }
+        for a in answers
+    ]
 
 
 def set_assignment_status(audit: Audit, status: str) -> None:
