@@ -122,7 +122,13 @@ class S3Storage:
         return answer["Body"]
 
     def promote(
-        self, source: str, target: str, tag: str, sha256: str | None, content_type: str
+        self,
+        source: str,
+        target: str,
+        tag: str,
+        sha256: str | None,
+        content_type: str,
+        size: int | None = None,
     ) -> str:
         # A server-side copy of exactly the version that was checked: if a replayed upload
         # form replaced the object meanwhile, S3 refuses (412) instead of copying new bytes.
@@ -152,6 +158,13 @@ class S3Storage:
         if sha256 is not None and copied != _b64_sha256_of_hex(sha256):
             self.delete([target])
             raise ObjectChanged(source)
+        # Without a hash to compare (only the header was read), the copy's size is checked:
+        # a server that ignores CopySourceIfMatch (moto does) copies a version POSTed since.
+        if sha256 is None and size is not None:
+            moved = self.stat(target)
+            if moved is None or moved.size != size:
+                self.delete([target])
+                raise ObjectChanged(source)
         self.delete([source])
         return base64.b64decode(copied).hex()
 

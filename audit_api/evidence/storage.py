@@ -32,11 +32,17 @@ class Storage(Protocol):
         another version of it raises ObjectChanged)."""
 
     def promote(
-        self, source: str, target: str, tag: str, sha256: str | None, content_type: str
+        self,
+        source: str,
+        target: str,
+        tag: str,
+        sha256: str | None,
+        content_type: str,
+        size: int | None = None,
     ) -> str:
         """Move the `tag` version of `source` to `target` and return its SHA-256 (hex), computed
         as it moves; ObjectChanged, and nothing at `target`, if it is another version, or if
-        `sha256` is given and the bytes hash otherwise."""
+        `sha256` (or `size`) is given and the bytes hash (or measure) otherwise."""
 
     def keys(self, prefix: str) -> Iterator[str]:
         """Every stored key that starts with `prefix`."""
@@ -136,13 +142,21 @@ class LocalStorage:
             return stream.read(limit)
 
     def promote(
-        self, source: str, target: str, tag: str, sha256: str | None, content_type: str
+        self,
+        source: str,
+        target: str,
+        tag: str,
+        sha256: str | None,
+        content_type: str,
+        size: int | None = None,
     ) -> str:
         # Local forms are single-use and `complete` holds the photo's row lock, so the file
         # cannot change between the check and the move; the contract is checked all the same.
         found = self.stat(source)
         digest = self._digest(source).hex() if found is not None else None
         if found is None or found.tag != tag or sha256 not in (None, digest):
+            raise ObjectChanged(source)
+        if size is not None and found.size != size:
             raise ObjectChanged(source)
         try:
             self._folders(self._path(target).parent)

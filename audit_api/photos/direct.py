@@ -132,7 +132,9 @@ def complete(actor: User, audit_id: str, photo_id: str) -> tuple[Photo, bool]:
         raise _changed()  # the upload was finished another way meanwhile
     try:
         # The storage hashes what it moves: the photo's SHA-256 without reading it back here.
-        sha256 = storage().promote(staged, photo.key("original"), found.tag, sha256, content_type)
+        sha256 = storage().promote(
+            staged, photo.key("original"), found.tag, sha256, content_type, found.size
+        )
     except ObjectChanged:
         db.session.rollback()  # the photo stays pending, for a retried complete
         raise _changed() from None
