@@ -172,7 +172,8 @@ def _open(data: bytes, max_pixels: int, whole: bool = True) -> Image.Image:
     except UnidentifiedImageError:
         raise ImageRejected("not a JPEG, PNG, WebP or HEIC image") from None
     except Exception as exc:  # a header parser failing on hostile bytes
-        log.info("photo refused by the header parser: %r", exc)
+        if whole:  # a prefix that does not parse is read again whole, not refused
+            log.info("photo refused by the header parser: %r", exc)
         raise ImageRejected("not a JPEG, PNG, WebP or HEIC image (damaged header)") from None
     width, height = image.size
     if width * height > max_pixels:

@@ -132,9 +132,10 @@ class S3Storage:
     ) -> str:
         # A server-side copy of exactly the version that was checked: if a replayed upload
         # form replaced the object meanwhile, S3 refuses (412) instead of copying new bytes.
-        # The ETag is an MD5, which can be forged to collide; the copy's SHA-256, computed by
-        # S3, is compared with the hash of the bytes that were checked, so it cannot. It is
-        # also the photo's hash when only the header was read (the rest is checked later).
+        # The ETag is an MD5, which can be forged to collide: where the whole file was read,
+        # the copy's SHA-256, computed by S3, must equal the hash of the bytes checked. Where
+        # only the header was, it is the photo's hash, and the task checks the rest; a swap
+        # under a colliding ETag then records the swapped file's own hash.
         try:
             answer = self.client.copy_object(
                 Bucket=self.bucket,
