@@ -23,9 +23,10 @@ the machine's capacity: each phone then always has a request waiting, so the mea
 `--restart-db` restarts the machine's PostgreSQL a third of the way in; `--kill-worker`
 SIGKILLs a worker (and its pool) mid-run and starts another. Prints requests/s, p50/p95/p99
 latency per route class (JSON writes, photo uploads, submit, and the S3 POSTs apart) and the
-5xx count, waits until every photo is processed and prints how long after the last upload
-that was, then checks from the database and the bucket that nothing was lost, duplicated or
-orphaned.
+5xx count, and how many paced visits started late because the phone was still busy with the
+last (that wait is not in the latencies); waits until every photo is processed and prints how
+long after the last upload that was, then checks from the database and the bucket that
+nothing was lost, duplicated or orphaned.
 Targets (2 cores, 50 auditors): JSON writes and submit p99 < 300 ms, photo uploads p99 < 1 s,
 every photo ready within 60 s of the last upload. `BENCH_LOG_LEVEL=INFO` keeps the server's
 request log (one JSON line per request with `duration_ms`) in the output.
@@ -177,6 +178,8 @@ def main() -> None:
         "--warmup", type=int, default=10, help="auditors sending one visit first, unmeasured"
     )
     args = parser.parse_args()
+    if args.audits * args.pace >= args.max_seconds:
+        parser.error("--audits x --pace must be less than --max-seconds (visits would be cut)")
     photos = Photos()  # made (or read from the cache) before anything is timed
     os.environ.update(AWS)
     # moto in a process of its own: 1.7 GB of photos through it would otherwise fight the 50
@@ -325,7 +328,11 @@ def run_load(args, phones, base: str, stats: Stats, photos: Photos, workers) -> 
         # stream of visits); a visit still running when the next is due delays it.
         due = sorted(rng.uniform(0, window) for _ in work)
         for k, assignment in enumerate(work):
-            time.sleep(max(0.0, start + due[k] - time.perf_counter()))
+            wait = start + due[k] - time.perf_counter()
+            if window and wait < -0.5:
+                with stats.lock:
+                    stats.late.append(-wait)
+            time.sleep(max(0.0, wait))
             if time.monotonic() > deadline:
                 return
             audit_once(phone, assignment, photos, args.photos, seed=index * 1000 + k)

@@ -84,6 +84,11 @@ def report(stats: Stats, downtime) -> None:
             f"  {kind:8} n={len(ordered):5}  p50 {pct(0.5):5.0f}  p95 {pct(0.95):5.0f}  "
             f"p99 {pct(0.99):5.0f}  max {ordered[-1] * 1000:5.0f} ms{target}"
         )
+    if stats.late:
+        print(
+            f"visits started late (the phone was still busy): {len(stats.late)}, "
+            f"by up to {max(stats.late):.1f} s"
+        )
     errors = sum(n for status, n in stats.statuses.items() if status >= 500)
     print(f"client timeouts (then retried): {stats.timeouts}; retries and repeats: {stats.retries}")
     print(f"5xx answers: {errors}; by status: {dict(sorted(stats.statuses.items()))}")

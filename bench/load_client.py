@@ -34,6 +34,9 @@ class Stats:
     elapsed: float = 0.0
     last_upload: float = 0.0  # perf_counter when the last photo request was answered
     photo_bytes: list[int] = field(default_factory=list)
+    # Visits that started after their time because the phone was still busy with the last one
+    # (a paced run's latencies leave that wait out: it shows here).
+    late: list[float] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def retried(self) -> None:
