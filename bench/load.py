@@ -3,7 +3,7 @@ mid-task, then an integrity check.
 
     python bench/load.py [--auditors 50] [--audits 3] [--photos 2] [--flaky 0.15]
                          [--pace 30] [--restart-db] [--kill-worker] [--workers 1]
-                         [--concurrency 2] [--embedded] [--max-seconds 600] [--warmup 10]
+                         [--concurrency cores-1] [--embedded] [--max-seconds 600] [--warmup 10]
                          [--moto-nice 0]
 
 On loopback only: gunicorn serving the app with the shipped configuration, against
@@ -159,7 +159,13 @@ def main() -> None:
     parser.add_argument("--restart-db", action="store_true")
     parser.add_argument("--kill-worker", action="store_true", help="SIGKILL a worker mid-run")
     parser.add_argument("--workers", type=int, default=1, help="Celery worker processes")
-    parser.add_argument("--concurrency", type=int, default=2, help="pool size of each worker")
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=max(1, (os.cpu_count() or 2) - 1),
+        help="pool size of each worker (default: one process fewer than the cores, as on a "
+        "machine shared with the web processes; docs/background.md)",
+    )
     parser.add_argument("--embedded", action="store_true", help="no broker: tasks in gunicorn")
     parser.add_argument("--max-seconds", type=int, default=600)
     parser.add_argument(
