@@ -63,8 +63,8 @@ def test_headers_pillow_cannot_read_from_a_prefix_are_decided_whole(
     app,
     world,
     client,
-    reads,
-    fmt,  # noqa: F811
+    reads,  # noqa: F811
+    fmt,
 ):
     """Pillow opens a WebP only whole, and a PNG only up to its first image data: past 256 KiB
     they are read a second time, whole, and accepted (read twice: a cost, not a refusal)."""
