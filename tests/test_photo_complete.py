@@ -47,7 +47,7 @@ def with_long_header(data: bytes, total: int) -> bytes:
 
 
 def test_complete_reads_the_header_and_the_storage_hashes_the_photo(
-    app, world, client, camera, reads
+    app, world, client, bucket, camera, reads
 ):
     shot = camera["iphone.jpg"].data
     assert len(shot) > 10 * HEADER_BYTES  # a phone photo, 3-9 MB
@@ -58,6 +58,8 @@ def test_complete_reads_the_header_and_the_storage_hashes_the_photo(
     assert photo["status"] == "processing" and photo["size"] == len(shot)
     assert photo["sha256"] == hashlib.sha256(shot).hexdigest()  # computed by the storage
     assert reads == [HEADER_BYTES]  # the request read 256 KiB of the 3-9 MB
+    if bucket.root is not None:  # no empty staging folder is left behind
+        assert not any(p.name == photo["id"] for p in (bucket.root / STAGING).rglob("*"))
     drain(app)
     ready = status_of(world, audit_id, photo["id"])
     assert ready["status"] == "ready" and ready["sha256"] == photo["sha256"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
@@ -163,6 +164,8 @@ class LocalStorage:
             os.replace(self._path(source), self._path(target))
         except OSError as exc:
             raise self._failed(exc) from exc
+        with contextlib.suppress(OSError):  # the staging folder is the photo's own: now empty
+            self._path(source).parent.rmdir()
         return digest
 
     def keys(self, prefix: str) -> Iterator[str]:
