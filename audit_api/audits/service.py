@@ -66,7 +66,7 @@ def record(audit: Audit, actor: User, action: str, note: str | None = None, **da
 
 def plain_answers(answers: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Validated answers as stored JSON: photo UUIDs as text, and -0.0 as 0.0 (PostgreSQL's
-    jsonb has no negative zero: the answers CSV and the JSON Lines export would disagree)."""
+    jsonb has no negative zero: the same answer read -0.0 on SQLite and 0.0 there)."""
     return [
         {
             **a,
